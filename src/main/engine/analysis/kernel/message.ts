@@ -1,0 +1,146 @@
+/**
+ * Peels whatever a log writer put in front of a kernel message: mail quoting, a syslog
+ * header (RFC3164 with or without <PRI>, RFC3339, journalctl short/-iso/-precise), a
+ * dmesg `[ secs]`, `<N>`, `[Tue Aug 12 03:54:03 2025]` stamp and a printk caller id.
+ * Every analyser that reads kernel reports starts here, so repairs are made once.
+ */
+
+export interface KernelMessage {
+  /** The message with every recognised prefix removed. */
+  message: string;
+  /** True when the line comes from the kernel (program `kernel`, or a dmesg-style line). */
+  isKernel: boolean;
+  host?: string;
+  program?: string;
+  /** dmesg seconds since boot, when the line carries `[ secs]`. */
+  bootSecs?: number;
+  /** printk caller id (`T123` or `C2`). */
+  callerId?: string;
+  /** syslog priority `<N>` when present. */
+  priority?: number;
+  /** A repair that was needed to read the line (e.g. a syslog month that lost characters). */
+  repair?: string;
+}
+
+const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
+// RFC3164 header. The month may have lost leading characters (the seed's `un  6 21:33:14`),
+// which we accept only when the rest of the header is intact.
+const RFC3164 = new RegExp(
+  `^(?:(?<mon>${MONTHS})|(?<dmg>[A-Za-z]{0,2}))\\s{1,2}(?<day>\\d{1,2}) (?<time>\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?) (?<rest>.*)$`,
+);
+// RFC3339 / journalctl short-iso: 2022-06-06T21:33:13.123+08:00 or +0800 or Z
+const ISO = /^(?<ts>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?) (?<rest>.*)$/;
+// host and tag: `host prog[pid]: msg`, `host kernel: msg`; the tag may contain / . - ( ) @
+const HOST_TAG = /^(?<host>[^\s:[\]]+) (?<tag>[^\s:[]+)(?:\[(?<pid>\d+)\])?: ?(?<msg>.*)$/;
+const TAG_ONLY = /^(?<tag>kernel)(?:\[\d+\])?: ?(?<msg>.*)$/;
+const PRI = /^<(?<pri>\d{1,3})>/;
+const DMESG_SECS = /^\[\s*(?<secs>\d+\.\d+)\]\s?/;
+// `dmesg -T` prints the day and month names of the reader's locale (`[Di Aug 12 03:54:03 2025]`,
+// `[mar. août 12 …]`), so only the digits are trusted.
+const DMESG_CTIME = /^\[[^\]\d]{3,24}?\s\d{1,2} \d\d:\d\d:\d\d \d{4}\]\s?/;
+const CALLER = /^\[\s*(?<cid>[TC]\d+)\]\s?/;
+
+const MONTH_NAMES = MONTHS.split('|');
+
+function repairMonth(fragment: string): string | undefined {
+  const hits = MONTH_NAMES.filter((m) => m.endsWith(fragment));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+function peelKernelStamps(s: string, out: KernelMessage): string {
+  let rest = s;
+  const pri = PRI.exec(rest);
+  if (pri?.groups) {
+    out.priority = Number(pri.groups.pri);
+    rest = rest.slice(pri[0].length);
+  }
+  const secs = DMESG_SECS.exec(rest);
+  if (secs?.groups) {
+    out.bootSecs = Number(secs.groups.secs);
+    rest = rest.slice(secs[0].length);
+    out.isKernel = true;
+  } else {
+    const ctime = DMESG_CTIME.exec(rest);
+    if (ctime) {
+      rest = rest.slice(ctime[0].length);
+      out.isKernel = true;
+    }
+  }
+  const cid = CALLER.exec(rest);
+  if (cid?.groups) {
+    out.callerId = cid.groups.cid;
+    rest = rest.slice(cid[0].length);
+  }
+  return rest;
+}
+
+function applyHostTag(rest: string, out: KernelMessage): string | undefined {
+  const ht = HOST_TAG.exec(rest);
+  if (ht?.groups) {
+    out.host = ht.groups.host;
+    out.program = ht.groups.tag;
+    out.isKernel = ht.groups.tag === 'kernel';
+    return ht.groups.msg ?? '';
+  }
+  const t = TAG_ONLY.exec(rest);
+  if (t?.groups) {
+    out.program = 'kernel';
+    out.isKernel = true;
+    return t.groups.msg ?? '';
+  }
+  return undefined;
+}
+
+/** Splits one line into its kernel message and the prefixes around it. Never throws. */
+export function kernelMessage(line: string): KernelMessage {
+  const out: KernelMessage = { message: line, isKernel: false };
+  let s = line;
+  // mail / forum quoting
+  while (s.startsWith('> ') || s === '>') s = s.slice(2);
+  const priFirst = PRI.exec(s);
+  if (priFirst?.groups && !DMESG_SECS.test(s.slice(priFirst[0].length))) {
+    out.priority = Number(priFirst.groups.pri);
+    s = s.slice(priFirst[0].length);
+  }
+
+  const m3164 = RFC3164.exec(s);
+  if (m3164?.groups) {
+    const g = m3164.groups;
+    if (g.dmg !== undefined) {
+      const month = repairMonth(g.dmg);
+      if (month) out.repair = `syslog month "${g.dmg}" repaired to "${month}"`;
+      // The month cannot be restored, but the host and tag after it are intact, so the
+      // message itself is still read (the caller learns the time is unknown).
+      else out.repair = `syslog month "${g.dmg}" damaged beyond repair; message read after the intact host and tag`;
+    }
+    const msg = applyHostTag(g.rest ?? '', out);
+    if (msg !== undefined) {
+      out.message = out.isKernel ? peelKernelStamps(msg, out) : msg;
+      return out;
+    }
+    delete out.repair;
+  }
+  const iso = ISO.exec(s);
+  if (iso?.groups) {
+    const msg = applyHostTag(iso.groups.rest ?? '', out);
+    if (msg !== undefined) {
+      out.message = out.isKernel ? peelKernelStamps(msg, out) : msg;
+      return out;
+    }
+  }
+  // dmesg family: [ secs], <N>[ secs], [ctime], caller ids
+  const before = s;
+  s = peelKernelStamps(s, out);
+  if (s !== before) {
+    out.message = s;
+    return out;
+  }
+  out.message = s;
+  return out;
+}
+
+/** rsyslog escapes control characters as #NNN (octal); `#012` is a newline folded into one line. */
+export function splitRsyslogEscapes(message: string): string[] {
+  if (!message.includes('#0')) return [message];
+  return message.split('#012').map((part) => part.replace(/#011/g, '\t'));
+}

@@ -1,0 +1,120 @@
+/**
+ * The engine: owns the open case databases and answers typed requests. It runs inside a
+ * worker thread (worker-entry.ts) under Node and Electron alike, and can be created in
+ * process for tests. Every method takes and returns plain, structured-cloneable data.
+ */
+import type { Annotation } from '../../shared/model/annotation';
+import type { CaseInfo, CaseSummary, LinePage, LineView, SearchResult } from '../../shared/model/case';
+import type { Finding } from '../../shared/model/finding';
+import { ingestInputs, type IngestOutcome, type IngestProgress } from './ingest/ingest';
+import { CaseStore } from './store/case-store';
+
+export interface EngineEvents {
+  ingestProgress: { jobId: string; caseId: string; progress: IngestProgress };
+}
+
+export type EngineEmit = <E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]) => void;
+
+export interface AnnotationInput {
+  annotationId?: number;
+  lineId?: number | null;
+  lineCount?: number;
+  spanStart?: number | null;
+  spanEnd?: number | null;
+  body: string;
+  tags: string[];
+  starred: boolean;
+}
+
+export class Engine {
+  private readonly cases = new Map<string, CaseStore>();
+  private readonly cancelled = new Set<string>();
+
+  constructor(private readonly emit: EngineEmit = () => undefined) {}
+
+  private store(caseId: string): CaseStore {
+    const s = this.cases.get(caseId);
+    if (!s) throw new Error(`case ${caseId} is not open`);
+    return s;
+  }
+
+  /** Opens a case file, creating it when asked; returns its info. Opening twice is harmless. */
+  openCase(args: { file: string; create: boolean; title?: string }): CaseInfo {
+    for (const s of this.cases.values()) if (s.file === args.file) return s.info();
+    const opts: { create: boolean; title?: string } = { create: args.create };
+    if (args.title !== undefined) opts.title = args.title;
+    const store = CaseStore.open(args.file, opts);
+    this.cases.set(store.caseId, store);
+    return store.info();
+  }
+
+  closeCase(args: { caseId: string }): void {
+    this.cases.get(args.caseId)?.close();
+    this.cases.delete(args.caseId);
+  }
+
+  closeAll(): void {
+    for (const s of this.cases.values()) s.close();
+    this.cases.clear();
+  }
+
+  caseInfo(args: { caseId: string }): CaseInfo {
+    return this.store(args.caseId).info();
+  }
+
+  summary(args: { caseId: string }): CaseSummary {
+    return this.store(args.caseId).summary();
+  }
+
+  getLines(args: { caseId: string; view: LineView; start: number; count: number }): LinePage {
+    return this.store(args.caseId).page(args.view, args.start, args.count);
+  }
+
+  locateLine(args: { caseId: string; view: LineView; lineId: number }): { position: number | null } {
+    return { position: this.store(args.caseId).locate(args.view, args.lineId) };
+  }
+
+  search(args: { caseId: string; view: LineView; query: string; mode: 'text' | 'regex'; caseSensitive: boolean; limit: number }): SearchResult {
+    return this.store(args.caseId).search(args.view, args.query, args.mode, args.caseSensitive, args.limit);
+  }
+
+  listFindings(args: { caseId: string }): Finding[] {
+    return this.store(args.caseId).findings();
+  }
+
+  listAnnotations(args: { caseId: string }): Annotation[] {
+    return this.store(args.caseId).annotations();
+  }
+
+  saveAnnotation(args: { caseId: string; draft: AnnotationInput }): Annotation {
+    return this.store(args.caseId).saveAnnotation(args.draft);
+  }
+
+  deleteAnnotation(args: { caseId: string; annotationId: number }): { deleted: boolean } {
+    return { deleted: this.store(args.caseId).deleteAnnotation(args.annotationId) };
+  }
+
+  async ingest(args: { caseId: string; jobId: string; inputs: string[] }): Promise<IngestOutcome> {
+    const store = this.store(args.caseId);
+    try {
+      return await ingestInputs(store, args.inputs, {
+        onProgress: (progress) => this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress }),
+        isCancelled: () => this.cancelled.has(args.jobId),
+      });
+    } finally {
+      this.cancelled.delete(args.jobId);
+    }
+  }
+
+  cancel(args: { jobId: string }): void {
+    this.cancelled.add(args.jobId);
+  }
+}
+
+/** The request names the worker answers: the Engine's public methods. */
+export type EngineMethod = {
+  [K in keyof Engine]: Engine[K] extends (args: never) => unknown ? K : never;
+}[keyof Engine];
+
+export type EngineArgs<M extends EngineMethod> = Parameters<Engine[M]>[0];
+export type EngineResult<M extends EngineMethod> = Awaited<ReturnType<Engine[M]>>;

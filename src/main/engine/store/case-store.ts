@@ -1,0 +1,520 @@
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Annotation } from '../../../shared/model/annotation';
+import type {
+  CaseInfo,
+  CaseSummary,
+  IngestError,
+  LinePage,
+  LineView,
+  SearchHit,
+  SearchResult,
+  SourceInfo,
+  SourceStatus,
+  ViewLine,
+} from '../../../shared/model/case';
+import type { Finding } from '../../../shared/model/finding';
+import type { Evidence, TimeQuality } from '../../../shared/model/log';
+import { openCaseDb, type Db } from './database';
+import { SCHEMA_VERSION, TIME_QUALITY_CODES } from './schema';
+
+export interface LineRow {
+  sourceId: number;
+  lineNo: number;
+  byteOffset: number;
+  ts: number | null;
+  tsQuality: TimeQuality;
+  text: string;
+}
+
+interface SourceRow {
+  source_id: number;
+  input_id: number;
+  path: string;
+  size_bytes: number;
+  mtime_ms: number | null;
+  sha256: string | null;
+  kind: string;
+  encoding: string | null;
+  line_count: number;
+  first_line_id: number | null;
+  status: SourceStatus;
+  error: string | null;
+  input_name: string;
+}
+
+const qualityCode = new Map<TimeQuality, number>(TIME_QUALITY_CODES.map((q, i) => [q, i]));
+function qualityOf(code: number): TimeQuality {
+  return TIME_QUALITY_CODES[code] ?? 'none';
+}
+
+export function textHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** Everything the engine reads and writes in one case file. Synchronous: it runs in the engine worker. */
+export class CaseStore {
+  readonly db: Db;
+  readonly file: string;
+  readonly caseId: string;
+  private readonly insertLine;
+  private regexCache = new Map<string, RegExp>();
+
+  private constructor(file: string, db: Db, title?: string) {
+    this.file = file;
+    this.db = db;
+    this.db.function('pm_regexp', { deterministic: true }, (pattern: unknown, text: unknown) =>
+      this.compiled(String(pattern)).test(String(text)) ? 1 : 0,
+    );
+    this.caseId = this.meta('case_id') ?? this.initMeta(title);
+    this.insertLine = db.prepare(
+      'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  static open(file: string, options: { create: boolean; title?: string }): CaseStore {
+    return new CaseStore(file, openCaseDb(file, options), options.title);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private compiled(pattern: string): RegExp {
+    let re = this.regexCache.get(pattern);
+    if (!re) {
+      const flags = pattern.startsWith('(?i)') ? 'i' : '';
+      re = new RegExp(flags ? pattern.slice(4) : pattern, flags);
+      if (this.regexCache.size > 32) this.regexCache.clear();
+      this.regexCache.set(pattern, re);
+    }
+    return re;
+  }
+
+  private initMeta(title: string | undefined): string {
+    const id = randomBytes(8).toString('hex');
+    const now = String(Date.now());
+    this.db.transaction(() => {
+      this.setMeta('case_id', id);
+      this.setMeta('created_at', now);
+      this.setMeta('updated_at', now);
+      this.setMeta('state', 'empty');
+      this.setMeta('title', title ?? path.basename(this.file, '.pmcase'));
+    })();
+    return id;
+  }
+
+  meta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  // ---- ingest writes -------------------------------------------------------------------
+
+  addInput(name: string, location: string, sizeBytes: number | null, mtimeMs: number | null): number {
+    const r = this.db
+      .prepare('INSERT INTO inputs (name, location, size_bytes, mtime_ms, state, added_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(name, location, sizeBytes, mtimeMs, 'indexing', Date.now());
+    return Number(r.lastInsertRowid);
+  }
+
+  finishInput(inputId: number, state: 'complete' | 'failed'): void {
+    this.db.prepare('UPDATE inputs SET state = ? WHERE input_id = ?').run(state, inputId);
+  }
+
+  /** A complete source already read from the same input location and member path, same size. */
+  findCompleteSource(location: string, memberPath: string, sizeBytes: number): number | null {
+    const row = this.db
+      .prepare(
+        `SELECT s.source_id FROM sources s JOIN inputs i ON i.input_id = s.input_id
+         WHERE i.location = ? AND s.path = ? AND s.size_bytes = ? AND s.status IN ('complete', 'failed', 'skipped')`,
+      )
+      .get(location, memberPath, sizeBytes) as { source_id: number } | undefined;
+    return row?.source_id ?? null;
+  }
+
+  findSourceBySha(sha256: string, exceptSourceId: number): number | null {
+    const row = this.db
+      .prepare("SELECT source_id FROM sources WHERE sha256 = ? AND source_id <> ? AND status = 'complete' LIMIT 1")
+      .get(sha256, exceptSourceId) as { source_id: number } | undefined;
+    return row?.source_id ?? null;
+  }
+
+  beginSource(inputId: number, memberPath: string, sizeBytes: number, mtimeMs: number | null, kind: string): number {
+    const r = this.db
+      .prepare(
+        'INSERT INTO sources (input_id, path, size_bytes, mtime_ms, kind, status, first_line_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(inputId, memberPath, sizeBytes, mtimeMs, kind, 'indexing', this.nextLineId());
+    const sourceId = Number(r.lastInsertRowid);
+    this.db.prepare('INSERT OR IGNORE INTO source_paths (source_id, input_id, path) VALUES (?, ?, ?)').run(sourceId, inputId, memberPath);
+    return sourceId;
+  }
+
+  addSourcePath(sourceId: number, inputId: number, memberPath: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO source_paths (source_id, input_id, path) VALUES (?, ?, ?)').run(sourceId, inputId, memberPath);
+  }
+
+  nextLineId(): number {
+    const row = this.db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null };
+    return (row.m ?? 0) + 1;
+  }
+
+  /** Appends a batch of lines in one transaction; returns the next free line id. */
+  appendLines(firstLineId: number, rows: readonly LineRow[]): number {
+    let id = firstLineId;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        this.insertLine.run(id++, r.sourceId, r.lineNo, r.byteOffset, r.ts, qualityCode.get(r.tsQuality) ?? 0, r.text);
+      }
+      this.db.prepare("UPDATE sources SET line_count = line_count + ? WHERE source_id = ?").run(rows.length, rows[0]?.sourceId ?? -1);
+    })();
+    return id;
+  }
+
+  finishSource(sourceId: number, fields: { sha256: string | null; encoding: string | null; kind: string; status: SourceStatus; error: string | null }): void {
+    this.db
+      .prepare('UPDATE sources SET sha256 = ?, encoding = ?, kind = ?, status = ?, error = ? WHERE source_id = ?')
+      .run(fields.sha256, fields.encoding, fields.kind, fields.status, fields.error, sourceId);
+  }
+
+  recordSkipped(inputId: number, memberPath: string, sizeBytes: number, mtimeMs: number | null, kind: string, reason: string): number {
+    const sourceId = this.beginSource(inputId, memberPath, sizeBytes, mtimeMs, kind);
+    this.db.prepare('UPDATE sources SET first_line_id = NULL, status = ?, error = ? WHERE source_id = ?').run('skipped', reason, sourceId);
+    return sourceId;
+  }
+
+  /** Removes a source and its lines (a duplicate found after reading, or an interrupted one). */
+  dropSource(sourceId: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM lines WHERE source_id = ?').run(sourceId);
+      this.db.prepare('DELETE FROM source_paths WHERE source_id = ?').run(sourceId);
+      this.db.prepare('DELETE FROM sources WHERE source_id = ?').run(sourceId);
+    })();
+  }
+
+  /** After a kill: sources left `indexing` are dropped so the re-run reads them again. */
+  dropInterrupted(): number {
+    const rows = this.db.prepare("SELECT source_id FROM sources WHERE status = 'indexing' ORDER BY source_id DESC").all() as { source_id: number }[];
+    for (const r of rows) this.dropSource(r.source_id);
+    return rows.length;
+  }
+
+  log(level: 'info' | 'warning' | 'error', input: string, memberPath: string, message: string): void {
+    this.db.prepare('INSERT INTO ingest_log (at, level, input, path, message) VALUES (?, ?, ?, ?, ?)').run(Date.now(), level, input, memberPath, message);
+  }
+
+  setState(state: CaseInfo['state']): void {
+    this.db.transaction(() => {
+      this.setMeta('state', state);
+      this.setMeta('updated_at', String(Date.now()));
+    })();
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  info(): CaseInfo {
+    const counts = this.db.prepare('SELECT count(*) AS n, coalesce(sum(line_count), 0) AS lines FROM sources').get() as { n: number; lines: number };
+    return {
+      caseId: this.caseId,
+      title: this.meta('title') ?? path.basename(this.file),
+      createdAt: Number(this.meta('created_at') ?? 0),
+      updatedAt: Number(this.meta('updated_at') ?? 0),
+      state: (this.meta('state') as CaseInfo['state'] | undefined) ?? 'empty',
+      lineCount: counts.lines,
+      sourceCount: counts.n,
+    };
+  }
+
+  sourceRows(): SourceRow[] {
+    return this.db
+      .prepare('SELECT s.*, i.name AS input_name FROM sources s JOIN inputs i ON i.input_id = s.input_id ORDER BY s.source_id')
+      .all() as SourceRow[];
+  }
+
+  sources(): SourceInfo[] {
+    return this.sourceRows().map((r) => ({
+      sourceId: r.source_id,
+      path: r.path,
+      input: r.input_name,
+      sha256: r.sha256,
+      sizeBytes: r.size_bytes,
+      kind: r.kind,
+      encoding: r.encoding,
+      lineCount: r.line_count,
+      firstLineId: r.line_count > 0 ? r.first_line_id : null,
+      status: r.status,
+      error: r.error,
+    }));
+  }
+
+  errors(): IngestError[] {
+    return this.db
+      .prepare("SELECT input, path, message FROM ingest_log WHERE level = 'error' ORDER BY entry_id")
+      .all() as IngestError[];
+  }
+
+  summary(): CaseSummary {
+    const range = this.db.prepare('SELECT min(ts) AS a, max(ts) AS b FROM lines WHERE ts IS NOT NULL').get() as { a: number | null; b: number | null };
+    return {
+      ...this.info(),
+      sources: this.sources(),
+      errors: this.errors(),
+      firstTs: range.a,
+      lastTs: range.b,
+      schemaVersion: SCHEMA_VERSION,
+    };
+  }
+
+  private viewBounds(view: LineView): { first: number; total: number } {
+    if (view.kind === 'source') {
+      const s = this.db.prepare('SELECT first_line_id, line_count FROM sources WHERE source_id = ?').get(view.sourceId) as
+        | { first_line_id: number | null; line_count: number }
+        | undefined;
+      if (!s) throw new Error(`no source ${view.sourceId} in this case`);
+      return { first: s.first_line_id ?? 1, total: s.line_count };
+    }
+    const row = this.db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null };
+    return { first: 1, total: row.m ?? 0 };
+  }
+
+  /** A page of a view by position: line ids are dense, so this is one range scan on the primary key. */
+  page(view: LineView, start: number, count: number): LinePage {
+    const { first, total } = this.viewBounds(view);
+    const from = first + Math.min(start, total);
+    const to = first + Math.min(start + count, total);
+    const rows = this.db
+      .prepare('SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id')
+      .all(from, to) as { line_id: number; source_id: number; line_no: number; byte_offset: number; ts: number | null; ts_quality: number; text: string }[];
+    const lines: ViewLine[] = rows.map((r) => ({
+      lineId: r.line_id,
+      sourceId: r.source_id,
+      lineNo: r.line_no,
+      byteOffset: r.byte_offset,
+      ts: r.ts,
+      tsQuality: qualityOf(r.ts_quality),
+      text: r.text,
+    }));
+    return { view, start: Math.min(start, total), total, lines };
+  }
+
+  locate(view: LineView, lineId: number): number | null {
+    const { first, total } = this.viewBounds(view);
+    const pos = lineId - first;
+    return pos >= 0 && pos < total ? pos : null;
+  }
+
+  search(view: LineView, query: string, mode: 'text' | 'regex', caseSensitive: boolean, limit: number): SearchResult {
+    const started = performance.now();
+    const { first, total } = this.viewBounds(view);
+    let predicate: string;
+    let arg: string;
+    if (mode === 'regex') {
+      try {
+        new RegExp(query);
+      } catch (err) {
+        throw new Error(`invalid regular expression ${JSON.stringify(query)}: ${(err as Error).message}`);
+      }
+      predicate = 'pm_regexp(?, text)';
+      arg = caseSensitive ? query : `(?i)${query}`;
+    } else if (caseSensitive) {
+      predicate = 'instr(text, ?) > 0';
+      arg = query;
+    } else {
+      // LIKE is ASCII-case-insensitive; escape its wildcards so the query is literal.
+      predicate = "text LIKE ? ESCAPE '\\'";
+      arg = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    const range = 'line_id >= ? AND line_id < ?';
+    const hitsRows = this.db
+      .prepare(`SELECT line_id, source_id, line_no, text FROM lines WHERE ${range} AND ${predicate} ORDER BY line_id LIMIT ?`)
+      .all(first, first + total, arg, limit) as { line_id: number; source_id: number; line_no: number; text: string }[];
+    const countRow = this.db.prepare(`SELECT count(*) AS n FROM lines WHERE ${range} AND ${predicate}`).get(first, first + total, arg) as { n: number };
+    const hits: SearchHit[] = hitsRows.map((r) => ({
+      lineId: r.line_id,
+      sourceId: r.source_id,
+      lineNo: r.line_no,
+      position: r.line_id - first,
+      text: r.text,
+    }));
+    return { query, hits, total: countRow.n, truncated: countRow.n > hits.length, elapsedMs: Math.round(performance.now() - started) };
+  }
+
+  lineById(lineId: number): (ViewLine & { sourceSha256: string | null; sourcePath: string }) | null {
+    const r = this.db
+      .prepare(
+        'SELECT l.*, s.sha256 AS sha, s.path AS spath FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE l.line_id = ?',
+      )
+      .get(lineId) as
+      | { line_id: number; source_id: number; line_no: number; byte_offset: number; ts: number | null; ts_quality: number; text: string; sha: string | null; spath: string }
+      | undefined;
+    if (!r) return null;
+    return {
+      lineId: r.line_id,
+      sourceId: r.source_id,
+      lineNo: r.line_no,
+      byteOffset: r.byte_offset,
+      ts: r.ts,
+      tsQuality: qualityOf(r.ts_quality),
+      text: r.text,
+      sourceSha256: r.sha,
+      sourcePath: r.spath,
+    };
+  }
+
+  // ---- findings --------------------------------------------------------------------------
+
+  replaceFindings(kinds: readonly string[], findings: readonly Omit<Finding, 'findingId'>[], data: readonly unknown[]): void {
+    this.db.transaction(() => {
+      for (const k of kinds) this.db.prepare('DELETE FROM findings WHERE kind = ?').run(k);
+      const ins = this.db.prepare('INSERT INTO findings (kind, ts, title, summary, severity, evidence, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      findings.forEach((f, i) => ins.run(f.kind, f.ts, f.title, f.summary, f.severity, JSON.stringify(f.evidence), JSON.stringify(data[i] ?? null)));
+    })();
+  }
+
+  findings(): Finding[] {
+    const rows = this.db.prepare('SELECT * FROM findings ORDER BY coalesce(ts, 0), finding_id').all() as {
+      finding_id: number;
+      kind: Finding['kind'];
+      ts: number | null;
+      title: string;
+      summary: string;
+      severity: Finding['severity'];
+      evidence: string;
+    }[];
+    return rows.map((r) => ({
+      findingId: r.finding_id,
+      kind: r.kind,
+      ts: r.ts,
+      title: r.title,
+      summary: r.summary,
+      severity: r.severity,
+      evidence: JSON.parse(r.evidence) as Evidence[],
+    }));
+  }
+
+  // ---- annotations -----------------------------------------------------------------------
+
+  annotations(): Annotation[] {
+    const rows = this.db.prepare('SELECT * FROM annotations WHERE deleted_at IS NULL ORDER BY annotation_id').all() as AnnotationRow[];
+    return rows.map((r) => this.toAnnotation(r));
+  }
+
+  annotation(annotationId: number): Annotation | null {
+    const r = this.db.prepare('SELECT * FROM annotations WHERE annotation_id = ? AND deleted_at IS NULL').get(annotationId) as AnnotationRow | undefined;
+    return r ? this.toAnnotation(r) : null;
+  }
+
+  /** Finds the anchored line again by source content hash, line number and the line's own hash. */
+  private attach(r: AnnotationRow): number | null {
+    if (!r.source_sha256 || r.line_no === null) return null;
+    const row = this.db
+      .prepare(
+        `SELECT l.line_id, l.text FROM lines l JOIN sources s ON s.source_id = l.source_id
+         WHERE s.sha256 = ? AND l.line_no = ? LIMIT 1`,
+      )
+      .get(r.source_sha256, r.line_no) as { line_id: number; text: string } | undefined;
+    if (!row || textHash(row.text) !== r.text_hash) return null;
+    return row.line_id;
+  }
+
+  private toAnnotation(r: AnnotationRow): Annotation {
+    const anchored = r.source_sha256 !== null && r.line_no !== null;
+    const lineId = anchored ? this.attach(r) : null;
+    return {
+      annotationId: r.annotation_id,
+      anchor: anchored
+        ? {
+            sourceSha256: r.source_sha256 ?? '',
+            sourcePath: r.source_path ?? '',
+            lineNo: r.line_no ?? 0,
+            lineCount: r.line_count ?? 1,
+            textHash: r.text_hash ?? '',
+          }
+        : null,
+      spanStart: r.span_start,
+      spanEnd: r.span_end,
+      body: r.body,
+      tags: JSON.parse(r.tags) as string[],
+      starred: r.starred === 1,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      orphaned: anchored && lineId === null,
+      lineId,
+    };
+  }
+
+  saveAnnotation(draft: {
+    annotationId?: number;
+    lineId?: number | null;
+    lineCount?: number;
+    spanStart?: number | null;
+    spanEnd?: number | null;
+    body: string;
+    tags: string[];
+    starred: boolean;
+  }): Annotation {
+    const now = Date.now();
+    return this.db.transaction(() => {
+      if (draft.annotationId !== undefined) {
+        const r = this.db
+          .prepare('UPDATE annotations SET body = ?, tags = ?, starred = ?, span_start = coalesce(?, span_start), span_end = coalesce(?, span_end), updated_at = ? WHERE annotation_id = ? AND deleted_at IS NULL')
+          .run(draft.body, JSON.stringify(draft.tags), draft.starred ? 1 : 0, draft.spanStart ?? null, draft.spanEnd ?? null, now, draft.annotationId);
+        if (r.changes === 0) throw new Error(`no annotation ${draft.annotationId} in this case`);
+        return this.annotation(draft.annotationId)!;
+      }
+      let anchor: { sha: string | null; path: string; lineNo: number; hash: string } | null = null;
+      if (draft.lineId) {
+        const line = this.lineById(draft.lineId);
+        if (!line) throw new Error(`no line ${draft.lineId} in this case`);
+        anchor = { sha: line.sourceSha256, path: line.sourcePath, lineNo: line.lineNo, hash: textHash(line.text) };
+      }
+      const r = this.db
+        .prepare(
+          `INSERT INTO annotations (source_sha256, source_path, line_no, line_count, text_hash, span_start, span_end, body, tags, starred, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          anchor?.sha ?? null,
+          anchor?.path ?? null,
+          anchor?.lineNo ?? null,
+          anchor ? (draft.lineCount ?? 1) : null,
+          anchor?.hash ?? null,
+          draft.spanStart ?? null,
+          draft.spanEnd ?? null,
+          draft.body,
+          JSON.stringify(draft.tags),
+          draft.starred ? 1 : 0,
+          now,
+          now,
+        );
+      return this.annotation(Number(r.lastInsertRowid))!;
+    })();
+  }
+
+  /** Soft delete, so an undo can restore it. */
+  deleteAnnotation(annotationId: number): boolean {
+    const r = this.db.prepare('UPDATE annotations SET deleted_at = ? WHERE annotation_id = ? AND deleted_at IS NULL').run(Date.now(), annotationId);
+    return r.changes > 0;
+  }
+}
+
+interface AnnotationRow {
+  annotation_id: number;
+  source_sha256: string | null;
+  source_path: string | null;
+  line_no: number | null;
+  line_count: number | null;
+  text_hash: string | null;
+  span_start: number | null;
+  span_end: number | null;
+  body: string;
+  tags: string;
+  starred: number;
+  created_at: number;
+  updated_at: number;
+}

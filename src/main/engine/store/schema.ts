@@ -1,0 +1,121 @@
+/**
+ * The case database schema, as an ordered list of migrations. `PRAGMA user_version`
+ * records how many have run; opening an older case runs the rest in one transaction.
+ * Never edit a shipped migration: add a new one.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'case metadata, inputs, sources, lines, ingest log, findings, annotations',
+    sql: `
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- What the engineer opened: an archive, a folder or a file on their disk.
+      CREATE TABLE inputs (
+        input_id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,            -- base name, shown in the UI
+        location TEXT NOT NULL,        -- absolute path on the engineer's disk (never sent to the renderer)
+        size_bytes INTEGER,
+        mtime_ms INTEGER,
+        state TEXT NOT NULL,           -- indexing | complete | failed
+        added_at INTEGER NOT NULL
+      );
+
+      -- One readable file inside an input. Lines of a source are contiguous in line ids.
+      CREATE TABLE sources (
+        source_id INTEGER PRIMARY KEY,
+        input_id INTEGER NOT NULL REFERENCES inputs(input_id),
+        path TEXT NOT NULL,            -- member path inside the input
+        size_bytes INTEGER NOT NULL,
+        mtime_ms INTEGER,
+        sha256 TEXT,
+        kind TEXT NOT NULL,
+        encoding TEXT,
+        line_count INTEGER NOT NULL DEFAULT 0,
+        first_line_id INTEGER,
+        status TEXT NOT NULL,          -- indexing | complete | failed | skipped
+        error TEXT
+      );
+      CREATE INDEX sources_by_sha ON sources(sha256);
+
+      -- Every path under which a source's content was found (duplicates, symlinks).
+      CREATE TABLE source_paths (
+        source_id INTEGER NOT NULL REFERENCES sources(source_id),
+        input_id INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        PRIMARY KEY (source_id, input_id, path)
+      ) WITHOUT ROWID;
+
+      -- line_id is the global line number: dense, 1-based, in merged-view order.
+      CREATE TABLE lines (
+        line_id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL,
+        line_no INTEGER NOT NULL,
+        byte_offset INTEGER NOT NULL,
+        ts INTEGER,
+        ts_quality INTEGER NOT NULL DEFAULT 0,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX lines_by_source ON lines(source_id, line_no);
+
+      CREATE TABLE ingest_log (
+        entry_id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        level TEXT NOT NULL,           -- info | warning | error
+        input TEXT NOT NULL,
+        path TEXT NOT NULL,
+        message TEXT NOT NULL
+      );
+
+      CREATE TABLE findings (
+        finding_id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        ts INTEGER,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        evidence TEXT NOT NULL,        -- JSON array of Evidence
+        data TEXT                      -- JSON, the analyser's full model
+      );
+
+      -- Anchored by content, not by line id, so notes survive re-ingest.
+      CREATE TABLE annotations (
+        annotation_id INTEGER PRIMARY KEY,
+        source_sha256 TEXT,
+        source_path TEXT,
+        line_no INTEGER,
+        line_count INTEGER,
+        text_hash TEXT,
+        span_start INTEGER,
+        span_end INTEGER,
+        body TEXT NOT NULL,
+        tags TEXT NOT NULL,            -- JSON array
+        starred INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        deleted_at INTEGER
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** ts_quality is stored as a small integer; the order here is the on-disk code. */
+export const TIME_QUALITY_CODES = [
+  'none',
+  'exact',
+  'year-inferred',
+  'zone-assumed',
+  'boot-relative-converted',
+  'boot-relative',
+] as const;

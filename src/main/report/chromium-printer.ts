@@ -1,0 +1,73 @@
+/**
+ * PdfPrinter for the CLI, the browser host and the tests: the system Chromium driven by
+ * playwright-core (`npx playwright install` cannot download browsers on these machines).
+ */
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import type { PdfOptions, PdfPrinter } from '../services/ports';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** The Chromium to drive: $POSTMORTEM_CHROMIUM, else the usual system locations. */
+export function findChromium(): string | null {
+  const candidates = [
+    process.env.POSTMORTEM_CHROMIUM,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  ].filter((c): c is string => Boolean(c));
+  return candidates.find((c) => existsSync(c)) ?? null;
+}
+
+export class ChromiumPdfPrinter implements PdfPrinter {
+  private browser: Browser | null = null;
+
+  private async launch(): Promise<Browser> {
+    if (this.browser) return this.browser;
+    const executablePath = findChromium();
+    if (!executablePath) {
+      throw new Error('no Chromium found to print the PDF: install Chromium (Debian: apt-get install chromium) or set POSTMORTEM_CHROMIUM');
+    }
+    const { chromium } = await import('playwright-core');
+    // playwright gives the browser a fresh temporary profile of its own.
+    this.browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    return this.browser;
+  }
+
+  async printToPdf(html: string, options: PdfOptions): Promise<Buffer> {
+    const browser = await this.launch();
+    const context = await browser.newContext({ offline: true, javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.setContent(html, { waitUntil: 'load' });
+      await page.emulateMedia({ media: 'print' });
+      return await page.pdf({
+        format: options.format,
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate: options.headerTemplate,
+        footerTemplate: options.footerTemplate,
+        margin: { top: '18mm', bottom: '18mm', left: '16mm', right: '16mm' },
+        tagged: true,
+        outline: true,
+      });
+    } finally {
+      await context.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser?.close();
+    this.browser = null;
+  }
+}

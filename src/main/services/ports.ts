@@ -1,0 +1,32 @@
+/**
+ * What the services need from their host and get injected: native dialogs, PDF printing,
+ * delivering an exported file. Electron implements them in window/ and platform/; the
+ * CLI and the browser host implement them without Electron.
+ */
+import type { ExportResult } from '../../shared/api';
+
+export interface PathPicker {
+  /** Native open dialog for inputs; null when the user cancelled. */
+  pickInputs(kind: 'archive' | 'folder' | 'files'): Promise<string[] | null>;
+  /** Native open dialog for an existing `.pmcase`; null when cancelled. */
+  pickCaseFile(): Promise<string | null>;
+}
+
+export interface PdfOptions {
+  format: 'A4' | 'Letter';
+  title: string;
+  /** HTML for the page header and footer (Chromium's `pageNumber` / `totalPages` / `title` classes). */
+  headerTemplate: string;
+  footerTemplate: string;
+}
+
+/** Chromium's print engine: Electron printToPDF in the app, playwright-core + system Chromium elsewhere. */
+export interface PdfPrinter {
+  printToPdf(html: string, options: PdfOptions): Promise<Buffer>;
+  close?(): Promise<void>;
+}
+
+/** Hands an exported file to the user: a save dialog in Electron, a download URL in the browser host. */
+export interface ArtifactSink {
+  deliver(fileName: string, bytes: Buffer, mime: string): Promise<ExportResult>;
+}

@@ -1,0 +1,321 @@
+/**
+ * The services behind the contract: plain TypeScript, no electron. Transports (Electron IPC,
+ * the browser host) and the CLI carry them; dispatch.ts validates every input on the way in.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ApiError,
+  type AnnotationDraft,
+  type AppInfo,
+  type ExportReportRequest,
+  type ExportResult,
+  type GetLinesRequest,
+  type LocateRequest,
+  type OpenInputRequest,
+  type OpenResult,
+  type SearchRequest,
+  type WorkbenchApi,
+} from '../../shared/api';
+import type { Annotation } from '../../shared/model/annotation';
+import type { CaseInfo, CaseSummary, JobProgress, LinePage, SearchResult } from '../../shared/model/case';
+import type { Finding } from '../../shared/model/finding';
+import type { EngineClient } from '../engine/client';
+import type { EngineEvents } from '../engine/engine';
+import { buildReportHtml, pdfOptionsFor } from '../report/report';
+import { WorkbenchEventBus } from './events';
+import type { ArtifactSink, PathPicker, PdfPrinter } from './ports';
+import { SAMPLE_ARCHIVE, SAMPLE_CASE_FILE, SAMPLE_TITLE } from './sample';
+
+export interface WorkbenchServiceOptions {
+  engine: EngineClient;
+  /** Where new cases are created. */
+  casesDir: string;
+  transport: AppInfo['transport'];
+  version: string;
+  picker?: PathPicker;
+  /** Created on first use (launching Chromium is slow). */
+  printer: () => PdfPrinter;
+  sink: ArtifactSink;
+}
+
+type Empty = Record<string, never>;
+
+export class WorkbenchService implements WorkbenchApi {
+  readonly events = new WorkbenchEventBus();
+  private readonly files = new Map<string, string>(); // caseId → case file
+  private readonly jobs = new Map<string, JobProgress & { startedAt: number; done: Promise<void> }>();
+  private initialCaseId: string | null = null;
+  private printerInstance: PdfPrinter | null = null;
+
+  constructor(private readonly opts: WorkbenchServiceOptions) {
+    mkdirSync(opts.casesDir, { recursive: true });
+    opts.engine.onEvent((event, payload) => {
+      if (event === 'ingestProgress') this.onIngestProgress(payload);
+    });
+  }
+
+  // ---- host-side operations (not part of the renderer contract) ------------------------
+
+  /** Opens the sample case, indexing it on first use. */
+  async openSample(): Promise<OpenResult & { status: 'opened' }> {
+    const file = path.join(this.opts.casesDir, SAMPLE_CASE_FILE);
+    const info = await this.openCaseFileAt(file, { create: true, title: SAMPLE_TITLE });
+    let jobId: string | null = null;
+    if (info.state !== 'complete') jobId = this.startIngest(info.caseId, [SAMPLE_ARCHIVE]);
+    this.initialCaseId ??= info.caseId;
+    return { status: 'opened', caseId: info.caseId, jobId };
+  }
+
+  /** Creates a case for inputs on this host and starts indexing them; `file` picks the case path. */
+  async openInputs(paths: string[], options: { file?: string; title?: string } = {}): Promise<OpenResult & { status: 'opened' }> {
+    const resolved = paths.map((p) => path.resolve(p));
+    const missing = resolved.filter((p) => !existsSync(p));
+    if (missing.length === resolved.length) {
+      throw new ApiError('not-found', `nothing to open: ${missing.join(', ')} not found`);
+    }
+    const title = options.title ?? resolved.map((p) => path.basename(p)).join(', ');
+    const file = options.file ?? path.join(this.opts.casesDir, `${slug(title)}-${randomBytes(3).toString('hex')}.pmcase`);
+    const info = await this.openCaseFileAt(file, { create: true, title });
+    const jobId = this.startIngest(info.caseId, resolved);
+    this.initialCaseId ??= info.caseId;
+    return { status: 'opened', caseId: info.caseId, jobId };
+  }
+
+  /** Opens an existing case file (or creates it when asked). */
+  async openCaseFileAt(file: string, options: { create: boolean; title?: string }): Promise<CaseInfo> {
+    const args: { file: string; create: boolean; title?: string } = { file: path.resolve(file), create: options.create };
+    if (options.title !== undefined) args.title = options.title;
+    const info = await this.opts.engine.call('openCase', args);
+    this.files.set(info.caseId, args.file);
+    return info;
+  }
+
+  setInitialCase(caseId: string): void {
+    this.initialCaseId = caseId;
+  }
+
+  /** Resolves when the job has finished (for the CLI and tests). */
+  async waitForJob(jobId: string): Promise<JobProgress> {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new ApiError('not-found', `no job ${jobId}`);
+    await job.done;
+    return this.publicJob(job);
+  }
+
+  async dispose(): Promise<void> {
+    await this.printerInstance?.close?.();
+    this.printerInstance = null;
+  }
+
+  // ---- the contract ----------------------------------------------------------------------
+
+  async appInfo(_input: Empty): Promise<AppInfo> {
+    return {
+      name: 'Postmortem',
+      version: this.opts.version,
+      transport: this.opts.transport,
+      initialCaseId: this.initialCaseId,
+      canPickFiles: this.opts.picker !== undefined,
+    };
+  }
+
+  async listCases(_input: Empty): Promise<CaseInfo[]> {
+    const known = new Set(this.files.values());
+    for (const name of readdirSync(this.opts.casesDir)) {
+      if (name.endsWith('.pmcase')) known.add(path.join(this.opts.casesDir, name));
+    }
+    const out: CaseInfo[] = [];
+    for (const file of known) {
+      try {
+        out.push(await this.openCaseFileAt(file, { create: false }));
+      } catch (err) {
+        console.warn(`[cases] ${file}: ${(err as Error).message}`);
+      }
+    }
+    return out.sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  async openInput(input: OpenInputRequest): Promise<OpenResult> {
+    if (!this.opts.picker) throw new ApiError('unsupported', 'this host has no file dialogs: start `postmortem serve <archive>` with the input instead');
+    const paths = await this.opts.picker.pickInputs(input.pick);
+    if (!paths || paths.length === 0) return { status: 'cancelled' };
+    return this.openInputs(paths);
+  }
+
+  async openPaths(input: { paths: string[] }): Promise<OpenResult> {
+    return this.openInputs(input.paths);
+  }
+
+  async openCaseFile(_input: Empty): Promise<OpenResult> {
+    if (!this.opts.picker) throw new ApiError('unsupported', 'this host has no file dialogs');
+    const file = await this.opts.picker.pickCaseFile();
+    if (!file) return { status: 'cancelled' };
+    const info = await this.openCaseFileAt(file, { create: false });
+    this.events.emit('caseChanged', { caseId: info.caseId, reason: 'opened' });
+    return { status: 'opened', caseId: info.caseId, jobId: null };
+  }
+
+  private caseKnown(caseId: string): void {
+    if (!this.files.has(caseId)) throw new ApiError('not-found', `no open case ${caseId}`);
+  }
+
+  async caseSummary(input: { caseId: string }): Promise<CaseSummary> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('summary', input);
+  }
+
+  async getLines(input: GetLinesRequest): Promise<LinePage> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('getLines', input);
+  }
+
+  async locateLine(input: LocateRequest): Promise<{ position: number | null }> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('locateLine', input);
+  }
+
+  async search(input: SearchRequest): Promise<SearchResult> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('search', input);
+  }
+
+  async listFindings(input: { caseId: string }): Promise<Finding[]> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('listFindings', input);
+  }
+
+  async listAnnotations(input: { caseId: string }): Promise<Annotation[]> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('listAnnotations', input);
+  }
+
+  async saveAnnotation(input: AnnotationDraft): Promise<Annotation> {
+    this.caseKnown(input.caseId);
+    const { caseId, ...draft } = input;
+    const saved = await this.opts.engine.call('saveAnnotation', { caseId, draft });
+    this.events.emit('caseChanged', { caseId, reason: 'annotations' });
+    return saved;
+  }
+
+  async deleteAnnotation(input: { caseId: string; annotationId: number }): Promise<{ deleted: boolean }> {
+    this.caseKnown(input.caseId);
+    const r = await this.opts.engine.call('deleteAnnotation', input);
+    this.events.emit('caseChanged', { caseId: input.caseId, reason: 'annotations' });
+    return r;
+  }
+
+  /** Builds the report of a case: HTML, or PDF through the printer. */
+  async renderReport(caseId: string, format: 'pdf' | 'html'): Promise<{ bytes: Buffer; fileName: string; mime: string }> {
+    this.caseKnown(caseId);
+    const summary = await this.opts.engine.call('summary', { caseId });
+    const html = buildReportHtml({ summary, generatedAt: Date.now(), appVersion: this.opts.version });
+    const base = slug(summary.title) || 'postmortem-report';
+    if (format === 'html') return { bytes: Buffer.from(html, 'utf8'), fileName: `${base}.html`, mime: 'text/html; charset=utf-8' };
+    this.printerInstance ??= this.opts.printer();
+    const bytes = await this.printerInstance.printToPdf(html, pdfOptionsFor(summary));
+    return { bytes, fileName: `${base}.pdf`, mime: 'application/pdf' };
+  }
+
+  async exportReport(input: ExportReportRequest): Promise<ExportResult> {
+    const r = await this.renderReport(input.caseId, input.format);
+    return this.opts.sink.deliver(r.fileName, r.bytes, r.mime);
+  }
+
+  async getJob(input: { jobId: string }): Promise<JobProgress | null> {
+    const job = this.jobs.get(input.jobId);
+    return job ? this.publicJob(job) : null;
+  }
+
+  async cancelJob(input: { jobId: string }): Promise<JobProgress | null> {
+    const job = this.jobs.get(input.jobId);
+    if (!job) return null;
+    if (job.state === 'running') await this.opts.engine.call('cancel', { jobId: input.jobId });
+    return this.publicJob(job);
+  }
+
+  // ---- jobs --------------------------------------------------------------------------------
+
+  private startIngest(caseId: string, inputs: string[]): string {
+    const jobId = `ingest-${randomBytes(6).toString('hex')}`;
+    const job: JobProgress & { startedAt: number; done: Promise<void> } = {
+      jobId,
+      kind: 'ingest',
+      caseId,
+      state: 'running',
+      phase: 'reading',
+      current: null,
+      bytesDone: 0,
+      bytesTotal: null,
+      linesDone: 0,
+      rate: 0,
+      etaS: null,
+      message: null,
+      startedAt: Date.now(),
+      done: Promise.resolve(),
+    };
+    this.jobs.set(jobId, job);
+    this.events.emit('caseChanged', { caseId, reason: 'ingest-started' });
+    job.done = this.opts.engine.call('ingest', { caseId, jobId, inputs }).then(
+      (outcome) => {
+        job.state = outcome.cancelled ? 'cancelled' : 'done';
+        job.phase = 'done';
+        job.message = outcome.errors.length
+          ? `${outcome.errors.length} input error(s): ${outcome.errors.map((e) => e.message).join('; ')}`
+          : null;
+        this.finishJob(job);
+      },
+      (err: Error) => {
+        job.state = 'failed';
+        job.message = err.message;
+        this.finishJob(job);
+      },
+    );
+    return jobId;
+  }
+
+  private finishJob(job: JobProgress): void {
+    this.events.emit('ingestProgress', this.publicJob(job));
+    this.events.emit('caseChanged', { caseId: job.caseId, reason: 'ingest-finished' });
+  }
+
+  private onIngestProgress(p: EngineEvents['ingestProgress']): void {
+    const job = this.jobs.get(p.jobId);
+    if (!job || job.state !== 'running') return;
+    const elapsedS = Math.max((Date.now() - job.startedAt) / 1000, 0.001);
+    job.phase = p.progress.phase;
+    job.current = p.progress.current;
+    job.bytesDone = p.progress.bytesDone;
+    job.bytesTotal = p.progress.bytesTotal;
+    job.linesDone = p.progress.linesDone;
+    job.rate = Math.round(p.progress.bytesDone / elapsedS);
+    job.etaS = job.bytesTotal && job.rate > 0 ? Math.max(0, Math.round((job.bytesTotal - job.bytesDone) / job.rate)) : null;
+    this.events.emit('ingestProgress', this.publicJob(job));
+  }
+
+  private publicJob(job: JobProgress): JobProgress {
+    return {
+      jobId: job.jobId,
+      kind: job.kind,
+      caseId: job.caseId,
+      state: job.state,
+      phase: job.phase,
+      current: job.current,
+      bytesDone: job.bytesDone,
+      bytesTotal: job.bytesTotal,
+      linesDone: job.linesDone,
+      rate: job.rate,
+      etaS: job.etaS,
+      message: job.message,
+    };
+  }
+}
+
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9\u4e00-\u9fff]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+}

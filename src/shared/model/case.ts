@@ -1,0 +1,113 @@
+import type { TimeQuality } from './log';
+
+/** A case as listed (opaque id: the renderer never sees paths). */
+export interface CaseInfo {
+  caseId: string;
+  title: string;
+  /** UTC ms of creation and last ingest. */
+  createdAt: number;
+  updatedAt: number;
+  /** `complete` once every input was read; `incomplete` after an interrupted ingest. */
+  state: 'empty' | 'indexing' | 'complete' | 'incomplete';
+  lineCount: number;
+  sourceCount: number;
+}
+
+export type SourceStatus = 'indexing' | 'complete' | 'failed' | 'skipped';
+
+export interface SourceInfo {
+  sourceId: number;
+  /** Path inside the input (archive member path or relative file path); display only. */
+  path: string;
+  /** The input it came from (archive or folder name, no absolute path). */
+  input: string;
+  sha256: string | null;
+  sizeBytes: number;
+  /** Recognised kind (e.g. `syslog`, `text`, `last`); `binary` when skipped. */
+  kind: string;
+  encoding: string | null;
+  lineCount: number;
+  /** Global line id of this source's first line in the case. */
+  firstLineId: number | null;
+  status: SourceStatus;
+  /** Why a source failed or was skipped: names the file and what was wrong. */
+  error: string | null;
+}
+
+export interface IngestError {
+  input: string;
+  path: string;
+  message: string;
+}
+
+export interface CaseSummary extends CaseInfo {
+  sources: SourceInfo[];
+  errors: IngestError[];
+  /** UTC ms range of lines with a time. */
+  firstTs: number | null;
+  lastTs: number | null;
+  schemaVersion: number;
+}
+
+/** Which lines a page is taken from. */
+export type LineView = { kind: 'merged' } | { kind: 'source'; sourceId: number };
+
+export interface ViewLine {
+  /** Global line id (1-based): the number shown in the gutter of the merged view. */
+  lineId: number;
+  sourceId: number;
+  lineNo: number;
+  byteOffset: number;
+  ts: number | null;
+  tsQuality: TimeQuality;
+  text: string;
+}
+
+export interface LinePage {
+  view: LineView;
+  /** 0-based position of the first line in the view. */
+  start: number;
+  /** Number of lines in the whole view. */
+  total: number;
+  lines: ViewLine[];
+}
+
+export interface SearchHit {
+  lineId: number;
+  sourceId: number;
+  lineNo: number;
+  /** Position of the line in the view searched. */
+  position: number;
+  text: string;
+}
+
+export interface SearchResult {
+  query: string;
+  hits: SearchHit[];
+  /** Total matching lines in the view (may exceed hits.length). */
+  total: number;
+  /** True when the hit list was cut at the limit. */
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+export type JobKind = 'ingest' | 'report';
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobProgress {
+  jobId: string;
+  kind: JobKind;
+  caseId: string;
+  state: JobState;
+  phase: string;
+  /** Current file (display path inside the input). */
+  current: string | null;
+  bytesDone: number;
+  bytesTotal: number | null;
+  linesDone: number;
+  /** Bytes per second over the job so far. */
+  rate: number;
+  /** Seconds left, when the total is known. */
+  etaS: number | null;
+  message: string | null;
+}
