@@ -55,7 +55,10 @@ async function main(): Promise<void> {
   if (has('rg')) rows.push({ name: "rg -c ''", m: await measure('rg', ['-c', '', file]), lines });
   else rows.push({ name: 'rg', m: null, lines: null, note: 'not installed (apt-get install ripgrep)' });
   if (has('lnav')) {
-    const m = await measure('lnav', ['-n', '-c', ';SELECT count(*) FROM syslog_log', file], { ...process.env, HOME: path.join(DATA, 'lnav-home') });
+    // lnav keeps its config under $HOME/.lnav; give it its own (it falls back to the cwd when HOME is missing).
+    const lnavHome = path.join(DATA, 'lnav-home');
+    mkdirSync(lnavHome, { recursive: true });
+    const m = await measure('lnav', ['-n', '-c', ';SELECT count(*) FROM syslog_log', file], { ...process.env, HOME: lnavHome });
     rows.push({ name: 'lnav -n (load + count)', m, lines });
   } else rows.push({ name: 'lnav', m: null, lines: null, note: 'not installed (apt-get install lnav)' });
 
