@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findChromium } from '../../src/main/report/chromium-printer';
 import { runCli } from '../helpers/cli';
 import { SAMPLE_TREE, tmpDir } from '../helpers/tmp';
 
@@ -49,5 +51,29 @@ describe('postmortem CLI', () => {
     const again = runCli(['analyze', out, '--json'], home);
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as { case: { lineCount: number } }).case.lineCount).toBe(2);
+  });
+});
+
+const pdfTools = existsSync('/usr/bin/pdftotext') && findChromium() !== null;
+if (!pdfTools) console.warn('[skip] postmortem report → PDF: needs Chromium and poppler-utils (apt-get install chromium poppler-utils)');
+
+describe.skipIf(!pdfTools)('postmortem report', () => {
+  const home = tmpDir();
+  it('writes a PDF (Chromium print engine) and HTML naming the sample’s sources with sha256 and line counts', () => {
+    const dir = tmpDir();
+    const pdf = path.join(dir, 'x.pdf');
+    const html = path.join(dir, 'x.html');
+    const r = runCli(['report', '-o', pdf, '--html', html], home);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    for (const p of ['var/log/syslog', 'sos_commands/login/last', 'proc/sys/vm/panic_on_oom']) expect(text).toContain(p);
+    expect(text).toMatch(/Sample: video-stream OOM and forced reboot/);
+    expect(text).toMatch(/^\s+1\s?\/\s?1$/m); // footer: page x / y
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+    expect(info).toMatch(/Tagged:\s+yes/);
+    const h = readFileSync(html, 'utf8');
+    expect(h).toContain('c0f9b01442e5f18166651fc7ee7d1e9cd423bb4209fa8e9112de43f4037c6ea0');
+    expect(h).not.toMatch(/<script|https?:\/\//);
   });
 });
