@@ -1,0 +1,55 @@
+import { LANGUAGES, useLang, useT, type Lang } from '../i18n';
+import { useCase } from '../state/case';
+import { JobBar } from './JobBar';
+
+/** Top bar: the case's title and counts, the case picker, ingest progress, the language. */
+export function Header(): React.JSX.Element {
+  const t = useT();
+  const lang = useLang((s) => s.lang);
+  const setLang = useLang((s) => s.setLang);
+  const summary = useCase((s) => s.summary);
+  const cases = useCase((s) => s.cases);
+  const caseId = useCase((s) => s.caseId);
+  const open = useCase((s) => s.open);
+
+  return (
+    <header className="header">
+      <span className="brand">{t('app.name')}</span>
+      {summary && (
+        <div className="case-head">
+          <h1 className="case-title" data-testid="case-title" title={summary.title}>
+            {summary.title}
+          </h1>
+          <span className="case-counts" data-testid="case-counts">
+            {t('case.lines', { count: summary.lineCount })} · {t('case.sources', { count: summary.sourceCount })}
+            {summary.state === 'indexing' && ` · ${t('case.state.indexing')}`}
+            {summary.state === 'incomplete' && ` · ${t('case.state.incomplete')}`}
+          </span>
+        </div>
+      )}
+      {cases.length > 1 && (
+        <label className="case-pick">
+          <span>{t('case.pick')}</span>
+          <select value={caseId ?? ''} onChange={(e) => void open(e.target.value)}>
+            {cases.map((c) => (
+              <option key={c.caseId} value={c.caseId}>
+                {c.title}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <JobBar />
+      <label className="lang-pick">
+        <span className="visually-hidden">{t('lang.label')}</span>
+        <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('lang.label')}>
+          {LANGUAGES.map((l) => (
+            <option key={l.lang} value={l.lang}>
+              {l.endonym}
+            </option>
+          ))}
+        </select>
+      </label>
+    </header>
+  );
+}
