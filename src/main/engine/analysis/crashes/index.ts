@@ -1,0 +1,58 @@
+/**
+ * Kernel incidents, userspace faults, process deaths, floods and log loss from the lines of
+ * any kernel-bearing source, in one pass: each line's prefixes are peeled once and handed to
+ * the detectors, whose drafts are then grouped by signature.
+ */
+import type { Incident } from '../../../../shared/model/incident';
+import type { RecordLine } from '../../../../shared/model/log';
+import { kernelMessage } from '../kernel/message';
+import { DeathDetector } from './deaths';
+import { FloodDetector } from './floods';
+import { groupDrafts, type IncidentDraft } from './group';
+import { KernelBlockCutter } from './kernel-blocks';
+import { kernelDraft } from './kernel-incident';
+import { SEGFAULT_PREFILTER, segfaultDraft } from './segfault';
+
+export interface DetectOptions {
+  /** Set false to skip flood detection (e.g. over a single report pasted into a note). */
+  floods?: boolean;
+}
+
+/**
+ * Runs every detector over the lines of one source (lines of several sources may be passed
+ * one source after another; a report never spans two sources).
+ */
+export function detectIncidents(lines: Iterable<RecordLine>, options: DetectOptions = {}): Incident[] {
+  const cutter = new KernelBlockCutter();
+  const deaths = new DeathDetector();
+  const floods = options.floods === false ? null : new FloodDetector();
+  const faults: IncidentDraft[] = [];
+  let source: number | null = null;
+  let sourcePath: string | null = null;
+  for (const line of lines) {
+    if (line.sourceId !== source || line.sourcePath !== sourcePath) {
+      cutter.finish();
+      source = line.sourceId;
+      sourcePath = line.sourcePath;
+    }
+    const km = kernelMessage(line.text);
+    // A line inside a report is not a flood or a death; the line that ended a report may be.
+    if (cutter.push(line, km)) continue;
+    if (SEGFAULT_PREFILTER.test(km.message)) {
+      const d = segfaultDraft(line, km.message);
+      if (d) {
+        faults.push(d);
+        continue;
+      }
+    }
+    deaths.push(line, km);
+    floods?.push(line, km);
+  }
+  const blocks = cutter.finish();
+  const drafts: IncidentDraft[] = blocks.map(kernelDraft);
+  drafts.push(...faults, ...deaths.finish());
+  if (floods) drafts.push(...floods.finish());
+  const incidents = groupDrafts(drafts);
+  incidents.sort((a, b) => (a.line.sourceId - b.line.sourceId) || (a.line.lineNo - b.line.lineNo));
+  return incidents;
+}
