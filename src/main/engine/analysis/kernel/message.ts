@@ -111,7 +111,8 @@ export function kernelMessage(line: string): KernelMessage {
       if (month) out.repair = `syslog month "${g.dmg}" repaired to "${month}"`;
       // The month cannot be restored, but the host and tag after it are intact, so the
       // message itself is still read (the caller learns the time is unknown).
-      else out.repair = `syslog month "${g.dmg}" damaged beyond repair; message read after the intact host and tag`;
+      else
+        out.repair = `syslog month "${g.dmg}" damaged beyond repair; message read after the intact host and tag`;
     }
     const msg = applyHostTag(g.rest ?? '', out);
     if (msg !== undefined) {
@@ -132,6 +133,11 @@ export function kernelMessage(line: string): KernelMessage {
   const before = s;
   s = peelKernelStamps(s, out);
   if (s !== before) {
+    // journalctl -o short-monotonic without a hostname: `[    2.58] kernel: msg`
+    if (s.startsWith('kernel: ')) {
+      out.program = 'kernel';
+      s = s.slice('kernel: '.length);
+    }
     out.message = s;
     return out;
   }
