@@ -72,8 +72,8 @@ export async function generateSyslog(file: string, opts: GenOptions): Promise<{ 
   const seedFile = opts.seedSyslog ?? path.resolve(__dirname, '../../resources/samples/seed-incident/var/log/syslog');
   const oomBody = readFileSync(seedFile, 'utf8')
     .split('\n')
-    .filter((l) => /^J?un  6 21:33:1[34] /.test(l))
-    .map((l) => l.replace(/^J?un  6 21:33:1[34] video-stream /, ''));
+    .filter((l) => /^J?un {2}6 21:33:1[34] /.test(l))
+    .map((l) => l.replace(/^J?un {2}6 21:33:1[34] video-stream /, ''));
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   let ts = opts.start ?? Date.UTC(2022, 0, 3, 0, 0, 0);
   let bytes = 0;
@@ -90,7 +90,7 @@ export async function generateSyslog(file: string, opts: GenOptions): Promise<{ 
     buf = [];
     bytes += Buffer.byteLength(chunk);
     bufLen = 0;
-    if (!out.write(chunk)) await new Promise((res) => out.once('drain', res));
+    if (!out.write(chunk)) await new Promise<void>((res) => out.once('drain', () => res()));
   };
   while (bytes + bufLen < opts.targetBytes) {
     ts += r.int(400);
