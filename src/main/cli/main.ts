@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import type { CaseSummary } from '../../shared/model/case';
+import type { CaseAnalysis } from '../engine/analysis/run';
 import { EngineClient } from '../engine/client';
 import { ChromiumPdfPrinter } from '../report/chromium-printer';
 import { formatBytes } from '../report/html';
@@ -62,7 +63,7 @@ async function openTarget(service: WorkbenchService, args: CliArgs, casesDir: st
   }
 }
 
-function analysisDocument(summary: CaseSummary, file: string | null): Record<string, unknown> {
+function analysisDocument(summary: CaseSummary, file: string | null, analysis: CaseAnalysis): Record<string, unknown> {
   return {
     case: {
       caseId: summary.caseId,
@@ -88,15 +89,15 @@ function analysisDocument(summary: CaseSummary, file: string | null): Record<str
       status: s.status,
       error: s.error,
     })),
-    oom: [],
-    boots: [],
-    incidents: [],
-    system: { facts: [], recommendations: [] },
+    oom: analysis.oom,
+    boots: analysis.boots,
+    incidents: analysis.incidents,
+    system: analysis.system,
     errors: summary.errors,
   };
 }
 
-function printSummaryText(summary: CaseSummary): void {
+function printSummaryText(summary: CaseSummary, analysis: CaseAnalysis): void {
   const out = process.stdout;
   out.write(`${summary.title}\n`);
   out.write(`  state ${summary.state}, ${plural(summary.sourceCount, 'source')}, ${plural(summary.lineCount, 'line')}\n\n`);
@@ -104,6 +105,25 @@ function printSummaryText(summary: CaseSummary): void {
   for (const s of summary.sources) {
     const status = s.status === 'complete' ? '' : `  [${s.status}${s.error ? `: ${s.error}` : ''}]`;
     out.write(`  ${s.input}/${s.path}  ${s.kind}  ${formatBytes(s.sizeBytes)}  ${plural(s.lineCount, 'line')}${status}\n`);
+  }
+  if (analysis.oom.length) {
+    out.write('\nOOM kills\n');
+    for (const r of analysis.oom) {
+      const v = r.victim ? `${r.victim.comm} (pid ${r.victim.pid})` : 'no victim';
+      out.write(`  ${r.ts === null ? '' : `${new Date(r.ts).toISOString()} `}${r.kind}: ${v} — ${r.score.verdict}  [${r.source}:${r.line}]\n`);
+    }
+  }
+  if (analysis.boots.length) {
+    out.write('\nBoots\n');
+    for (const b of analysis.boots) out.write(`  ${b.start}  ${b.kernel ?? ''}  ended ${b.endKind}${b.lastSignOfLife ? `, last sign of life ${b.lastSignOfLife.ts} [${b.lastSignOfLife.source}:${b.lastSignOfLife.line}]` : ''}\n`);
+  }
+  if (analysis.incidents.length) {
+    out.write('\nIncidents\n');
+    for (const i of analysis.incidents) out.write(`  ${i.kind}${i.count > 1 ? ` ×${i.count}` : ''}: ${i.summary}  [${i.source}:${i.line.lineNo}]\n`);
+  }
+  if (analysis.system.recommendations.length) {
+    out.write('\nRecommendations\n');
+    for (const r of analysis.system.recommendations) out.write(`  - ${r.title.en}\n`);
   }
   if (summary.errors.length) {
     out.write('\nErrors\n');
@@ -176,8 +196,9 @@ export async function main(argv: string[]): Promise<number> {
         return summary.errors.length > 0 ? 3 : 0;
       }
       case 'analyze': {
-        if (args.json) process.stdout.write(`${JSON.stringify(analysisDocument(summary, opened.file), null, 2)}\n`);
-        else printSummaryText(summary);
+        const analysis = await service.analysis(opened.caseId);
+        if (args.json) process.stdout.write(`${JSON.stringify(analysisDocument(summary, opened.file, analysis), null, 2)}\n`);
+        else printSummaryText(summary, analysis);
         return 0;
       }
       case 'report': {

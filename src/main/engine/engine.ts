@@ -6,8 +6,12 @@
 import type { Annotation } from '../../shared/model/annotation';
 import type { CaseInfo, CaseSummary, LinePage, LineView, SearchResult } from '../../shared/model/case';
 import type { Finding } from '../../shared/model/finding';
+import { ANALYSIS_VERSION, analyzeCase, type CaseAnalysis } from './analysis/run';
 import { ingestInputs, type IngestOutcome, type IngestProgress } from './ingest/ingest';
 import { CaseStore } from './store/case-store';
+import { readRecordLines, sourceRefs } from './store/line-reader';
+
+const FINDING_KINDS = ['oom', 'incident', 'flood', 'boot', 'system'] as const;
 
 export interface EngineEvents {
   ingestProgress: { jobId: string; caseId: string; progress: IngestProgress };
@@ -97,13 +101,40 @@ export class Engine {
   async ingest(args: { caseId: string; jobId: string; inputs: string[] }): Promise<IngestOutcome> {
     const store = this.store(args.caseId);
     try {
-      return await ingestInputs(store, args.inputs, {
+      const outcome = await ingestInputs(store, args.inputs, {
         onProgress: (progress) => this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress }),
         isCancelled: () => this.cancelled.has(args.jobId),
       });
+      if (!outcome.cancelled) this.analyze({ caseId: args.caseId });
+      return outcome;
     } finally {
       this.cancelled.delete(args.jobId);
     }
+  }
+
+  /** Runs every analyser over the case and stores the findings and the full models. */
+  analyze(args: { caseId: string }): CaseAnalysis {
+    const store = this.store(args.caseId);
+    const refs = sourceRefs(store.db);
+    const { analysis, findings } = analyzeCase({
+      sources: refs,
+      lines: (only) => readRecordLines(store.db, only ? refs.filter((r) => only.some((o) => o.sourceId === r.sourceId)) : refs),
+    });
+    store.db.transaction(() => {
+      store.replaceFindings(FINDING_KINDS, findings, []);
+      store.setMeta('analysis', JSON.stringify(analysis));
+    })();
+    return analysis;
+  }
+
+  /** The stored analysis, redone when missing or made by an older analyser version. */
+  analysis(args: { caseId: string }): CaseAnalysis {
+    const raw = this.store(args.caseId).meta('analysis');
+    if (raw) {
+      const stored = JSON.parse(raw) as CaseAnalysis;
+      if (stored.version === ANALYSIS_VERSION) return stored;
+    }
+    return this.analyze(args);
   }
 
   cancel(args: { jobId: string }): void {

@@ -22,6 +22,7 @@ import type { Annotation } from '../../shared/model/annotation';
 import type { CaseInfo, CaseSummary, JobProgress, LinePage, SearchResult } from '../../shared/model/case';
 import type { Finding } from '../../shared/model/finding';
 import type { EngineClient } from '../engine/client';
+import type { CaseAnalysis } from '../engine/analysis/run';
 import type { EngineEvents } from '../engine/engine';
 import { buildReportHtml, pdfOptionsFor } from '../report/report';
 import { WorkbenchEventBus } from './events';
@@ -90,6 +91,12 @@ export class WorkbenchService implements WorkbenchApi {
     const info = await this.opts.engine.call('openCase', args);
     this.files.set(info.caseId, args.file);
     return info;
+  }
+
+  /** The case's analysis (OOM reports, incidents, boots, system facts), redone when stale. */
+  async analysis(caseId: string): Promise<CaseAnalysis> {
+    this.caseKnown(caseId);
+    return this.opts.engine.call('analysis', { caseId });
   }
 
   setInitialCase(caseId: string): void {

@@ -1,0 +1,227 @@
+/**
+ * Runs every analyser over a case and turns their models into stored findings: OOM anatomy,
+ * kernel incidents / process deaths / floods, the boot history, and the system facts with
+ * their recommendations. Pure over its inputs: the caller reads lines from the store and
+ * writes the result back.
+ */
+import type { BootHistory, BootJson } from '../../../shared/model/boot';
+import type { Finding } from '../../../shared/model/finding';
+import type { Incident, IncidentKind, Recommendation, SystemFact } from '../../../shared/model/incident';
+import type { Evidence, RecordLine } from '../../../shared/model/log';
+import type { OomCrossReport, OomReport } from '../../../shared/model/oom';
+import { parseLastText } from '../formats/last-text';
+import { detectIncidents } from './crashes';
+import { analyzeOomCase, oomCaseFindings } from './oom';
+import { buildBootHistory, scanBootLines, toBootJson, type LastInput } from './reboots';
+import { collectSystemFacts, type SystemFile } from './system/facts';
+import { recommend } from './system/recommend';
+
+/** Bump when an analyser's output changes: stored analyses of an older version are redone. */
+export const ANALYSIS_VERSION = 1;
+
+export interface AnalysisSource {
+  sourceId: number;
+  path: string;
+  kind: string;
+  mtimeMs: number | null;
+}
+
+export interface CaseAnalysis {
+  version: number;
+  oom: OomReport[];
+  oomCross: OomCrossReport;
+  incidents: Incident[];
+  boots: BootJson[];
+  bootNotes: string[];
+  rebootsPerDay: number | null;
+  system: { facts: SystemFact[]; recommendations: Recommendation[] };
+  timingsMs: Record<string, number>;
+}
+
+export interface AnalysisInput {
+  sources: readonly AnalysisSource[];
+  /** Lines of the given sources (all when omitted), each source in its own order. Called once per pass. */
+  lines: (sources?: readonly AnalysisSource[]) => Iterable<RecordLine>;
+}
+
+// Files whose content is a machine setting rather than a log.
+const SYSTEM_FILE = new RegExp(
+  [
+    'proc/sys/.+',
+    'sos_commands/kernel/sysctl_-a',
+    'sysctl_-a',
+    'proc/meminfo',
+    'proc/swaps',
+    'proc/cmdline',
+    'etc/security/limits\\.conf',
+    'etc/security/limits\\.d/[^/]+\\.conf',
+    'etc/kdump\\.conf',
+    'etc/sysconfig/kdump',
+    'etc/default/kdump-tools',
+    'sos_commands/kdump/.+',
+    'sys/kernel/kexec_crash_(?:loaded|size)',
+    'sys/fs/pstore/.+',
+    'sos_commands/kernel/uname_-a',
+    'uname',
+  ]
+    .map((p) => `(?:^|/)${p}$`)
+    .join('|'),
+);
+const LAST_FILE = /(?:^|\/)(?:sos_commands\/login\/)?last(?:_[^/]*)?$/;
+const CRASH_DIR = /(?:^|\/)var\/crash\/.+/;
+
+export function isSystemFile(path: string): boolean {
+  return SYSTEM_FILE.test(path);
+}
+
+function timed<T>(timings: Record<string, number>, name: string, f: () => T): T {
+  const t = performance.now();
+  try {
+    return f();
+  } finally {
+    timings[name] = Math.round(performance.now() - t);
+  }
+}
+
+/** Sources the log analysers read: everything but settings files and `last` listings. */
+function logSources(sources: readonly AnalysisSource[]): AnalysisSource[] {
+  return sources.filter((s) => !isSystemFile(s.path) && !(s.kind === 'last' || LAST_FILE.test(s.path)));
+}
+
+/**
+ * When the archive was collected: sos command outputs carry the collection time as their mtime
+ * (linux-artefacts §2.6), so the newest of them is the best anchor for `last`'s year-less lines.
+ */
+function collectionTime(sources: readonly AnalysisSource[]): { ts: number; what: string } | null {
+  const outputs = sources.filter((s) => /(?:^|\/)sos_commands\//.test(s.path) && s.mtimeMs !== null);
+  if (outputs.length === 0) return null;
+  const newest = outputs.reduce((a, b) => ((b.mtimeMs ?? 0) > (a.mtimeMs ?? 0) ? b : a));
+  return { ts: newest.mtimeMs!, what: `archive mtime of ${newest.path} (sos command outputs are written at collection time)` };
+}
+
+export function analyzeCase(input: AnalysisInput, lang: 'en' | 'zh' = 'en'): { analysis: CaseAnalysis; findings: NewFinding[] } {
+  const timings: Record<string, number> = {};
+  const logs = logSources(input.sources);
+
+  const oom = timed(timings, 'oom', () => analyzeOomCase(input.lines(logs)));
+  const incidents = timed(timings, 'incidents', () => detectIncidents(input.lines(logs)));
+
+  const history = timed(timings, 'boots', (): BootHistory => {
+    const collectedAt = collectionTime(input.sources);
+    const last: LastInput[] = input.sources
+      .filter((s) => s.kind === 'last' || LAST_FILE.test(s.path))
+      .map((s) => {
+        const lines = [...input.lines([s])].map((l) => ({ lineNo: l.lineNo, text: l.text, lineId: l.lineId }));
+        return { sourceId: s.sourceId, sourcePath: s.path, parse: parseLastText(lines, collectedAt ? { anchor: collectedAt } : {}) };
+      });
+    return buildBootHistory({
+      scan: scanBootLines(input.lines(logs)),
+      last,
+      crashDirs: input.sources.filter((s) => CRASH_DIR.test(s.path)).map((s) => ({ path: s.path, sourceId: s.sourceId })),
+      collectedAt,
+    });
+  });
+
+  const system = timed(timings, 'system', () => {
+    const files: SystemFile[] = input.sources.filter((s) => isSystemFile(s.path)).map((s) => ({ path: s.path, lines: [...input.lines([s])] }));
+    const withSwap = oom.reports.find((r) => r.memInfo.totalSwapKb !== null);
+    const swapEvidence = withSwap?.memInfo.evidence.totalSwapKb;
+    const facts = collectSystemFacts(
+      files,
+      withSwap && swapEvidence ? { swapFromOom: { totalSwapKb: withSwap.memInfo.totalSwapKb ?? 0, evidence: swapEvidence } } : {},
+    );
+    const ended = history.boots.filter((b) => b.endKind === 'hard');
+    const recInput: Parameters<typeof recommend>[0] = { facts, incidents };
+    const killEvidence = oom.reports.flatMap((r) => r.victim?.evidence ?? []);
+    if (killEvidence.length > 0) recInput.oom = { evidence: killEvidence };
+    if (ended.length > 0) {
+      recInput.hang = {
+        reason: `${ended.length} boot(s) ended with no shutdown trace and no crash evidence (hard reset)`,
+        evidence: ended.flatMap((b) => (b.lastSignOfLife ? [b.lastSignOfLife.evidence] : [])),
+      };
+    }
+    return { facts, recommendations: recommend(recInput) };
+  });
+
+  const analysis: CaseAnalysis = {
+    version: ANALYSIS_VERSION,
+    oom: oom.reports,
+    oomCross: oom.cross,
+    incidents,
+    boots: history.boots.map(toBootJson),
+    bootNotes: history.notes,
+    rebootsPerDay: history.rebootsPerDay,
+    system,
+    timingsMs: timings,
+  };
+  return { analysis, findings: findingsOf(analysis, history, lang) };
+}
+
+type NewFinding = Omit<Finding, 'findingId'>;
+
+const INCIDENT_SEVERITY: Partial<Record<IncidentKind, Finding['severity']>> = {
+  panic: 'critical',
+  oops: 'critical',
+  bug: 'critical',
+  gpf: 'critical',
+  mce: 'critical',
+  'hard-lockup': 'critical',
+  'soft-lockup': 'error',
+  'hung-task': 'error',
+  'rcu-stall': 'error',
+  'io-error': 'error',
+  'fs-error': 'error',
+  kasan: 'error',
+  'process-killed': 'error',
+  'core-dumped': 'error',
+};
+
+/** The findings the panels list and the viewer marks, each with its evidence lines. */
+function findingsOf(a: CaseAnalysis, history: BootHistory, lang: 'en' | 'zh'): NewFinding[] {
+  const out: NewFinding[] = [...oomCaseFindings({ reports: a.oom, cross: a.oomCross })];
+  for (const i of a.incidents) {
+    const repeats = i.count > 1 ? ` (${i.count}×)` : '';
+    out.push({
+      kind: i.kind === 'flood' ? 'flood' : 'incident',
+      ts: i.ts,
+      title: `${i.kind}${repeats}: ${i.summary}`,
+      summary: i.summary,
+      severity: INCIDENT_SEVERITY[i.kind] ?? 'warning',
+      evidence: dedupe([i.line, ...i.occurrences.slice(1, 20)]),
+    });
+  }
+  for (const b of history.boots) {
+    const started = new Date(b.start).toISOString().slice(0, 16).replace('T', ' ');
+    out.push({
+      kind: 'boot',
+      ts: b.start,
+      title: `Boot of ${started} UTC ended ${b.endKind}`,
+      summary: [b.endReason, b.explanation].filter(Boolean).join(' '),
+      severity: b.endKind === 'hard' || b.endKind === 'crash' ? 'error' : b.endKind === 'unknown' ? 'warning' : 'info',
+      evidence: dedupe([...b.evidence, ...(b.lastSignOfLife ? [{ ...b.lastSignOfLife.evidence, what: 'last sign of life' }] : [])]).map(
+        ({ sourceId, sourcePath, lineNo, lineId, what }) => ({ sourceId, sourcePath, lineNo, lineId, what }),
+      ),
+    });
+  }
+  for (const r of a.system.recommendations) {
+    out.push({
+      kind: 'system',
+      ts: null,
+      title: r.title[lang],
+      summary: r.text[lang],
+      severity: r.severity === 'important' ? 'error' : r.severity === 'warning' ? 'warning' : 'info',
+      evidence: r.evidence,
+    });
+  }
+  return out;
+}
+
+function dedupe(evidence: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const k = `${e.sourceId}:${e.lineNo}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { BootJson } from '../../src/shared/model/boot';
+import type { Incident, Recommendation, SystemFact } from '../../src/shared/model/incident';
+import type { OomReport } from '../../src/shared/model/oom';
+import { runCli } from '../helpers/cli';
+import { tmpDir } from '../helpers/tmp';
+
+interface Doc {
+  oom: OomReport[];
+  boots: BootJson[];
+  incidents: Incident[];
+  system: { facts: SystemFact[]; recommendations: Recommendation[] };
+}
+
+describe('postmortem analyze --json on the sample case: the analysers run over the indexed case', () => {
+  const r = runCli(['analyze', '--json'], tmpDir());
+  const doc = JSON.parse(r.stdout) as Doc;
+
+  it('takes the OOM report apart and checks the kernel’s score', () => {
+    expect(doc.oom).toHaveLength(1);
+    const o = doc.oom[0]!;
+    expect(o).toMatchObject({ source: 'var/log/syslog', line: 1, kind: 'global', victim: { pid: 30002, comm: 'stream_convert' } });
+    expect(o.lineId).toBe(1);
+    expect(o.score).toMatchObject({ printed: 731, computed: 731, rootDiscount: false, totalPages: 8388477 - 151785 });
+    expect(o.trigger?.gfpFlags).toEqual(['GFP_HIGHUSER_MOVABLE', '__GFP_ZERO']);
+    expect(o.memInfo.totalSwapKb).toBe(0);
+  });
+
+  it('finds the write_iter flood after the kill, the journald log loss and the container’s death', () => {
+    const flood = doc.incidents.find((i) => i.kind === 'flood');
+    expect(flood).toMatchObject({ count: 5, source: 'var/log/syslog' });
+    expect(flood!.line.lineNo).toBeGreaterThan(doc.oom[0]!.lastLine);
+    expect(doc.incidents.find((i) => i.kind === 'log-loss')?.details).toMatchObject({ lost: 6 });
+    expect(doc.incidents.some((i) => i.kind === 'process-killed')).toBe(true);
+    expect(doc.incidents.some((i) => ['panic', 'oops', 'bug'].includes(i.kind))).toBe(false);
+  });
+
+  it('reads the machine’s settings and says what is unknown rather than assuming it', () => {
+    const fact = (k: string): SystemFact | undefined => doc.system.facts.find((f) => f.key === k);
+    expect(fact('vm.panic_on_oom')).toMatchObject({ value: '0', known: true, evidence: [{ sourcePath: 'proc/sys/vm/panic_on_oom', lineNo: 1 }] });
+    expect(fact('vm.overcommit_memory')).toMatchObject({ known: false, meaning: { en: 'unknown (not in the archive)' } });
+    expect(fact('swap')).toMatchObject({ value: '0', known: true, inferred: true });
+    expect(doc.system.recommendations.map((x) => x.id)).toEqual(expect.arrayContaining(['no-vmcore', 'hang-to-vmcore', 'no-swap', 'core-dumps']));
+  });
+
+  it('lists the five boots of the last listing with years pinned by their weekdays', () => {
+    expect(doc.boots.map((b) => `${b.start.slice(0, 16)} ${b.endKind}`)).toEqual([
+      '2020-10-26T19:38 hard',
+      '2021-10-26T20:44 hard',
+      '2022-03-29T17:46 hard',
+      '2022-04-06T20:21 hard',
+      '2022-06-08T10:10 running',
+    ]);
+    for (const b of doc.boots.slice(0, 4)) expect(b.explanation).toMatch(/still running/);
+  });
+});
