@@ -31,6 +31,7 @@ interface Row {
   caseBytes?: number;
   phase1Ms?: number;
   phase2Ms?: number | null;
+  analysisMs?: number | null;
   note?: string;
 }
 
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     for (const s of ['', '-wal', '-shm']) rmSync(out + s, { force: true });
     const m = await measure(process.execPath, [path.join(ROOT, 'bin/postmortem.cjs'), 'index', input, '-o', out, '--json'], { ...process.env, POSTMORTEM_HOME: path.join(DATA, 'home') });
     const last = m.stdout.trim().split('\n').at(-1) ?? '{}';
-    let j: { lines?: number; caseBytes?: number; phase1Ms?: number; phase2Ms?: number | null; peakRssBytes?: number } = {};
+    let j: { lines?: number; caseBytes?: number; phase1Ms?: number; phase2Ms?: number | null; analysisMs?: number | null; peakRssBytes?: number } = {};
     try {
       j = JSON.parse(last) as typeof j;
     } catch {
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
       continue;
     }
     if (j.peakRssBytes) m.peakRssBytes = Math.max(m.peakRssBytes, j.peakRssBytes);
-    const row: Row = { name, m, lines: j.lines ?? null, caseBytes: j.caseBytes ?? 0, phase1Ms: j.phase1Ms ?? 0, phase2Ms: j.phase2Ms ?? null };
+    const row: Row = { name, m, lines: j.lines ?? null, caseBytes: j.caseBytes ?? 0, phase1Ms: j.phase1Ms ?? 0, phase2Ms: j.phase2Ms ?? null, analysisMs: j.analysisMs ?? null };
     rows.push(row);
   }
 
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     const s = r.m.wallMs / 1000;
     const caseCol = r.caseBytes ? `${fmt(r.caseBytes / 2 ** 20, 0)} (${fmt(r.caseBytes / size, 2)}×)` : '';
     const ratio = lnav?.m ? fmt(r.m.wallMs / lnav.m.wallMs, 2) : '';
-    const notes = [r.note, r.phase1Ms !== undefined ? `phase1 ${fmt(r.phase1Ms / 1000)} s, phase2 ${r.phase2Ms === null ? 'n/a (no FTS yet)' : fmt((r.phase2Ms ?? 0) / 1000) + ' s'}` : '', r.m.code !== 0 ? `exit ${r.m.code}` : '']
+    const notes = [r.note, r.phase1Ms !== undefined ? `phase1 ${fmt(r.phase1Ms / 1000)} s, phase2 ${r.phase2Ms === null ? 'n/a (no FTS yet)' : fmt((r.phase2Ms ?? 0) / 1000) + ' s'}, analysis ${r.analysisMs == null ? '?' : fmt(r.analysisMs / 1000) + ' s'}` : '', r.m.code !== 0 ? `exit ${r.m.code}` : '']
       .filter(Boolean)
       .join('; ');
     console.log(`| ${r.name} | ${fmt(s, 2)} | ${fmt(size / 2 ** 20 / s)} | ${r.lines ? Math.round(r.lines / s).toLocaleString('en-US') : ''} | ${fmt(r.m.peakRssBytes / 2 ** 20, 0)} | ${caseCol} | ${ratio} | ${notes} |`);

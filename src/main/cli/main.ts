@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CaseSummary } from '../../shared/model/case';
+import type { CaseSummary, JobProgress } from '../../shared/model/case';
 import type { CaseAnalysis } from '../engine/analysis/run';
 import { EngineClient } from '../engine/client';
 import { ChromiumPdfPrinter } from '../report/chromium-printer';
@@ -27,6 +27,8 @@ interface Opened {
   caseId: string;
   file: string | null;
   cleanup: () => void;
+  /** The ingest job this command ran, when it indexed something. */
+  job?: JobProgress;
 }
 
 /** Opens what the command line names: nothing (the sample), a .pmcase, or inputs to index. */
@@ -36,8 +38,9 @@ async function openTarget(service: WorkbenchService, args: CliArgs, casesDir: st
   try {
     if (args.inputs.length === 0) {
       const r = await service.openSample();
-      if (r.jobId) await service.waitForJob(r.jobId);
-      return { caseId: r.caseId, file: null, cleanup: () => undefined };
+      const opened: Opened = { caseId: r.caseId, file: null, cleanup: () => undefined };
+      if (r.jobId) opened.job = await service.waitForJob(r.jobId);
+      return opened;
     }
     if (args.inputs.length === 1 && args.inputs[0]!.endsWith('.pmcase')) {
       const info = await service.openCaseFileAt(args.inputs[0]!, { create: false });
@@ -55,8 +58,9 @@ async function openTarget(service: WorkbenchService, args: CliArgs, casesDir: st
     const opts: { file?: string } = {};
     if (file) opts.file = file;
     const r = await service.openInputs(args.inputs, opts);
-    if (r.jobId) await service.waitForJob(r.jobId);
-    return { caseId: r.caseId, file: file ?? null, cleanup };
+    const opened: Opened = { caseId: r.caseId, file: file ?? null, cleanup };
+    if (r.jobId) opened.job = await service.waitForJob(r.jobId);
+    return opened;
   } finally {
     unsub();
     show.end();
@@ -182,8 +186,10 @@ export async function main(argv: string[]): Promise<number> {
               sources: summary.sourceCount,
               lines: summary.lineCount,
               bytes: summary.sources.reduce((a, s) => a + s.sizeBytes, 0),
-              phase1Ms,
+              phase1Ms: opened.job?.timings?.readMs ?? phase1Ms,
               phase2Ms: null,
+              analysisMs: opened.job?.timings?.analysisMs ?? null,
+              wallMs: phase1Ms,
               peakRssBytes: process.resourceUsage().maxRSS * 1024,
               caseBytes,
               errors: summary.errors.length,

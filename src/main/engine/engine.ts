@@ -13,8 +13,11 @@ import { readRecordLines, sourceRefs } from './store/line-reader';
 
 const FINDING_KINDS = ['oom', 'incident', 'flood', 'boot', 'system'] as const;
 
+/** Ingest progress, plus the analysis phase the engine runs after reading. */
+export type JobPhaseProgress = Omit<IngestProgress, 'phase'> & { phase: IngestProgress['phase'] | 'analysing' };
+
 export interface EngineEvents {
-  ingestProgress: { jobId: string; caseId: string; progress: IngestProgress };
+  ingestProgress: { jobId: string; caseId: string; progress: JobPhaseProgress };
 }
 
 export type EngineEmit = <E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]) => void;
@@ -98,15 +101,27 @@ export class Engine {
     return { deleted: this.store(args.caseId).deleteAnnotation(args.annotationId) };
   }
 
-  async ingest(args: { caseId: string; jobId: string; inputs: string[] }): Promise<IngestOutcome> {
+  async ingest(args: { caseId: string; jobId: string; inputs: string[] }): Promise<IngestOutcome & { readMs: number; analysisMs: number }> {
     const store = this.store(args.caseId);
     try {
+      const started = performance.now();
+      let last: JobPhaseProgress | null = null;
       const outcome = await ingestInputs(store, args.inputs, {
-        onProgress: (progress) => this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress }),
+        onProgress: (progress) => {
+          last = progress;
+          if (progress.phase !== 'done') this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress });
+        },
         isCancelled: () => this.cancelled.has(args.jobId),
       });
-      if (!outcome.cancelled) this.analyze({ caseId: args.caseId });
-      return outcome;
+      const readMs = performance.now() - started;
+      if (!outcome.cancelled) {
+        const base: JobPhaseProgress = last ?? { phase: 'reading', current: null, bytesDone: 0, bytesTotal: null, linesDone: outcome.lines };
+        this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress: { ...base, phase: 'analysing', current: null } });
+        this.analyze({ caseId: args.caseId });
+      }
+      const analysisMs = performance.now() - started - readMs;
+      if (last) this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress: { ...(last as JobPhaseProgress), phase: 'done', current: null } });
+      return { ...outcome, readMs: Math.round(readMs), analysisMs: Math.round(analysisMs) };
     } finally {
       this.cancelled.delete(args.jobId);
     }

@@ -268,6 +268,7 @@ export class WorkbenchService implements WorkbenchApi {
       (outcome) => {
         job.state = outcome.cancelled ? 'cancelled' : 'done';
         job.phase = 'done';
+        job.timings = { readMs: outcome.readMs, analysisMs: outcome.analysisMs };
         job.message = outcome.errors.length
           ? `${outcome.errors.length} input error(s): ${outcome.errors.map((e) => e.message).join('; ')}`
           : null;
@@ -315,6 +316,7 @@ export class WorkbenchService implements WorkbenchApi {
       rate: job.rate,
       etaS: job.etaS,
       message: job.message,
+      ...(job.timings ? { timings: job.timings } : {}),
     };
   }
 }

@@ -110,4 +110,6 @@ export interface JobProgress {
   /** Seconds left, when the total is known. */
   etaS: number | null;
   message: string | null;
+  /** Set when an ingest job has finished: how long reading and analysing took (ms). */
+  timings?: { readMs: number; analysisMs: number };
 }
