@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { getWorkbench } from './api';
+import { dropOpener } from './api/drop';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { EmptyState } from './components/EmptyState';
 import { Header } from './components/Header';
@@ -44,8 +45,21 @@ export function App(): React.JSX.Element {
   }, [dark]);
 
   const hasCase = status === 'ready' || status === 'loading';
+  const openDropped = dropOpener();
+  const onDragOver = (e: React.DragEvent): void => {
+    if (openDropped && e.dataTransfer.types.includes('Files')) e.preventDefault();
+  };
+  const onDrop = (e: React.DragEvent): void => {
+    if (!openDropped) return;
+    e.preventDefault();
+    const files = [...e.dataTransfer.files];
+    if (files.length === 0) return;
+    void openDropped(files).then((r) => {
+      if (r.status === 'opened') void useCase.getState().open(r.caseId);
+    });
+  };
   return (
-    <div className="app">
+    <div className="app" onDragOver={onDragOver} onDrop={onDrop}>
       <Header />
       <ConnectionBanner />
       {status === 'starting' && <div className="starting">{t('app.loading')}</div>}

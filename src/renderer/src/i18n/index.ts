@@ -58,8 +58,11 @@ export const useLang = create<LangState>((set) => ({
 
 export type Params = Record<string, string | number>;
 
+/** `one|other` templates pick their form by `count` (English plurals; zh-CN has none). */
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  const template = TABLES[lang][key];
+  let template = TABLES[lang][key];
+  const bar = template.indexOf('|');
+  if (bar !== -1) template = params?.count === 1 ? template.slice(0, bar) : template.slice(bar + 1);
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
