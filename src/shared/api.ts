@@ -5,6 +5,7 @@
  * from `API_CALLS` / `API_EVENTS`, and `schemas.ts` holds a zod schema per call.
  * Every call takes exactly one plain object and returns a promise of plain data.
  */
+import type { CaseAnalysis } from './model/analysis';
 import type { Annotation, AnnotationAnchor } from './model/annotation';
 import type {
   CaseInfo,
@@ -101,6 +102,8 @@ export interface WorkbenchApi {
   locateLine(input: LocateRequest): Promise<{ position: number | null }>;
   search(input: SearchRequest): Promise<SearchResult>;
   listFindings(input: { caseId: string }): Promise<Finding[]>;
+  /** The analysers' full models: OOM reports, incidents, boots, system facts and recommendations. */
+  getAnalysis(input: { caseId: string }): Promise<CaseAnalysis>;
   listAnnotations(input: { caseId: string }): Promise<Annotation[]>;
   saveAnnotation(input: AnnotationDraft): Promise<Annotation>;
   deleteAnnotation(input: { caseId: string; annotationId: number }): Promise<{ deleted: boolean }>;
@@ -122,6 +125,7 @@ export const API_CALLS = [
   'locateLine',
   'search',
   'listFindings',
+  'getAnalysis',
   'listAnnotations',
   'saveAnnotation',
   'deleteAnnotation',

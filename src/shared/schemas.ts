@@ -38,6 +38,7 @@ export const callSchemas = {
     })
     .strict(),
   listFindings: z.object({ caseId }).strict(),
+  getAnalysis: z.object({ caseId }).strict(),
   listAnnotations: z.object({ caseId }).strict(),
   saveAnnotation: z
     .object({

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import type { CaseSummary, JobProgress } from '../../shared/model/case';
-import type { CaseAnalysis } from '../engine/analysis/run';
+import type { CaseAnalysis } from '../../shared/model/analysis';
 import { EngineClient } from '../engine/client';
 import { ChromiumPdfPrinter } from '../report/chromium-printer';
 import { formatBytes } from '../report/html';

@@ -22,7 +22,7 @@ import type { Annotation } from '../../shared/model/annotation';
 import type { CaseInfo, CaseSummary, JobProgress, LinePage, SearchResult } from '../../shared/model/case';
 import type { Finding } from '../../shared/model/finding';
 import type { EngineClient } from '../engine/client';
-import type { CaseAnalysis } from '../engine/analysis/run';
+import type { CaseAnalysis } from '../../shared/model/analysis';
 import type { EngineEvents } from '../engine/engine';
 import { buildReportHtml, pdfOptionsFor } from '../report/report';
 import { WorkbenchEventBus } from './events';
@@ -95,8 +95,7 @@ export class WorkbenchService implements WorkbenchApi {
 
   /** The case's analysis (OOM reports, incidents, boots, system facts), redone when stale. */
   async analysis(caseId: string): Promise<CaseAnalysis> {
-    this.caseKnown(caseId);
-    return this.opts.engine.call('analysis', { caseId });
+    return this.getAnalysis({ caseId });
   }
 
   setInitialCase(caseId: string): void {
@@ -191,6 +190,11 @@ export class WorkbenchService implements WorkbenchApi {
   async listFindings(input: { caseId: string }): Promise<Finding[]> {
     this.caseKnown(input.caseId);
     return this.opts.engine.call('listFindings', input);
+  }
+
+  async getAnalysis(input: { caseId: string }): Promise<CaseAnalysis> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('analysis', input);
   }
 
   async listAnnotations(input: { caseId: string }): Promise<Annotation[]> {

@@ -4,11 +4,11 @@
  * their recommendations. Pure over its inputs: the caller reads lines from the store and
  * writes the result back.
  */
-import type { BootHistory, BootJson } from '../../../shared/model/boot';
+import type { CaseAnalysis } from '../../../shared/model/analysis';
+import type { BootHistory } from '../../../shared/model/boot';
 import type { Finding } from '../../../shared/model/finding';
-import type { Incident, IncidentKind, Recommendation, SystemFact } from '../../../shared/model/incident';
+import type { IncidentKind } from '../../../shared/model/incident';
 import type { Evidence, RecordLine } from '../../../shared/model/log';
-import type { OomCrossReport, OomReport } from '../../../shared/model/oom';
 import { parseLastText } from '../formats/last-text';
 import { detectIncidents } from './crashes';
 import { analyzeOomCase, oomCaseFindings } from './oom';
@@ -26,17 +26,7 @@ export interface AnalysisSource {
   mtimeMs: number | null;
 }
 
-export interface CaseAnalysis {
-  version: number;
-  oom: OomReport[];
-  oomCross: OomCrossReport;
-  incidents: Incident[];
-  boots: BootJson[];
-  bootNotes: string[];
-  rebootsPerDay: number | null;
-  system: { facts: SystemFact[]; recommendations: Recommendation[] };
-  timingsMs: Record<string, number>;
-}
+export type { CaseAnalysis };
 
 export interface AnalysisInput {
   sources: readonly AnalysisSource[];

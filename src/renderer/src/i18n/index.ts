@@ -60,7 +60,29 @@ export type Params = Record<string, string | number>;
 
 /** `one|other` templates pick their form by `count` (English plurals; zh-CN has none). */
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  let template = TABLES[lang][key];
+  return fill(lang, TABLES[lang][key], params);
+}
+
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+export function useT(): Translate {
+  const lang = useLang((s) => s.lang);
+  return (key, params) => translate(lang, key, params);
+}
+
+/**
+ * A panel's own message table (en and zh-CN, same keys), so each panel keeps its strings
+ * beside its code: `const useT = panelMessages({ en, 'zh-CN': zh })` then `const t = useT()`.
+ */
+export function panelMessages<K extends string>(tables: Record<Lang, Record<K, string>>): () => (key: K, params?: Params) => string {
+  return function usePanelT() {
+    const lang = useLang((s) => s.lang);
+    return (key, params) => fill(lang, tables[lang][key], params);
+  };
+}
+
+function fill(lang: Lang, raw: string, params?: Params): string {
+  let template = raw;
   const bar = template.indexOf('|');
   if (bar !== -1) template = params?.count === 1 ? template.slice(0, bar) : template.slice(bar + 1);
   if (!params) return template;
@@ -69,11 +91,4 @@ export function translate(lang: Lang, key: MessageKey, params?: Params): string 
     if (value === undefined) return whole;
     return typeof value === 'number' ? value.toLocaleString(lang) : value;
   });
-}
-
-export type Translate = (key: MessageKey, params?: Params) => string;
-
-export function useT(): Translate {
-  const lang = useLang((s) => s.lang);
-  return (key, params) => translate(lang, key, params);
 }

@@ -1,0 +1,43 @@
+import { create } from 'zustand';
+import type { CaseAnalysis } from '../../../shared/model/analysis';
+import { errorMessage, getWorkbench } from '../api';
+import { useCase } from './case';
+
+/**
+ * The open case's analysis (OOM reports, incidents, boots, system facts): fetched when the
+ * case or its summary changes (an ingest that finished re-runs the analysers).
+ */
+interface AnalysisState {
+  caseId: string | null;
+  /** `updatedAt` of the case summary the analysis was read for. */
+  stamp: number | null;
+  analysis: CaseAnalysis | null;
+  loading: boolean;
+  error: string | null;
+  load: (caseId: string, stamp: number) => Promise<void>;
+}
+
+export const useAnalysis = create<AnalysisState>((set, get) => ({
+  caseId: null,
+  stamp: null,
+  analysis: null,
+  loading: false,
+  error: null,
+  load: async (caseId, stamp) => {
+    if (get().caseId === caseId && get().stamp === stamp && (get().analysis || get().loading)) return;
+    set({ caseId, stamp, loading: true, error: null, ...(get().caseId !== caseId ? { analysis: null } : {}) });
+    try {
+      const analysis = await getWorkbench().getAnalysis({ caseId });
+      if (get().caseId === caseId) set({ analysis, loading: false });
+    } catch (err) {
+      if (get().caseId === caseId) set({ loading: false, error: errorMessage(err) });
+    }
+  },
+}));
+
+// Follow the case store: a new case, or a summary of a finished ingest, means a new analysis.
+useCase.subscribe((s) => {
+  if (s.status === 'ready' && s.caseId && s.summary && s.summary.state === 'complete') {
+    void useAnalysis.getState().load(s.caseId, s.summary.updatedAt);
+  }
+});
