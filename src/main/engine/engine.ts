@@ -3,6 +3,7 @@
  * worker thread (worker-entry.ts) under Node and Electron alike, and can be created in
  * process for tests. Every method takes and returns plain, structured-cloneable data.
  */
+import type { AnnotationDraft } from '../../shared/api';
 import type { Annotation } from '../../shared/model/annotation';
 import type { CaseInfo, CaseSummary, LinePage, LineView, SearchResult } from '../../shared/model/case';
 import type { Finding } from '../../shared/model/finding';
@@ -22,16 +23,8 @@ export interface EngineEvents {
 
 export type EngineEmit = <E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]) => void;
 
-export interface AnnotationInput {
-  annotationId?: number;
-  lineId?: number | null;
-  lineCount?: number;
-  spanStart?: number | null;
-  spanEnd?: number | null;
-  body: string;
-  tags: string[];
-  starred: boolean;
-}
+/** A note as the renderer sends it, without the case id (the engine call names the case). */
+export type AnnotationInput = Omit<AnnotationDraft, 'caseId'>;
 
 export class Engine {
   private readonly cases = new Map<string, CaseStore>();
