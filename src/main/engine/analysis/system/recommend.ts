@@ -41,6 +41,14 @@ function stateZh(facts: readonly SystemFact[], key: SystemFactKey): string {
   return v === null ? `${key}未知(归档中没有)` : `${key}=${v}`;
 }
 
+/** A log-loss incident in Chinese, from its structured details (the summary is English). */
+function lossZh(i: Incident): string {
+  const d = i.details;
+  if (d.type !== 'log-loss') return i.summary;
+  const where = `${i.source}:${i.line.lineNo}`;
+  return `${d.reporter}丢失了 ${d.lost} 条消息(${where})`;
+}
+
 export function recommend(input: RecommendInput): Recommendation[] {
   const { facts, incidents } = input;
   const artefacts = input.artefacts ?? [];
@@ -157,7 +165,7 @@ export function recommend(input: RecommendInput): Recommendation[] {
       title: { en: 'Log lines were lost around the incident', zh: '故障前后有日志丢失' },
       text: {
         en: `${losses.map((l) => l.summary).join('; ')}. Raise journald's RateLimitBurst/RateLimitIntervalSec (or rsyslog's imjournal/imuxsock rate limits) and read the journal itself, which may hold the lines syslog missed.`,
-        zh: `${losses.map((l) => l.summary).join(';')}。请调大journald的RateLimitBurst/RateLimitIntervalSec(或rsyslog的imjournal/imuxsock限速),并直接查看journal,其中可能有syslog缺失的日志。`,
+        zh: `${losses.map(lossZh).join(';')}。请调大journald的RateLimitBurst/RateLimitIntervalSec(或rsyslog的imjournal/imuxsock限速),并直接查看journal,其中可能有syslog缺失的日志。`,
       },
       because: ['log-loss'],
       evidence: losses.map((l) => l.line),
