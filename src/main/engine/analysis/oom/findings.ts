@@ -73,7 +73,7 @@ export function reportFindings(r: OomReport, p: ParsedReport, zoneFindings: OomF
   }
   out.push(...zoneFindings);
   const swapEv = [p.totals.freeSwapKb?.evidence, p.totals.totalSwapKb?.evidence].filter(
-    (e): e is Evidence => e !== undefined,
+    (e): e is Evidence => e !== undefined && e !== null,
   );
   out.push({
     code:
@@ -107,7 +107,7 @@ export function reportFindings(r: OomReport, p: ParsedReport, zoneFindings: OomF
       severity: 'info',
       text: `Of ${l.totalRamHuman}: ${parts.join(', ')}; ${unacc >= 0 ? `${humanKb(unacc)} not accounted for by any counter` : `counters overlap by ${humanKb(-unacc)}`}.`,
       evidence: [p.countersEvidence, p.totals.pagesRam?.evidence, ...(r.memcg?.evidence ?? [])].filter(
-        (e): e is Evidence => e !== undefined,
+        (e): e is Evidence => e !== undefined && e !== null,
       ),
     });
     if (l.totalRamKb > 0 && unacc > l.totalRamKb * 0.1)
