@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromiumSkipReason, hasChromium, publishHost, RENDERER_INDEX, REPO_ROOT } from './env';
 import { startHost } from './host';
 
@@ -11,7 +13,15 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | voi
   if (!existsSync(RENDERER_INDEX)) {
     throw new Error(`${RENDERER_INDEX} is missing: build the renderer first (npm run build)`);
   }
-  const host = await startHost('npx', ['tsx', 'src/main/cli/main.ts', 'serve', '--port', '0', '--json-ready'], REPO_ROOT);
+  // A fresh cases folder: the sample is indexed by the code under test, never reused from an earlier run.
+  const home = mkdtempSync(path.join(os.tmpdir(), 'pm-e2e-home-'));
+  const host = await startHost('npx', ['tsx', 'src/main/cli/main.ts', 'serve', '--port', '0', '--json-ready'], REPO_ROOT, {
+    ...process.env,
+    POSTMORTEM_HOME: home,
+  });
   publishHost(host.ready);
-  return host.stop;
+  return async () => {
+    await host.stop();
+    rmSync(home, { recursive: true, force: true });
+  };
 }

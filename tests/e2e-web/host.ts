@@ -44,8 +44,8 @@ function stopGroup(child: ChildProcess): Promise<void> {
   });
 }
 
-export function startHost(command: string, args: string[], cwd: string): Promise<RunningHost> {
-  const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startHost(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RunningHost> {
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
