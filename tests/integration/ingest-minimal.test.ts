@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { gzipSync, createGzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { ingestInputs, looksBinary } from '../../src/main/engine/ingest/ingest';
+import { detectEncoding } from '../../src/main/engine/ingest/decode';
+import { ingestInputs } from '../../src/main/engine/ingest/ingest';
 import { safeMemberPath } from '../../src/main/engine/ingest/inputs';
 import { CaseStore } from '../../src/main/engine/store/case-store';
 import { REPO, SAMPLE, SAMPLE_TREE, tmpDir } from '../helpers/tmp';
@@ -34,10 +35,11 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
   });
 
   it('tells binary from text, NUL padding included', () => {
-    expect(looksBinary(Buffer.from('Jun  6 21:33:13 video-stream kernel: x\n'))).toBeNull();
+    // The ingest now decides with decode.ts's detectEncoding (the minimal looksBinary is gone).
+    expect(detectEncoding(Buffer.from('Jun  6 21:33:13 video-stream kernel: x\n')).encoding).toBe('utf-8');
     const padded = Buffer.concat([Buffer.from('Jun  6 21:33:13 host kernel: last line before power loss\n'.repeat(40)), Buffer.alloc(64)]);
-    expect(looksBinary(padded)).toBeNull();
-    expect(looksBinary(readFileSync(path.join(REPO, 'resources/samples/seed-incident.tar.gz')))).toMatch(/binary content/);
+    expect(detectEncoding(padded).encoding).toBe('utf-8');
+    expect(detectEncoding(readFileSync(path.join(REPO, 'resources/samples/seed-incident.tar.gz'))).reason).toMatch(/binary: gzip/);
   });
 
   it('indexes what it can, names every problem, writes nothing outside the case', async () => {

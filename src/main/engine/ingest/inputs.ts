@@ -18,6 +18,12 @@ export interface InputEntry {
   mtimeMs: number | null;
   /** The bytes, decompressed when the member is gzip. Must be consumed or destroyed. */
   stream: Readable;
+  /**
+   * For a gzip member: the MTIME of its gzip header (the compressed file's time), filled in
+   * as soon as the first compressed bytes pass, i.e. before the first decompressed byte.
+   * null when the header says 0 (no time stored).
+   */
+  gzip?: { mtimeMs: number | null };
 }
 
 /** An entry that cannot be read, with the reason; the walk carries on. */
@@ -58,11 +64,29 @@ export function safeMemberPath(raw: string): { path: string; note: string | null
   return { path: kept.join('/'), note };
 }
 
-function gunzipIfNeeded(name: string, stream: Readable): Readable {
-  if (!/\.gz$/i.test(name)) return stream;
+/** MTIME of a gzip member header (RFC 1952: bytes 4–7, little-endian seconds), null when 0 or not gzip. */
+export function gzipHeaderMtime(head: Uint8Array): number | null {
+  if (head.length < 8 || head[0] !== 0x1f || head[1] !== 0x8b) return null;
+  const secs = (head[4]! | (head[5]! << 8) | (head[6]! << 16)) + head[7]! * 0x1000000;
+  return secs === 0 ? null : secs * 1000;
+}
+
+function gunzipIfNeeded(name: string, stream: Readable): Pick<InputEntry, 'stream' | 'gzip'> {
+  if (!/\.gz$/i.test(name)) return { stream };
   const gunzip = createGunzip();
+  const gzip: { mtimeMs: number | null } = { mtimeMs: null };
+  let head: Buffer | null = Buffer.alloc(0);
+  const peek = (chunk: Buffer): void => {
+    head = Buffer.concat([head!, chunk]);
+    if (head.length < 8) return;
+    gzip.mtimeMs = gzipHeaderMtime(head);
+    head = null;
+    stream.off('data', peek);
+  };
   stream.on('error', (err) => gunzip.destroy(err));
-  return stream.pipe(gunzip);
+  const out = stream.pipe(gunzip);
+  stream.on('data', peek);
+  return { stream: out, gzip };
 }
 
 /** Walks one input location on disk. */
@@ -76,7 +100,7 @@ export async function* walkInput(location: string): AsyncGenerator<WalkItem> {
     const name = path.basename(location);
     yield {
       kind: 'entry',
-      entry: { path: name, size: st.size, mtimeMs: st.mtimeMs, stream: gunzipIfNeeded(name, createReadStream(location)) },
+      entry: { path: name, size: st.size, mtimeMs: st.mtimeMs, ...gunzipIfNeeded(name, createReadStream(location)) },
     };
   } else {
     yield { kind: 'problem', problem: { path: path.basename(location), size: 0, mtimeMs: null, level: 'skipped', reason: 'not a regular file, folder or archive' } };
@@ -117,7 +141,7 @@ async function* walkDirectory(root: string): AsyncGenerator<WalkItem> {
           continue;
         }
         if (ts.isFile()) {
-          yield { kind: 'entry', entry: { path: relPath, size: ts.size, mtimeMs: ts.mtimeMs, stream: gunzipIfNeeded(name, createReadStream(target)) } };
+          yield { kind: 'entry', entry: { path: relPath, size: ts.size, mtimeMs: ts.mtimeMs, ...gunzipIfNeeded(name, createReadStream(target)) } };
         }
         continue;
       }
@@ -127,7 +151,7 @@ async function* walkDirectory(root: string): AsyncGenerator<WalkItem> {
           yield { kind: 'problem', problem: { path: relPath, size: ls.size, mtimeMs: ls.mtimeMs, level: 'skipped', reason: 'archive inside a folder: open it on its own (nested archives come with the full ingest engine)' } };
           continue;
         }
-        yield { kind: 'entry', entry: { path: relPath, size: ls.size, mtimeMs: ls.mtimeMs, stream: gunzipIfNeeded(name, createReadStream(abs)) } };
+        yield { kind: 'entry', entry: { path: relPath, size: ls.size, mtimeMs: ls.mtimeMs, ...gunzipIfNeeded(name, createReadStream(abs)) } };
       } else {
         yield { kind: 'problem', problem: { path: relPath, size: 0, mtimeMs: null, level: 'skipped', reason: 'device file, FIFO or socket' } };
       }
@@ -156,7 +180,7 @@ async function* walkTar(location: string): AsyncGenerator<WalkItem> {
           member.resume();
           continue;
         }
-        yield { kind: 'entry', entry: { path: memberPath, size, mtimeMs, stream: gunzipIfNeeded(memberPath, member) } };
+        yield { kind: 'entry', entry: { path: memberPath, size, mtimeMs, ...gunzipIfNeeded(memberPath, member) } };
         // The consumer reads the member; make sure it is drained before the next header.
         member.resume();
       } else {

@@ -25,6 +25,45 @@ export interface LineRow {
   ts: number | null;
   tsQuality: TimeQuality;
   text: string;
+  /** Parsed header fields; absent = NULL (the format does not give them). */
+  host?: string | null;
+  program?: string | null;
+  pid?: number | null;
+  severity?: number | null;
+  /** The ts is a local wall time resolved through a zone (it moves when the zone changes). */
+  zoned?: boolean;
+}
+
+/** A row's final time, written back over its provisional one. */
+export interface TimeRewrite {
+  /** Row index within its source (0-based): line_id = first line id + index. */
+  index: number;
+  time: { ts: number | null; quality: TimeQuality; zoned: boolean };
+}
+
+/** What the ingest learnt about a source besides its lines. */
+export interface SourceDetails {
+  sourceId: number;
+  format: string | null;
+  formatReason: string | null;
+  quirks: string[];
+  timeAnchor: string | null;
+  /** The zone its zone-less times were resolved with (null: none needed). */
+  zone: { zone: number | string; source: string; assumed: boolean } | null;
+}
+
+export interface FinishSourceFields {
+  sha256: string | null;
+  encoding: string | null;
+  kind: string;
+  status: SourceStatus;
+  error: string | null;
+  format?: string | null;
+  formatReason?: string | null;
+  quirks?: readonly string[];
+  timeAnchor?: string | null;
+  /** JSON of the ZoneSpec used. */
+  zone?: string | null;
 }
 
 interface SourceRow {
@@ -68,7 +107,7 @@ export class CaseStore {
     );
     this.caseId = this.meta('case_id') ?? this.initMeta(title);
     this.insertLine = db.prepare(
-      'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text, host, program, pid, severity, ts_zoned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
@@ -169,17 +208,114 @@ export class CaseStore {
     let id = firstLineId;
     this.db.transaction(() => {
       for (const r of rows) {
-        this.insertLine.run(id++, r.sourceId, r.lineNo, r.byteOffset, r.ts, qualityCode.get(r.tsQuality) ?? 0, r.text);
+        this.insertLine.run(
+          id++,
+          r.sourceId,
+          r.lineNo,
+          r.byteOffset,
+          r.ts,
+          qualityCode.get(r.tsQuality) ?? 0,
+          r.text,
+          r.host ?? null,
+          r.program ?? null,
+          r.pid ?? null,
+          r.severity ?? null,
+          r.zoned ? 1 : null,
+        );
       }
       this.db.prepare("UPDATE sources SET line_count = line_count + ? WHERE source_id = ?").run(rows.length, rows[0]?.sourceId ?? -1);
     })();
     return id;
   }
 
-  finishSource(sourceId: number, fields: { sha256: string | null; encoding: string | null; kind: string; status: SourceStatus; error: string | null }): void {
+  /**
+   * Row-at-a-time appends for the streaming ingest: rows go to SQLite as they are read (none
+   * is held in memory), `commitLines` ends each batch's transaction. The transaction stays
+   * open across the reader's awaits; nothing else writes to the case meanwhile.
+   */
+  beginLines(): void {
+    this.db.exec('BEGIN');
+  }
+
+  insertLineRow(
+    lineId: number,
+    sourceId: number,
+    lineNo: number,
+    byteOffset: number,
+    ts: number | null,
+    quality: TimeQuality,
+    text: string,
+    host: string | null,
+    program: string | null,
+    pid: number | null,
+    severity: number | null,
+    zoned: boolean,
+  ): void {
+    this.insertLine.run(lineId, sourceId, lineNo, byteOffset, ts, qualityCode.get(quality) ?? 0, text, host, program, pid, severity, zoned ? 1 : null);
+  }
+
+  commitLines(sourceId: number, count: number): void {
+    this.db.prepare('UPDATE sources SET line_count = line_count + ? WHERE source_id = ?').run(count, sourceId);
+    this.db.exec('COMMIT');
+  }
+
+  /** Abandons an open batch (cancel, crash of the reader): its source stays `indexing` and is dropped. */
+  rollbackLines(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
+  finishSource(sourceId: number, fields: FinishSourceFields): void {
     this.db
-      .prepare('UPDATE sources SET sha256 = ?, encoding = ?, kind = ?, status = ?, error = ? WHERE source_id = ?')
-      .run(fields.sha256, fields.encoding, fields.kind, fields.status, fields.error, sourceId);
+      .prepare(
+        `UPDATE sources SET sha256 = ?, encoding = ?, kind = ?, status = ?, error = ?,
+           format = ?, format_reason = ?, quirks = ?, time_anchor = ?, zone = ? WHERE source_id = ?`,
+      )
+      .run(
+        fields.sha256,
+        fields.encoding,
+        fields.kind,
+        fields.status,
+        fields.error,
+        fields.format ?? null,
+        fields.formatReason ?? null,
+        JSON.stringify(fields.quirks ?? []),
+        fields.timeAnchor ?? null,
+        fields.zone ?? null,
+        sourceId,
+      );
+  }
+
+  /**
+   * Replaces the provisional times of some rows of one source with their final ones, in one
+   * transaction (the source is still `indexing`, so a kill here drops it and the re-run reads
+   * it again). Returns the number of rows rewritten.
+   */
+  rewriteTimes(firstLineId: number, rows: Iterable<TimeRewrite>): number {
+    const upd = this.db.prepare('UPDATE lines SET ts = ?, ts_quality = ?, ts_zoned = ? WHERE line_id = ?');
+    let n = 0;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        upd.run(r.time.ts, qualityCode.get(r.time.quality) ?? 0, r.time.zoned ? 1 : null, firstLineId + r.index);
+        n++;
+      }
+    })();
+    return n;
+  }
+
+  /** The case's zone for zone-less local times (`+08:00`, `Asia/Shanghai`); null = unset, UTC assumed. */
+  zoneSetting(): string | null {
+    const z = this.meta('zone');
+    return z === undefined || z === '' ? null : z;
+  }
+
+  setZoneSetting(zone: string | null): void {
+    if (zone === null) this.db.prepare("DELETE FROM meta WHERE key = 'zone'").run();
+    else this.setMeta('zone', zone);
+  }
+
+  /** Stores the zone a source's zone-less times now use (after a re-normalisation). */
+  setSourceZone(sourceId: number, zoneJson: string, timeAnchor: string | null): void {
+    this.db.prepare('UPDATE sources SET zone = ?, time_anchor = coalesce(?, time_anchor) WHERE source_id = ?').run(zoneJson, timeAnchor, sourceId);
   }
 
   recordSkipped(inputId: number, memberPath: string, sizeBytes: number, mtimeMs: number | null, kind: string, reason: string): number {
@@ -249,6 +385,21 @@ export class CaseStore {
       firstLineId: r.line_count > 0 ? r.first_line_id : null,
       status: r.status,
       error: r.error,
+    }));
+  }
+
+  /** Format, quirks and clock anchors per source (the columns SourceInfo does not carry). */
+  sourceDetails(): SourceDetails[] {
+    const rows = this.db
+      .prepare('SELECT source_id, format, format_reason, quirks, time_anchor, zone FROM sources ORDER BY source_id')
+      .all() as { source_id: number; format: string | null; format_reason: string | null; quirks: string | null; time_anchor: string | null; zone: string | null }[];
+    return rows.map((r) => ({
+      sourceId: r.source_id,
+      format: r.format,
+      formatReason: r.format_reason,
+      quirks: r.quirks ? (JSON.parse(r.quirks) as string[]) : [],
+      timeAnchor: r.time_anchor,
+      zone: r.zone ? (JSON.parse(r.zone) as SourceDetails['zone']) : null,
     }));
   }
 

@@ -106,6 +106,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'parsed line headers, the zone flag for re-normalising times, source format, quirks and clock anchors',
+    sql: `
+      -- Parsed header fields (NULL when the format does not give them). ts_zoned = 1 when the
+      -- line printed a local wall time without an offset, so its ts moves with the zone: a zone
+      -- change re-normalises those rows from ts alone (one byte per row, nothing re-parsed).
+      ALTER TABLE lines ADD COLUMN host TEXT;
+      ALTER TABLE lines ADD COLUMN program TEXT;
+      ALTER TABLE lines ADD COLUMN pid INTEGER;
+      ALTER TABLE lines ADD COLUMN severity INTEGER;
+      ALTER TABLE lines ADD COLUMN ts_zoned INTEGER;
+
+      ALTER TABLE sources ADD COLUMN format TEXT;         -- sniffed FormatKind (wtmp/utmp/btmp for binary records)
+      ALTER TABLE sources ADD COLUMN format_reason TEXT;  -- why that format: the sniffer's evidence
+      ALTER TABLE sources ADD COLUMN quirks TEXT;         -- JSON array of strings
+      ALTER TABLE sources ADD COLUMN time_anchor TEXT;    -- how years, zone and boot starts were obtained
+      ALTER TABLE sources ADD COLUMN zone TEXT;           -- JSON ZoneSpec the zone-less times were resolved with
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,74 @@
+/**
+ * The case zone changed: every source whose zone-less times rested on the case setting (no
+ * zone evidence of its own) is re-normalised in place. A row's ts and its ts_zoned flag are
+ * all it takes: back to the printed wall time under the old zone, forward under the new one.
+ * Nothing is parsed again. Years are kept as inferred at ingest (a zone change moves times by
+ * hours; it could only move a year for lines within hours of New Year, and is not redone).
+ */
+import type { CaseStore } from '../store/case-store';
+import { type ZoneSpec, describeZone, localToUtc, parseZone } from './clock';
+
+const UTC_ASSUMED: ZoneSpec = { zone: 0, source: 'no zone known: UTC assumed', assumed: true };
+
+/** Minutes east of UTC of a zone at a UTC instant. */
+function offsetAt(zone: number | string, utcMs: number, cache: Map<number, number>, dtf: Intl.DateTimeFormat | null): number {
+  if (typeof zone === 'number') return zone;
+  const key = Math.floor(utcMs / 900_000);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const base = key * 900_000;
+  const parts = dtf!.formatToParts(new Date(base));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const off = Math.round((local - base) / 60_000);
+  cache.set(key, off);
+  return off;
+}
+
+function formatterFor(zone: number | string): Intl.DateTimeFormat | null {
+  if (typeof zone === 'number') return null;
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+}
+
+export interface RezoneOutcome {
+  zone: ZoneSpec;
+  sources: number;
+  lines: number;
+}
+
+/**
+ * Sets the case zone (`+08:00`, `Asia/Shanghai`, or null for "unset: UTC assumed") and
+ * re-normalises the sources that depend on it, in one transaction. Throws on an unknown zone.
+ */
+export function setCaseZone(store: CaseStore, zoneText: string | null): RezoneOutcome {
+  const next = zoneText === null ? UTC_ASSUMED : parseZone(zoneText, `case setting ${zoneText}`, true);
+  const sources = store.db
+    .prepare("SELECT source_id, first_line_id, line_count, zone, time_anchor FROM sources WHERE zone IS NOT NULL AND status IN ('complete', 'failed')")
+    .all() as { source_id: number; first_line_id: number; line_count: number; zone: string; time_anchor: string | null }[];
+  let lines = 0;
+  let touched = 0;
+  store.db.transaction(() => {
+    for (const s of sources) {
+      const old = JSON.parse(s.zone) as ZoneSpec;
+      if (!old.assumed) continue;
+      const cache = new Map<number, number>();
+      const dtf = formatterFor(old.zone);
+      let prev: number | undefined;
+      store.db.function('pm_rezone', { deterministic: false, safeIntegers: false }, (ts: unknown) => {
+        const t = Number(ts);
+        const utc = localToUtc(t + offsetAt(old.zone, t, cache, dtf) * 60_000, next.zone, prev);
+        prev = utc;
+        return utc;
+      });
+      const r = store.db
+        .prepare('UPDATE lines SET ts = pm_rezone(ts) WHERE line_id >= ? AND line_id < ? AND ts_zoned = 1')
+        .run(s.first_line_id, s.first_line_id + s.line_count);
+      lines += r.changes;
+      touched++;
+      const anchor = s.time_anchor?.replace(/zone [^.]*?\(zone-assumed\)/, `zone ${describeZone(next)}: ${next.source} (zone-assumed)`) ?? null;
+      store.setSourceZone(s.source_id, JSON.stringify(next), anchor);
+    }
+    store.setZoneSetting(zoneText);
+  })();
+  return { zone: next, sources: touched, lines };
+}
