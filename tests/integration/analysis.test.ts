@@ -43,14 +43,33 @@ describe('postmortem analyze --json on the sample case: the analysers run over t
     expect(doc.system.recommendations.map((x) => x.id)).toEqual(expect.arrayContaining(['no-vmcore', 'hang-to-vmcore', 'no-swap', 'core-dumps']));
   });
 
-  it('lists the five boots of the last listing with years pinned by their weekdays', () => {
+  it('lists the five boots of the last listing, years pinned by weekdays, local times read in the zone the logs revealed', () => {
+    // `last` prints local time; containerd's ISO stamps in the syslog say +08:00.
     expect(doc.boots.map((b) => `${b.start.slice(0, 16)} ${b.endKind}`)).toEqual([
-      '2020-10-26T19:38 hard',
-      '2021-10-26T20:44 hard',
-      '2022-03-29T17:46 hard',
-      '2022-04-06T20:21 hard',
-      '2022-06-08T10:10 running',
+      '2020-10-26T11:38 hard',
+      '2021-10-26T12:44 hard',
+      '2022-03-29T09:46 hard',
+      '2022-04-06T12:21 hard',
+      '2022-06-08T02:10 running',
     ]);
     for (const b of doc.boots.slice(0, 4)) expect(b.explanation).toMatch(/still running/);
+  });
+
+  it('the boot before the forced reboot ended hard; its last sign of life is the last write_iter warning', () => {
+    const before = doc.boots[3]!;
+    expect(before.endKind).toBe('hard');
+    expect(before.lastSignOfLife).toMatchObject({
+      ts: '2022-06-06T13:33:51.000Z',
+      source: 'var/log/syslog',
+      line: 111,
+      text: 'Jun  6 21:33:51 video-stream kernel: WARNING: [write_iter] inode ifops has restore.',
+    });
+    // from 21:33:51 on Jun 6 to 10:10 on Jun 8 (+08:00)
+    expect(before.downtimeS).toBe(86_400 + 12 * 3600 + 36 * 60 + 9);
+    expect(doc.boots[4]!.uptimeS).toBe(20 * 60); // booted 10:10, archive collected 10:30
+  });
+
+  it('gives the OOM kill its time, with the year inferred from the ISO stamps in the containerd lines', () => {
+    expect(new Date(doc.oom[0]!.ts!).toISOString()).toBe('2022-06-06T13:33:13.000Z');
   });
 });

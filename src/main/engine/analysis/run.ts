@@ -10,6 +10,7 @@ import type { Finding } from '../../../shared/model/finding';
 import type { IncidentKind } from '../../../shared/model/incident';
 import type { Evidence, RecordLine } from '../../../shared/model/log';
 import { parseLastText } from '../formats/last-text';
+import { localToUtc } from '../ingest/clock';
 import { detectIncidents } from './crashes';
 import { analyzeOomCase, oomCaseFindings } from './oom';
 import { buildBootHistory, scanBootLines, toBootJson, type LastInput } from './reboots';
@@ -17,13 +18,15 @@ import { collectSystemFacts, type SystemFile } from './system/facts';
 import { recommend } from './system/recommend';
 
 /** Bump when an analyser's output changes: stored analyses of an older version are redone. */
-export const ANALYSIS_VERSION = 1;
+export const ANALYSIS_VERSION = 2;
 
 export interface AnalysisSource {
   sourceId: number;
   path: string;
   kind: string;
   mtimeMs: number | null;
+  /** The zone the ingest resolved this source's local times with (`assumed`: no evidence for it). */
+  zone?: { zone: number | string; source: string; assumed: boolean } | null;
 }
 
 export type { CaseAnalysis };
@@ -89,6 +92,16 @@ function collectionTime(sources: readonly AnalysisSource[]): { ts: number; what:
   return { ts: newest.mtimeMs!, what: `archive mtime of ${newest.path} (sos command outputs are written at collection time)` };
 }
 
+/**
+ * `last` prints the machine's local time: read it in the zone the logs revealed (a zone the
+ * ingest learned from the archive, e.g. +08:00 from containerd's ISO stamps), at the anchor.
+ */
+function lastOffsetMinutes(sources: readonly AnalysisSource[], at: number): number | undefined {
+  const learned = sources.map((s) => s.zone).find((z) => z && !z.assumed);
+  if (!learned) return undefined;
+  return typeof learned.zone === 'number' ? learned.zone : Math.round((at - localToUtc(at, learned.zone)) / 60_000);
+}
+
 export function analyzeCase(input: AnalysisInput, lang: 'en' | 'zh' = 'en'): { analysis: CaseAnalysis; findings: NewFinding[] } {
   const timings: Record<string, number> = {};
   const logs = logSources(input.sources);
@@ -102,7 +115,11 @@ export function analyzeCase(input: AnalysisInput, lang: 'en' | 'zh' = 'en'): { a
       .filter((s) => s.kind === 'last' || LAST_FILE.test(s.path))
       .map((s) => {
         const lines = [...input.lines([s])].map((l) => ({ lineNo: l.lineNo, text: l.text, lineId: l.lineId }));
-        return { sourceId: s.sourceId, sourcePath: s.path, parse: parseLastText(lines, collectedAt ? { anchor: collectedAt } : {}) };
+        const options: Parameters<typeof parseLastText>[1] = {};
+        if (collectedAt) options.anchor = collectedAt;
+        const offset = lastOffsetMinutes(input.sources, collectedAt?.ts ?? Date.now());
+        if (offset !== undefined) options.utcOffsetMinutes = offset;
+        return { sourceId: s.sourceId, sourcePath: s.path, parse: parseLastText(lines, options) };
       });
     return buildBootHistory({
       scan: scanBootLines(input.lines(logs)),

@@ -21,14 +21,23 @@ export interface SourceRef {
   kind: string;
   mtimeMs: number | null;
   lineCount: number;
+  /** The zone its zone-less times were resolved with, and whether the archive gave it. */
+  zone: { zone: number | string; source: string; assumed: boolean } | null;
 }
 
 export function sourceRefs(db: Db): SourceRef[] {
   return (
     db
-      .prepare("SELECT source_id, path, kind, mtime_ms, line_count FROM sources WHERE status IN ('complete', 'failed') ORDER BY source_id")
-      .all() as { source_id: number; path: string; kind: string; mtime_ms: number | null; line_count: number }[]
-  ).map((r) => ({ sourceId: r.source_id, path: r.path, kind: r.kind, mtimeMs: r.mtime_ms, lineCount: r.line_count }));
+      .prepare("SELECT source_id, path, kind, mtime_ms, line_count, zone FROM sources WHERE status IN ('complete', 'failed') ORDER BY source_id")
+      .all() as { source_id: number; path: string; kind: string; mtime_ms: number | null; line_count: number; zone: string | null }[]
+  ).map((r) => ({
+    sourceId: r.source_id,
+    path: r.path,
+    kind: r.kind,
+    mtimeMs: r.mtime_ms,
+    lineCount: r.line_count,
+    zone: r.zone ? (JSON.parse(r.zone) as SourceRef['zone']) : null,
+  }));
 }
 
 /** Every line of the given sources (all when omitted), each source in its own order. */
