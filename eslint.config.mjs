@@ -14,7 +14,15 @@ const electronAllowed = [
 
 export default tseslint.config(
   {
-    ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'resources/**', 'test-results/**', 'bench-data/**'],
+    ignores: [
+      'out/**',
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'resources/**',
+      'test-results/**',
+      'bench-data/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -37,14 +45,28 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: electronAllowed,
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only index.ts, window/, platform/, transports/electron-ipc.ts and preload import electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message:
+                'Only index.ts, window/, platform/, transports/electron-ipc.ts and preload import electron.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/main/transports/electron-ipc.ts'],
     rules: {
       // The router is tested under Node with a fake ipcMain: type imports only.
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', allowTypeImports: true, message: 'Type-only imports here.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', allowTypeImports: true, message: 'Type-only imports here.' }] },
+      ],
     },
   },
   {
@@ -53,8 +75,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'src/shared is pure.' }, { name: 'react', message: 'src/shared is pure.' }],
-          patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'worker_threads', 'better-sqlite3'], message: 'src/shared is pure: no Node modules.' }],
+          paths: [
+            { name: 'electron', message: 'src/shared is pure.' },
+            { name: 'react', message: 'src/shared is pure.' },
+          ],
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'worker_threads', 'better-sqlite3'],
+              message: 'src/shared is pure: no Node modules.',
+            },
+          ],
         },
       ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer'],
@@ -67,7 +97,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'The engine runs under Node and Electron alike.' }],
-          patterns: [{ group: ['react', 'react-dom', 'react/*', 'monaco-editor', 'monaco-editor/*'], message: 'The engine imports no UI.' }],
+          patterns: [
+            {
+              group: ['react', 'react-dom', 'react/*', 'monaco-editor', 'monaco-editor/*'],
+              message: 'The engine imports no UI.',
+            },
+          ],
         },
       ],
     },
@@ -82,7 +117,9 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'The renderer talks through window.workbench only.' }],
-          patterns: [{ group: ['node:*', 'better-sqlite3', '**/main/**'], message: 'The renderer is a browser page.' }],
+          patterns: [
+            { group: ['node:*', 'better-sqlite3', '**/main/**'], message: 'The renderer is a browser page.' },
+          ],
         },
       ],
     },

@@ -59,7 +59,10 @@ async function main(): Promise<void> {
     // lnav keeps its config under $HOME/.lnav; give it its own (it falls back to the cwd when HOME is missing).
     const lnavHome = path.join(DATA, 'lnav-home');
     mkdirSync(lnavHome, { recursive: true });
-    const m = await measure('lnav', ['-n', '-c', ';SELECT count(*) FROM syslog_log', file], { ...process.env, HOME: lnavHome });
+    const m = await measure('lnav', ['-n', '-c', ';SELECT count(*) FROM syslog_log', file], {
+      ...process.env,
+      HOME: lnavHome,
+    });
     rows.push({ name: 'lnav -n (load + count)', m, lines });
   } else rows.push({ name: 'lnav', m: null, lines: null, note: 'not installed (apt-get install lnav)' });
 
@@ -69,9 +72,20 @@ async function main(): Promise<void> {
   ] as const) {
     const out = path.join(DATA, 'bench.pmcase');
     for (const s of ['', '-wal', '-shm']) rmSync(out + s, { force: true });
-    const m = await measure(process.execPath, [path.join(ROOT, 'bin/postmortem.cjs'), 'index', input, '-o', out, '--json'], { ...process.env, POSTMORTEM_HOME: path.join(DATA, 'home') });
+    const m = await measure(
+      process.execPath,
+      [path.join(ROOT, 'bin/postmortem.cjs'), 'index', input, '-o', out, '--json'],
+      { ...process.env, POSTMORTEM_HOME: path.join(DATA, 'home') },
+    );
     const last = m.stdout.trim().split('\n').at(-1) ?? '{}';
-    let j: { lines?: number; caseBytes?: number; phase1Ms?: number; phase2Ms?: number | null; analysisMs?: number | null; peakRssBytes?: number } = {};
+    let j: {
+      lines?: number;
+      caseBytes?: number;
+      phase1Ms?: number;
+      phase2Ms?: number | null;
+      analysisMs?: number | null;
+      peakRssBytes?: number;
+    } = {};
     try {
       j = JSON.parse(last) as typeof j;
     } catch {
@@ -79,13 +93,23 @@ async function main(): Promise<void> {
       continue;
     }
     if (j.peakRssBytes) m.peakRssBytes = Math.max(m.peakRssBytes, j.peakRssBytes);
-    const row: Row = { name, m, lines: j.lines ?? null, caseBytes: j.caseBytes ?? 0, phase1Ms: j.phase1Ms ?? 0, phase2Ms: j.phase2Ms ?? null, analysisMs: j.analysisMs ?? null };
+    const row: Row = {
+      name,
+      m,
+      lines: j.lines ?? null,
+      caseBytes: j.caseBytes ?? 0,
+      phase1Ms: j.phase1Ms ?? 0,
+      phase2Ms: j.phase2Ms ?? null,
+      analysisMs: j.analysisMs ?? null,
+    };
     rows.push(row);
   }
 
   const lnav = rows.find((r) => r.name.startsWith('lnav') && r.m);
   const fmt = (n: number, d = 1): string => n.toFixed(d);
-  console.log(`\nbench:ingest — ${path.basename(file)}: ${fmt(size / 2 ** 20, 0)} MiB, ${lines.toLocaleString('en-US')} lines; .gz ${fmt(statSync(gz).size / 2 ** 20, 0)} MiB; ${new Date().toISOString()}`);
+  console.log(
+    `\nbench:ingest — ${path.basename(file)}: ${fmt(size / 2 ** 20, 0)} MiB, ${lines.toLocaleString('en-US')} lines; .gz ${fmt(statSync(gz).size / 2 ** 20, 0)} MiB; ${new Date().toISOString()}`,
+  );
   console.log('| tool | wall s | MB/s | lines/s | peak RSS MB | case MB (×input) | ×lnav wall | notes |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
@@ -96,10 +120,18 @@ async function main(): Promise<void> {
     const s = r.m.wallMs / 1000;
     const caseCol = r.caseBytes ? `${fmt(r.caseBytes / 2 ** 20, 0)} (${fmt(r.caseBytes / size, 2)}×)` : '';
     const ratio = lnav?.m ? fmt(r.m.wallMs / lnav.m.wallMs, 2) : '';
-    const notes = [r.note, r.phase1Ms !== undefined ? `phase1 ${fmt(r.phase1Ms / 1000)} s, phase2 ${r.phase2Ms === null ? 'n/a (no FTS yet)' : fmt((r.phase2Ms ?? 0) / 1000) + ' s'}, analysis ${r.analysisMs == null ? '?' : fmt(r.analysisMs / 1000) + ' s'}` : '', r.m.code !== 0 ? `exit ${r.m.code}` : '']
+    const notes = [
+      r.note,
+      r.phase1Ms !== undefined
+        ? `phase1 ${fmt(r.phase1Ms / 1000)} s, phase2 ${r.phase2Ms === null ? 'n/a (no FTS yet)' : fmt((r.phase2Ms ?? 0) / 1000) + ' s'}, analysis ${r.analysisMs == null ? '?' : fmt(r.analysisMs / 1000) + ' s'}`
+        : '',
+      r.m.code !== 0 ? `exit ${r.m.code}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
-    console.log(`| ${r.name} | ${fmt(s, 2)} | ${fmt(size / 2 ** 20 / s)} | ${r.lines ? Math.round(r.lines / s).toLocaleString('en-US') : ''} | ${fmt(r.m.peakRssBytes / 2 ** 20, 0)} | ${caseCol} | ${ratio} | ${notes} |`);
+    console.log(
+      `| ${r.name} | ${fmt(s, 2)} | ${fmt(size / 2 ** 20 / s)} | ${r.lines ? Math.round(r.lines / s).toLocaleString('en-US') : ''} | ${fmt(r.m.peakRssBytes / 2 ** 20, 0)} | ${caseCol} | ${ratio} | ${notes} |`,
+    );
   }
 }
 

@@ -33,7 +33,7 @@ function generate(bytes: number): Buffer {
   const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   while (pos < bytes - 200) {
     t += Math.floor(rnd() * 3);
-    const day = 1 + Math.floor(t / 86400) % 28;
+    const day = 1 + (Math.floor(t / 86400) % 28);
     const hh = String(Math.floor(t / 3600) % 24).padStart(2, '0');
     const mm = String(Math.floor(t / 60) % 60).padStart(2, '0');
     const ss = String(t % 60).padStart(2, '0');
@@ -49,11 +49,15 @@ function run(name: string, data: Buffer, body: () => number): void {
   const lines = body();
   const ms = performance.now() - t0;
   const mb = data.length / 1e6;
-  console.log(`${name.padEnd(34)} ${(mb / (ms / 1000)).toFixed(0).padStart(6)} MB/s ${((lines / ms) * 1000 / 1e6).toFixed(2).padStart(6)} M lines/s ${ms.toFixed(0).padStart(7)} ms`);
+  console.log(
+    `${name.padEnd(34)} ${(mb / (ms / 1000)).toFixed(0).padStart(6)} MB/s ${(((lines / ms) * 1000) / 1e6).toFixed(2).padStart(6)} M lines/s ${ms.toFixed(0).padStart(7)} ms`,
+  );
 }
 
 const data = generate(sizeMb * 1e6);
-console.log(`generated ${(data.length / 1e6).toFixed(0)} MB syslog, chunks of ${CHUNK / 1048576} MiB, node ${process.version}`);
+console.log(
+  `generated ${(data.length / 1e6).toFixed(0)} MB syslog, chunks of ${CHUNK / 1048576} MiB, node ${process.version}`,
+);
 
 const feed = (sink: ConstructorParameters<typeof LineSplitter>[0]): void => {
   const sp = new LineSplitter(sink);

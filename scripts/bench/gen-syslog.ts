@@ -40,21 +40,65 @@ function stamp(ms: number): string {
 type Gen = (r: Rng, host: string, ts: number) => string;
 
 const PROGRAMS: [number, Gen][] = [
-  [18, (r, h) => `${h} sshd[${1000 + r.int(60000)}]: Accepted publickey for ${r.pick(USERS)} from ${r.pick(IPS)} port ${1024 + r.int(60000)} ssh2: RSA SHA256:${'k3Jd9aQ2xq0Wm4ZpL8vN1cR7tY5uE6oI0pA3sD2fG1h'.slice(r.int(10))}`],
-  [8, (r, h) => `${h} sshd[${1000 + r.int(60000)}]: pam_unix(sshd:session): session closed for user ${r.pick(USERS)}`],
-  [14, (r, h) => `${h} CRON[${1000 + r.int(60000)}]: (root) CMD (   cd / && run-parts --report /etc/cron.hourly)`],
+  [
+    18,
+    (r, h) =>
+      `${h} sshd[${1000 + r.int(60000)}]: Accepted publickey for ${r.pick(USERS)} from ${r.pick(IPS)} port ${1024 + r.int(60000)} ssh2: RSA SHA256:${'k3Jd9aQ2xq0Wm4ZpL8vN1cR7tY5uE6oI0pA3sD2fG1h'.slice(r.int(10))}`,
+  ],
+  [
+    8,
+    (r, h) =>
+      `${h} sshd[${1000 + r.int(60000)}]: pam_unix(sshd:session): session closed for user ${r.pick(USERS)}`,
+  ],
+  [
+    14,
+    (r, h) =>
+      `${h} CRON[${1000 + r.int(60000)}]: (root) CMD (   cd / && run-parts --report /etc/cron.hourly)`,
+  ],
   [10, (r, h) => `${h} systemd[1]: Started Session ${r.int(9000)} of user ${r.pick(USERS)}.`],
   [6, (r, h) => `${h} systemd[1]: Starting Cleanup of Temporary Directories...`],
-  [12, (r, h, ts) => `${h} containerd: time="${new Date(ts).toISOString().replace('Z', '000000+00:00')}" level=info msg="shim containerd-shim started" address="/containerd-shim/moby/${r.int(1e9).toString(16).padStart(8, '0')}/shim.sock" debug=false pid=${r.int(40000)}`],
-  [8, (r, h, ts) => `${h} dockerd: time="${new Date(ts).toISOString().replace('Z', '000000+00:00')}" level=info msg="ignoring event" module=libcontainerd namespace=moby topic=/tasks/delete type="*events.TaskDelete"`],
-  [10, (r, h) => `${h} kernel: [${r.int(900000)}.${String(r.int(999999)).padStart(6, '0')}] IPv4: martian source ${r.pick(IPS)} from ${r.pick(IPS)}, on dev eth0`],
-  [6, (r, h) => `${h} kernel: [${r.int(900000)}.${String(r.int(999999)).padStart(6, '0')}] EXT4-fs (vda1): re-mounted. Opts: errors=remount-ro`],
-  [5, (r, h) => `${h} kernel: [${r.int(900000)}.${String(r.int(999999)).padStart(6, '0')}] docker0: port ${1 + r.int(8)}(veth${r.int(1e7).toString(16)}) entered forwarding state`],
-  [4, (r, h) => `${h} rsyslogd: [origin software="rsyslogd" swVersion="8.16.0" x-pid="${1000 + r.int(3000)}" x-info="http://www.rsyslog.com"] rsyslogd was HUPed`],
-  [3, (r, h) => `${h} systemd-journald[${200 + r.int(300)}]: Forwarding to syslog missed ${1 + r.int(20)} messages.`],
+  [
+    12,
+    (r, h, ts) =>
+      `${h} containerd: time="${new Date(ts).toISOString().replace('Z', '000000+00:00')}" level=info msg="shim containerd-shim started" address="/containerd-shim/moby/${r.int(1e9).toString(16).padStart(8, '0')}/shim.sock" debug=false pid=${r.int(40000)}`,
+  ],
+  [
+    8,
+    (r, h, ts) =>
+      `${h} dockerd: time="${new Date(ts).toISOString().replace('Z', '000000+00:00')}" level=info msg="ignoring event" module=libcontainerd namespace=moby topic=/tasks/delete type="*events.TaskDelete"`,
+  ],
+  [
+    10,
+    (r, h) =>
+      `${h} kernel: [${r.int(900000)}.${String(r.int(999999)).padStart(6, '0')}] IPv4: martian source ${r.pick(IPS)} from ${r.pick(IPS)}, on dev eth0`,
+  ],
+  [
+    6,
+    (r, h) =>
+      `${h} kernel: [${r.int(900000)}.${String(r.int(999999)).padStart(6, '0')}] EXT4-fs (vda1): re-mounted. Opts: errors=remount-ro`,
+  ],
+  [
+    5,
+    (r, h) =>
+      `${h} kernel: [${r.int(900000)}.${String(r.int(999999)).padStart(6, '0')}] docker0: port ${1 + r.int(8)}(veth${r.int(1e7).toString(16)}) entered forwarding state`,
+  ],
+  [
+    4,
+    (r, h) =>
+      `${h} rsyslogd: [origin software="rsyslogd" swVersion="8.16.0" x-pid="${1000 + r.int(3000)}" x-info="http://www.rsyslog.com"] rsyslogd was HUPed`,
+  ],
+  [
+    3,
+    (r, h) =>
+      `${h} systemd-journald[${200 + r.int(300)}]: Forwarding to syslog missed ${1 + r.int(20)} messages.`,
+  ],
   [4, (r, h) => `${h} dhclient[${1700 + r.int(100)}]: DHCPACK of ${r.pick(IPS)} from 10.20.0.1`],
   [3, (r, h) => `${h} ntpd[${1100 + r.int(100)}]: adjusting local clock by ${(r.next() * 0.2).toFixed(6)}s`],
-  [3, (r, h) => `${h} node_exporter[1976]: level=error ts=${Date.now()} caller=textfile.go:197 collector=textfile msg="failed to read textfile collector directory" path=/var/lib/node_exporter err="open /var/lib/node_exporter: no such file or directory"`],
+  [
+    3,
+    (r, h) =>
+      `${h} node_exporter[1976]: level=error ts=${Date.now()} caller=textfile.go:197 collector=textfile msg="failed to read textfile collector directory" path=/var/lib/node_exporter err="open /var/lib/node_exporter: no such file or directory"`,
+  ],
 ];
 const TOTAL_WEIGHT = PROGRAMS.reduce((a, [w]) => a + w, 0);
 
@@ -67,9 +111,13 @@ export interface GenOptions {
 }
 
 /** Writes the file; resolves with its line count. */
-export async function generateSyslog(file: string, opts: GenOptions): Promise<{ lines: number; bytes: number }> {
+export async function generateSyslog(
+  file: string,
+  opts: GenOptions,
+): Promise<{ lines: number; bytes: number }> {
   const r = new Rng(opts.seed ?? 20220606);
-  const seedFile = opts.seedSyslog ?? path.resolve(__dirname, '../../resources/samples/seed-incident/var/log/syslog');
+  const seedFile =
+    opts.seedSyslog ?? path.resolve(__dirname, '../../resources/samples/seed-incident/var/log/syslog');
   const oomBody = readFileSync(seedFile, 'utf8')
     .split('\n')
     .filter((l) => /^J?un {2}6 21:33:1[34] /.test(l))
@@ -102,10 +150,16 @@ export async function generateSyslog(file: string, opts: GenOptions): Promise<{ 
     } else if (roll < 5) {
       // a reboot: banner lines of a fresh boot
       ts += 60_000 + r.int(600_000);
-      emit(`${stamp(ts)} ${host} rsyslogd: [origin software="rsyslogd" swVersion="8.16.0" x-pid="1885" x-info="http://www.rsyslog.com"] start`);
+      emit(
+        `${stamp(ts)} ${host} rsyslogd: [origin software="rsyslogd" swVersion="8.16.0" x-pid="1885" x-info="http://www.rsyslog.com"] start`,
+      );
       emit(`${stamp(ts)} ${host} kernel: [    0.000000] Initializing cgroup subsys cpuset`);
-      emit(`${stamp(ts)} ${host} kernel: [    0.000000] Linux version 4.4.0-150-generic (buildd@lgw01-amd64-040) (gcc version 5.4.0 20160609 (Ubuntu 5.4.0-6ubuntu1~16.04.10) ) #176-Ubuntu SMP Wed May 29 18:56:26 UTC 2019 (Ubuntu 4.4.0-150.176-generic 4.4.179)`);
-      emit(`${stamp(ts)} ${host} kernel: [    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz-4.4.0-150-generic root=UUID=5c7a9e0b-1f0e-4d7a-9a3e-2b6f1d2c3e4f ro console=tty1 console=ttyS0`);
+      emit(
+        `${stamp(ts)} ${host} kernel: [    0.000000] Linux version 4.4.0-150-generic (buildd@lgw01-amd64-040) (gcc version 5.4.0 20160609 (Ubuntu 5.4.0-6ubuntu1~16.04.10) ) #176-Ubuntu SMP Wed May 29 18:56:26 UTC 2019 (Ubuntu 4.4.0-150.176-generic 4.4.179)`,
+      );
+      emit(
+        `${stamp(ts)} ${host} kernel: [    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz-4.4.0-150-generic root=UUID=5c7a9e0b-1f0e-4d7a-9a3e-2b6f1d2c3e4f ro console=tty1 console=ttyS0`,
+      );
     } else if (roll < 40) {
       // a flood: one kernel warning every 10 s for a while
       const n = 50 + r.int(500);

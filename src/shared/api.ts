@@ -7,14 +7,7 @@
  */
 import type { CaseAnalysis } from './model/analysis';
 import type { Annotation, AnnotationAnchor } from './model/annotation';
-import type {
-  CaseInfo,
-  CaseSummary,
-  JobProgress,
-  LinePage,
-  LineView,
-  SearchResult,
-} from './model/case';
+import type { CaseInfo, CaseSummary, JobProgress, LinePage, LineView, SearchResult } from './model/case';
 import type { Finding } from './model/finding';
 
 export interface AppInfo {

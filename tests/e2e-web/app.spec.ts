@@ -31,7 +31,9 @@ async function gutterNumberOf(page: Page, needle: string): Promise<string | null
 async function expectedLineId(member: string, text: string, needle: string): Promise<number> {
   const host = hostFromEnv();
   const summary = await callHost(host.port, host.token, 'caseSummary', { caseId: host.caseId });
-  const source = summary.sources.find((s) => member === s.path || member.endsWith(`/${s.path}`) || s.path.endsWith(member));
+  const source = summary.sources.find(
+    (s) => member === s.path || member.endsWith(`/${s.path}`) || s.path.endsWith(member),
+  );
   expect(source, `the sources list names ${member}`).toBeDefined();
   expect(source?.firstLineId).not.toBeNull();
   const index = text.split('\n').findIndex((l) => l.includes(needle));
@@ -79,7 +81,8 @@ test.describe('workbench on the sample case', () => {
     page.on('request', (req) => requested.push(req.url()));
     const cspViolations: string[] = [];
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text()))
+        cspViolations.push(msg.text());
     });
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -158,8 +161,12 @@ test.describe('workbench on the sample case', () => {
     await page.getByTestId('source-item').filter({ hasText: 'sos_commands/login/last' }).click();
     await expect(viewer.locator('.view-line').first()).toBeVisible();
     await expect(viewer.locator('.view-line', { hasText: OOM_TEXT })).toHaveCount(0);
-    await expect.poll(async () => plain(await viewer.locator('.view-lines').textContent())).toContain(firstReboot ?? '');
+    await expect
+      .poll(async () => plain(await viewer.locator('.view-lines').textContent()))
+      .toContain(firstReboot ?? '');
     await expect.poll(() => gutterNumberOf(page, 'reboot')).toBe(String(rebootLineId));
-    await expect(page.getByTestId('source-item').filter({ hasText: 'sos_commands/login/last' })).toHaveAttribute('aria-current', 'true');
+    await expect(
+      page.getByTestId('source-item').filter({ hasText: 'sos_commands/login/last' }),
+    ).toHaveAttribute('aria-current', 'true');
   });
 });

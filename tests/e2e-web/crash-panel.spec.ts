@@ -34,7 +34,8 @@ async function activeLine(page: Page): Promise<{ lineId: string; text: string } 
   if (!box) return null;
   for (const line of await viewer.locator('.view-line').all()) {
     const b = await line.boundingBox();
-    if (b && Math.abs(b.y - box.y) < 2) return { lineId: (await number.textContent())?.trim() ?? '', text: plain(await line.textContent()) };
+    if (b && Math.abs(b.y - box.y) < 2)
+      return { lineId: (await number.textContent())?.trim() ?? '', text: plain(await line.textContent()) };
   }
   return null;
 }
@@ -52,7 +53,9 @@ interface SyslogFacts {
 /** What the sample's syslog says, read with tar and plain string searches. */
 function syslogFacts(summary: CaseSummary): SyslogFacts {
   const syslog = readMember(SAMPLE_ARCHIVE, 'var/log/syslog');
-  const source = summary.sources.find((s) => syslog.member === s.path || syslog.member.endsWith(`/${s.path}`));
+  const source = summary.sources.find(
+    (s) => syslog.member === s.path || syslog.member.endsWith(`/${s.path}`),
+  );
   expect(source?.firstLineId).toBeGreaterThan(0);
   const first = source?.firstLineId ?? 0;
   const lines = syslog.text.split('\n');
@@ -78,7 +81,10 @@ async function clearNotes(lineId: number): Promise<void> {
   const notes = await callHost(host.port, host.token, 'listAnnotations', { caseId: host.caseId });
   for (const n of notes) {
     if (n.lineId === lineId && n.tags.includes(NOTE_TAG)) {
-      await callHost(host.port, host.token, 'deleteAnnotation', { caseId: host.caseId, annotationId: n.annotationId });
+      await callHost(host.port, host.token, 'deleteAnnotation', {
+        caseId: host.caseId,
+        annotationId: n.annotationId,
+      });
     }
   }
 }
@@ -103,7 +109,9 @@ async function openPanel(page: Page, title: string): Promise<Locator> {
 }
 
 test.describe('crash panel', () => {
-  test('flood, log loss and killed process as cards, readiness facts and recommendations, click-through', async ({ page }) => {
+  test('flood, log loss and killed process as cards, readiness facts and recommendations, click-through', async ({
+    page,
+  }) => {
     const host = hostFromEnv();
     const summary = await callHost(host.port, host.token, 'caseSummary', { caseId: host.caseId });
     const sys = syslogFacts(summary);
@@ -118,12 +126,18 @@ test.describe('crash panel', () => {
     // Cards in time order: the log loss at boot, the killed container, then the flood after the OOM kill.
     const cards = panel.getByTestId('crash-card');
     await expect(cards).toHaveCount(3);
-    expect(await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['log-loss', 'process-killed', 'flood']);
+    expect(await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual([
+      'log-loss',
+      'process-killed',
+      'flood',
+    ]);
 
     const flood = panel.locator('[data-testid="crash-card"][data-kind="flood"]');
     await expect(flood.getByTestId('crash-kind')).toHaveText('Message flood');
     await expect(flood.getByTestId('crash-count')).toHaveText(`×${sys.floodCount}`);
-    await expect(flood.getByTestId('crash-summary')).toContainText(`"${FLOOD}" repeated ${sys.floodCount} times`);
+    await expect(flood.getByTestId('crash-summary')).toContainText(
+      `"${FLOOD}" repeated ${sys.floodCount} times`,
+    );
     await expect(flood.getByTestId('crash-card-cite')).toHaveText(`${sys.path}:${sys.floodLineId}`);
     // Syslog lines get their times once the ingest dates them: until then the card says so, never 1970.
     const timed = await floodIsTimed();
@@ -136,13 +150,17 @@ test.describe('crash panel', () => {
     await expect(panel).not.toContainText('1970');
 
     const loss = panel.locator('[data-testid="crash-card"][data-kind="log-loss"]');
-    await expect(loss.getByTestId('crash-summary')).toHaveText(`journald: forwarding to syslog missed messages: ${sys.lost} messages lost`);
+    await expect(loss.getByTestId('crash-summary')).toHaveText(
+      `journald: forwarding to syslog missed messages: ${sys.lost} messages lost`,
+    );
     await loss.getByTestId('crash-toggle').click();
     await expect(loss.getByTestId('crash-lost')).toHaveText(`${sys.lost} messages`);
 
     const killed = panel.locator('[data-testid="crash-card"][data-kind="process-killed"]');
     await expect(killed.getByTestId('crash-kind')).toHaveText('Process killed');
-    await expect(killed.getByTestId('crash-summary')).toContainText(`container ${sys.shimContainer} (stream_convert)`);
+    await expect(killed.getByTestId('crash-summary')).toContainText(
+      `container ${sys.shimContainer} (stream_convert)`,
+    );
     await killed.getByTestId('crash-toggle').click();
     const killedDetails = killed.getByTestId('crash-details');
     await expect(killedDetails).toContainText('SIGKILL = 9');
@@ -164,12 +182,18 @@ test.describe('crash panel', () => {
     const panicOnOom = panel.locator('[data-testid="crash-fact"][data-key="vm.panic_on_oom"]');
     const panicValue = readMember(SAMPLE_ARCHIVE, 'proc/sys/vm/panic_on_oom').text.trim();
     await expect(panicOnOom.getByTestId('crash-fact-value')).toHaveText(panicValue);
-    await expect(panicOnOom.getByTestId('crash-fact-meaning')).toContainText('kills a process (OOM killer) instead of panicking');
+    await expect(panicOnOom.getByTestId('crash-fact-meaning')).toContainText(
+      'kills a process (OOM killer) instead of panicking',
+    );
     await expect(panicOnOom.getByTestId('crash-cite')).toHaveText('proc/sys/vm/panic_on_oom:1');
     const overcommit = panel.locator('[data-testid="crash-fact"][data-key="vm.overcommit_memory"]');
     await expect(overcommit.getByTestId('crash-fact-value')).toHaveText('unknown (not in the archive)');
-    await expect(panel.locator('[data-testid="crash-rec"][data-rec="no-vmcore"]')).toContainText('The incident left no vmcore');
-    await expect(panel.locator('[data-testid="crash-rec"][data-rec="hang-to-vmcore"]')).toContainText('Turn the next hang into a vmcore');
+    await expect(panel.locator('[data-testid="crash-rec"][data-rec="no-vmcore"]')).toContainText(
+      'The incident left no vmcore',
+    );
+    await expect(panel.locator('[data-testid="crash-rec"][data-rec="hang-to-vmcore"]')).toContainText(
+      'Turn the next hang into a vmcore',
+    );
 
     // A value opens its evidence: the panic_on_oom value selects the file's line.
     const panicLineId = summary.sources.find((s) => s.path === 'proc/sys/vm/panic_on_oom')?.firstLineId ?? 0;
@@ -182,7 +206,9 @@ test.describe('crash panel', () => {
     await loss.getByTestId('crash-toggle').click();
     await killed.getByTestId('crash-toggle').click();
     await flood.getByTestId('crash-card-open').click();
-    await expect.poll(() => activeLine(page)).toEqual({ lineId: String(sys.floodLineId), text: sys.floodFirstLine });
+    await expect
+      .poll(() => activeLine(page))
+      .toEqual({ lineId: String(sys.floodLineId), text: sys.floodFirstLine });
     expect(sys.floodFirstLine).toMatch(/^Jun {2}6 21:33:21 .*WARNING: \[write_iter\]/);
 
     await page.mouse.move(1, 1);
@@ -196,7 +222,8 @@ test.describe('crash panel', () => {
     const summary = await callHost(host.port, host.token, 'caseSummary', { caseId: host.caseId });
     const sys = syslogFacts(summary);
     await clearNotes(sys.floodLineId);
-    const body = 'crash> bt\nPID: 30002  TASK: ffff8800b3f0c4c0  CPU: 3   COMMAND: "stream_convert"\n**checked** <b>not html</b>';
+    const body =
+      'crash> bt\nPID: 30002  TASK: ffff8800b3f0c4c0  CPU: 3   COMMAND: "stream_convert"\n**checked** <b>not html</b>';
 
     const panel = await openPanel(page, 'Crash');
     const flood = panel.locator('[data-testid="crash-card"][data-kind="flood"]');
@@ -220,7 +247,10 @@ test.describe('crash panel', () => {
 
     await page.reload();
     await page.getByRole('tab', { name: 'Crash' }).click();
-    const text = page.getByTestId('panel-crash').locator('[data-testid="crash-card"][data-kind="flood"]').getByTestId('crash-note-text');
+    const text = page
+      .getByTestId('panel-crash')
+      .locator('[data-testid="crash-card"][data-kind="flood"]')
+      .getByTestId('crash-note-text');
     await expect(text).toHaveText(`${body}\nsecond edit`);
     // Shown as text: the markup typed is not rendered.
     await expect(text.locator('b')).toHaveCount(0);
@@ -228,7 +258,11 @@ test.describe('crash panel', () => {
   });
 
   test('zh-CN and the dark theme', async ({ browser }) => {
-    const context = await browser.newContext({ colorScheme: 'dark', locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({
+      colorScheme: 'dark',
+      locale: 'zh-CN',
+      viewport: { width: 1400, height: 900 },
+    });
     await context.addInitScript(() => localStorage.setItem('postmortem.lang', 'zh-CN'));
     const page = await context.newPage();
     const host = hostFromEnv();
@@ -240,18 +274,29 @@ test.describe('crash panel', () => {
     const flood = panel.locator('[data-testid="crash-card"][data-kind="flood"]');
     await expect(flood.getByTestId('crash-kind')).toHaveText('消息刷屏');
     await expect(flood.getByTestId('crash-summary')).toContainText(`重复 ${sys.floodCount} 次`);
-    if (await floodIsTimed()) await expect(flood.getByTestId('crash-when')).toContainText(/首次 2022年.* UTC · 末次 2022年.* UTC/);
+    if (await floodIsTimed())
+      await expect(flood.getByTestId('crash-when')).toContainText(/首次 2022年.* UTC · 末次 2022年.* UTC/);
     else await expect(flood.getByTestId('crash-when')).toHaveText('无时间');
     const loss = panel.locator('[data-testid="crash-card"][data-kind="log-loss"]');
-    await expect(loss.getByTestId('crash-summary')).toHaveText(`journald:转发到 syslog 时丢失消息:丢失 ${sys.lost} 条消息`);
-    await expect(panel.locator('[data-testid="crash-card"][data-kind="process-killed"]').getByTestId('crash-kind')).toHaveText('进程被杀');
+    await expect(loss.getByTestId('crash-summary')).toHaveText(
+      `journald:转发到 syslog 时丢失消息:丢失 ${sys.lost} 条消息`,
+    );
+    await expect(
+      panel.locator('[data-testid="crash-card"][data-kind="process-killed"]').getByTestId('crash-kind'),
+    ).toHaveText('进程被杀');
 
     const panicOnOom = panel.locator('[data-testid="crash-fact"][data-key="vm.panic_on_oom"]');
-    await expect(panicOnOom.getByTestId('crash-fact-meaning')).toContainText('内存耗尽时内核调用OOM killer杀掉进程');
-    await expect(panel.locator('[data-testid="crash-fact"][data-key="vm.overcommit_memory"]').getByTestId('crash-fact-value')).toHaveText(
-      '未知(归档中没有)',
+    await expect(panicOnOom.getByTestId('crash-fact-meaning')).toContainText(
+      '内存耗尽时内核调用OOM killer杀掉进程',
     );
-    await expect(panel.locator('[data-testid="crash-rec"][data-rec="no-vmcore"]')).toContainText('本次故障没有留下vmcore');
+    await expect(
+      panel
+        .locator('[data-testid="crash-fact"][data-key="vm.overcommit_memory"]')
+        .getByTestId('crash-fact-value'),
+    ).toHaveText('未知(归档中没有)');
+    await expect(panel.locator('[data-testid="crash-rec"][data-rec="no-vmcore"]')).toContainText(
+      '本次故障没有留下vmcore',
+    );
 
     // Open every card's details and the note editor of one, then look for English UI text.
     for (const toggle of await panel.getByTestId('crash-toggle').all()) await toggle.click();

@@ -15,10 +15,15 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | voi
   }
   // A fresh cases folder: the sample is indexed by the code under test, never reused from an earlier run.
   const home = mkdtempSync(path.join(os.tmpdir(), 'pm-e2e-home-'));
-  const host = await startHost('npx', ['tsx', 'src/main/cli/main.ts', 'serve', '--port', '0', '--json-ready'], REPO_ROOT, {
-    ...process.env,
-    POSTMORTEM_HOME: home,
-  });
+  const host = await startHost(
+    'npx',
+    ['tsx', 'src/main/cli/main.ts', 'serve', '--port', '0', '--json-ready'],
+    REPO_ROOT,
+    {
+      ...process.env,
+      POSTMORTEM_HOME: home,
+    },
+  );
   publishHost(host.ready);
   return async () => {
     await host.stop();

@@ -6,7 +6,12 @@ export function wsUrl(port: number, token: string | null): string {
   return `ws://127.0.0.1:${port}/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
 }
 
-export async function callHost<K extends ApiCall>(port: number, token: string, call: K, input: ApiInput<K>): Promise<ApiOutput<K>> {
+export async function callHost<K extends ApiCall>(
+  port: number,
+  token: string,
+  call: K,
+  input: ApiInput<K>,
+): Promise<ApiOutput<K>> {
   const ws = new WebSocket(wsUrl(port, token));
   try {
     await new Promise<void>((resolve, reject) => {
@@ -15,7 +20,13 @@ export async function callHost<K extends ApiCall>(port: number, token: string, c
     });
     return await new Promise<ApiOutput<K>>((resolve, reject) => {
       ws.on('message', (data) => {
-        const msg = JSON.parse(String(data)) as { type: string; id?: number; ok?: boolean; value?: unknown; error?: { message: string } };
+        const msg = JSON.parse(String(data)) as {
+          type: string;
+          id?: number;
+          ok?: boolean;
+          value?: unknown;
+          error?: { message: string };
+        };
         if (msg.type !== 'result' || msg.id !== 1) return;
         if (msg.ok) resolve(msg.value as ApiOutput<K>);
         else reject(new Error(`${call} failed: ${msg.error?.message ?? 'no message'}`));
@@ -28,7 +39,10 @@ export async function callHost<K extends ApiCall>(port: number, token: string, c
 }
 
 /** How the host answers a WebSocket upgrade: `open`, or the HTTP status it refused with. */
-export function probeSocket(url: string, headers: Record<string, string> = {}): Promise<{ opened: boolean; status: number | null }> {
+export function probeSocket(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ opened: boolean; status: number | null }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers });
     ws.once('open', () => {

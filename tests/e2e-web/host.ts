@@ -13,7 +13,12 @@ const READY_TIMEOUT_MS = 120_000;
 function isReady(value: unknown): value is HostReady {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.url === 'string' && typeof v.port === 'number' && typeof v.token === 'string' && typeof v.caseId === 'string';
+  return (
+    typeof v.url === 'string' &&
+    typeof v.port === 'number' &&
+    typeof v.token === 'string' &&
+    typeof v.caseId === 'string'
+  );
 }
 
 function stopGroup(child: ChildProcess): Promise<void> {
@@ -44,7 +49,12 @@ function stopGroup(child: ChildProcess): Promise<void> {
   });
 }
 
-export function startHost(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RunningHost> {
+export function startHost(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningHost> {
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
@@ -58,9 +68,14 @@ export function startHost(command: string, args: string[], cwd: string, env: Nod
       clearTimeout(timer);
       void stop().then(() => reject(new Error(`${why}\n${command} ${args.join(' ')}\nstderr:\n${stderr}`)));
     };
-    const timer = setTimeout(() => fail(`the host printed no ready line within ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(`the host printed no ready line within ${READY_TIMEOUT_MS / 1000} s`),
+      READY_TIMEOUT_MS,
+    );
     child.once('error', (err) => fail(`the host could not start: ${err.message}`));
-    child.once('exit', (code, signal) => fail(`the host exited before it was ready (code ${code}, signal ${signal})`));
+    child.once('exit', (code, signal) =>
+      fail(`the host exited before it was ready (code ${code}, signal ${signal})`),
+    );
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       let parsed: unknown;

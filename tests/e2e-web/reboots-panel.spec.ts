@@ -33,7 +33,8 @@ async function activeLine(page: Page): Promise<{ lineId: string; text: string } 
   if (!box) return null;
   for (const line of await viewer.locator('.view-line').all()) {
     const b = await line.boundingBox();
-    if (b && Math.abs(b.y - box.y) < 2) return { lineId: (await number.textContent())?.trim() ?? '', text: plain(await line.textContent()) };
+    if (b && Math.abs(b.y - box.y) < 2)
+      return { lineId: (await number.textContent())?.trim() ?? '', text: plain(await line.textContent()) };
   }
   return null;
 }
@@ -66,7 +67,9 @@ async function openPanel(page: Page, title: string): Promise<Locator> {
 }
 
 test.describe('reboot history panel', () => {
-  test('five boots, newest running, the others hard, with click-through to the evidence', async ({ page }) => {
+  test('five boots, newest running, the others hard, with click-through to the evidence', async ({
+    page,
+  }) => {
     const host = hostFromEnv();
     const summary = await callHost(host.port, host.token, 'caseSummary', { caseId: host.caseId });
     const analysis = await callHost(host.port, host.token, 'getAnalysis', { caseId: host.caseId });
@@ -86,7 +89,13 @@ test.describe('reboot history panel', () => {
     await expect(panel.getByTestId('boot-bar')).toHaveCount(5);
     await expect(panel.getByTestId('reboots-summary')).toContainText('5 boots');
     // Newest first, as `last` lists them.
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-boot')))).toEqual(['5', '4', '3', '2', '1']);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-boot')))).toEqual([
+      '5',
+      '4',
+      '3',
+      '2',
+      '1',
+    ]);
 
     const newest = rows.first();
     await expect(newest).toHaveAttribute('data-end-kind', 'running');
@@ -98,8 +107,12 @@ test.describe('reboot history panel', () => {
       await expect(row).toHaveAttribute('data-end-kind', 'hard');
       await expect(row.getByTestId('boot-kind')).toHaveText('hard');
       await expect(row.getByTestId('boot-explanation')).toContainText('“still running”');
-      await expect(row.getByTestId('boot-explanation')).toContainText('ended without a shutdown record (hard)');
-      await expect(row.getByTestId('boot-flag').and(page.locator('[data-flag-kind="still-running-old"]'))).toHaveCount(1);
+      await expect(row.getByTestId('boot-explanation')).toContainText(
+        'ended without a shutdown record (hard)',
+      );
+      await expect(
+        row.getByTestId('boot-flag').and(page.locator('[data-flag-kind="still-running-old"]')),
+      ).toHaveCount(1);
     }
     // Years inferred from `last`'s weekdays: the panel says so on every start.
     await expect(panel.getByTestId('boot-start-inferred')).toHaveCount(5);
@@ -111,16 +124,22 @@ test.describe('reboot history panel', () => {
     const apr6Row = rows.nth(1);
     await expect(apr6Row.getByTestId('boot-start')).toHaveText('Apr 6, 2022, 20:21 UTC');
     if (apr6?.uptimeS != null && apr6.uptimeS >= 0) {
-      await expect(apr6Row.getByTestId('boot-uptime')).toHaveText(human(apr6.uptimeS, { d: 'd', h: 'h', m: 'm' }));
+      await expect(apr6Row.getByTestId('boot-uptime')).toHaveText(
+        human(apr6.uptimeS, { d: 'd', h: 'h', m: 'm' }),
+      );
     }
     if (apr6?.downtimeS != null && apr6.downtimeS >= 0) {
-      await expect(apr6Row.getByTestId('boot-downtime')).toHaveText(human(apr6.downtimeS, { d: 'd', h: 'h', m: 'm' }));
+      await expect(apr6Row.getByTestId('boot-downtime')).toHaveText(
+        human(apr6.downtimeS, { d: 'd', h: 'h', m: 'm' }),
+      );
     }
 
     // Clicking the newest boot's start selects its `last` line, even from another source's view.
     await page.getByTestId('source-item').filter({ hasText: 'proc/sys/vm/panic_on_oom' }).click();
     await newest.getByTestId('boot-start').click();
-    await expect.poll(() => activeLine(page)).toEqual({ lineId: String(newestLineId), text: last.text.split('\n')[newestLineNo - 1] });
+    await expect
+      .poll(() => activeLine(page))
+      .toEqual({ lineId: String(newestLineId), text: last.text.split('\n')[newestLineNo - 1] });
 
     // The Apr 6 boot's last sign of life: the model's line, resolved through the case's sources.
     const lsol = apr6?.lastSignOfLife;
@@ -132,7 +151,9 @@ test.describe('reboot history panel', () => {
       else await expect(apr6Row.getByTestId('boot-lsol-text')).toHaveText(lsol.text);
       await expect(apr6Row.getByTestId('boot-lsol-link')).toHaveText(`${lsol.source}:${lsol.line}`);
       await apr6Row.getByTestId('boot-lsol-link').click();
-      await expect.poll(() => activeLine(page)).toEqual({ lineId: String(globalLineId(summary, lsol.source, lsol.line)), text: lsol.text });
+      await expect
+        .poll(() => activeLine(page))
+        .toEqual({ lineId: String(globalLineId(summary, lsol.source, lsol.line)), text: lsol.text });
     }
 
     // A bar selects its boot in the table and moves the viewer to the boot's start.
@@ -153,14 +174,25 @@ test.describe('reboot history panel', () => {
   });
 
   test('zh-CN and the dark theme', async ({ browser }) => {
-    const context = await browser.newContext({ colorScheme: 'dark', locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({
+      colorScheme: 'dark',
+      locale: 'zh-CN',
+      viewport: { width: 1400, height: 900 },
+    });
     await context.addInitScript(() => localStorage.setItem('postmortem.lang', 'zh-CN'));
     const page = await context.newPage();
     const panel = await openPanel(page, '重启历史');
     const rows = panel.getByTestId('boot-row');
     await expect(rows).toHaveCount(5);
     await expect(panel.getByTestId('reboots-summary')).toContainText('5 次启动');
-    await expect(panel.getByRole('columnheader')).toHaveText(['#', '启动时间', '内核', '结束', '运行时长', '停机时长']);
+    await expect(panel.getByRole('columnheader')).toHaveText([
+      '#',
+      '启动时间',
+      '内核',
+      '结束',
+      '运行时长',
+      '停机时长',
+    ]);
     await expect(rows.first().getByTestId('boot-kind')).toHaveText('运行中');
     await expect(rows.first().getByTestId('boot-start')).toHaveText('2022年6月8日 10:10 UTC');
     for (let i = 1; i < 5; i++) {
@@ -171,7 +203,9 @@ test.describe('reboot history panel', () => {
     const analysis = await callHost(host.port, host.token, 'getAnalysis', { caseId: host.caseId });
     const apr6 = analysis.boots.find((b: BootJson) => b.start.startsWith('2022-04-06'));
     if (apr6?.uptimeS != null && apr6.uptimeS >= 0) {
-      await expect(rows.nth(1).getByTestId('boot-uptime')).toHaveText(human(apr6.uptimeS, { d: '天', h: '小时', m: '分' }));
+      await expect(rows.nth(1).getByTestId('boot-uptime')).toHaveText(
+        human(apr6.uptimeS, { d: '天', h: '小时', m: '分' }),
+      );
     } else {
       await expect(rows.nth(1).getByTestId('boot-uptime')).toHaveText('—');
     }

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { REPO } from './tmp';
 
 /** Runs the real `postmortem` command (bin/postmortem.cjs) with its own cases folder. */
-export function runCli(args: string[], home: string, timeout = 120_000): { code: number | null; stdout: string; stderr: string } {
+export function runCli(
+  args: string[],
+  home: string,
+  timeout = 120_000,
+): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [path.join(REPO, 'bin/postmortem.cjs'), ...args], {
     cwd: REPO,
     env: { ...process.env, POSTMORTEM_HOME: home },

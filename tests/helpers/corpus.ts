@@ -19,13 +19,17 @@ export function readCorpus(...parts: string[]): Buffer {
 }
 
 export function listCorpus(folder: string): string[] {
-  return readdirSync(corpusPath(folder)).filter((f) => f !== 'MANIFEST.tsv' && f !== 'README.md').sort();
+  return readdirSync(corpusPath(folder))
+    .filter((f) => f !== 'MANIFEST.tsv' && f !== 'README.md')
+    .sort();
 }
 
 /** Rows of a MANIFEST.tsv as objects keyed by its header line. */
 export function readManifest(folder?: string): Record<string, string>[] {
   const file = folder ? corpusPath(folder, 'MANIFEST.tsv') : corpusPath('MANIFEST.tsv');
-  const [head, ...rows] = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const [head, ...rows] = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const cols = (head ?? '').split('\t');
   return rows.map((r) => Object.fromEntries(r.split('\t').map((v, i) => [cols[i] ?? `c${i}`, v])));
 }

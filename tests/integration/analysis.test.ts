@@ -19,9 +19,19 @@ describe('postmortem analyze --json on the sample case: the analysers run over t
   it('takes the OOM report apart and checks the kernel’s score', () => {
     expect(doc.oom).toHaveLength(1);
     const o = doc.oom[0]!;
-    expect(o).toMatchObject({ source: 'var/log/syslog', line: 1, kind: 'global', victim: { pid: 30002, comm: 'stream_convert' } });
+    expect(o).toMatchObject({
+      source: 'var/log/syslog',
+      line: 1,
+      kind: 'global',
+      victim: { pid: 30002, comm: 'stream_convert' },
+    });
     expect(o.lineId).toBe(1);
-    expect(o.score).toMatchObject({ printed: 731, computed: 731, rootDiscount: false, totalPages: 8388477 - 151785 });
+    expect(o.score).toMatchObject({
+      printed: 731,
+      computed: 731,
+      rootDiscount: false,
+      totalPages: 8388477 - 151785,
+    });
     expect(o.trigger?.gfpFlags).toEqual(['GFP_HIGHUSER_MOVABLE', '__GFP_ZERO']);
     expect(o.memInfo.totalSwapKb).toBe(0);
   });
@@ -37,10 +47,19 @@ describe('postmortem analyze --json on the sample case: the analysers run over t
 
   it('reads the machine’s settings and says what is unknown rather than assuming it', () => {
     const fact = (k: string): SystemFact | undefined => doc.system.facts.find((f) => f.key === k);
-    expect(fact('vm.panic_on_oom')).toMatchObject({ value: '0', known: true, evidence: [{ sourcePath: 'proc/sys/vm/panic_on_oom', lineNo: 1 }] });
-    expect(fact('vm.overcommit_memory')).toMatchObject({ known: false, meaning: { en: 'unknown (not in the archive)' } });
+    expect(fact('vm.panic_on_oom')).toMatchObject({
+      value: '0',
+      known: true,
+      evidence: [{ sourcePath: 'proc/sys/vm/panic_on_oom', lineNo: 1 }],
+    });
+    expect(fact('vm.overcommit_memory')).toMatchObject({
+      known: false,
+      meaning: { en: 'unknown (not in the archive)' },
+    });
     expect(fact('swap')).toMatchObject({ value: '0', known: true, inferred: true });
-    expect(doc.system.recommendations.map((x) => x.id)).toEqual(expect.arrayContaining(['no-vmcore', 'hang-to-vmcore', 'no-swap', 'core-dumps']));
+    expect(doc.system.recommendations.map((x) => x.id)).toEqual(
+      expect.arrayContaining(['no-vmcore', 'hang-to-vmcore', 'no-swap', 'core-dumps']),
+    );
   });
 
   it('lists the five boots of the last listing, years pinned by weekdays, local times read in the zone the logs revealed', () => {

@@ -8,7 +8,10 @@ import { WorkbenchService } from '../../src/main/services/workbench-service';
 import { BrowserHost, DownloadSink } from '../../src/main/transports/browser-host';
 import { tmpDir } from '../helpers/tmp';
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (res) => {
@@ -87,15 +90,35 @@ describe('browser host', () => {
 
   it('carries the contract over the WebSocket only with the token and our origin', async () => {
     const wsUrl = `ws://127.0.0.1:${new URL(origin).port}/ws`;
-    await expect(wsCall(wsUrl, {}, { type: 'call', id: 1, call: 'appInfo', input: {} })).rejects.toThrow(/refused 403/);
+    await expect(wsCall(wsUrl, {}, { type: 'call', id: 1, call: 'appInfo', input: {} })).rejects.toThrow(
+      /refused 403/,
+    );
     const token = new URL(base).searchParams.get('token')!;
-    await expect(wsCall(`${wsUrl}?token=${token}`, { origin: 'http://evil.example' }, { type: 'call', id: 1, call: 'appInfo', input: {} })).rejects.toThrow(/refused 403/);
-    const ok = (await wsCall(`${wsUrl}?token=${token}`, { origin }, { type: 'call', id: 7, call: 'appInfo', input: {} })) as { id: number; ok: boolean; value: { transport: string } };
+    await expect(
+      wsCall(
+        `${wsUrl}?token=${token}`,
+        { origin: 'http://evil.example' },
+        { type: 'call', id: 1, call: 'appInfo', input: {} },
+      ),
+    ).rejects.toThrow(/refused 403/);
+    const ok = (await wsCall(
+      `${wsUrl}?token=${token}`,
+      { origin },
+      { type: 'call', id: 7, call: 'appInfo', input: {} },
+    )) as { id: number; ok: boolean; value: { transport: string } };
     expect(ok).toMatchObject({ id: 7, ok: true, value: { transport: 'browser-host', name: 'Postmortem' } });
-    const bad = (await wsCall(`${wsUrl}?token=${token}`, { origin }, { type: 'call', id: 8, call: 'getLines', input: { caseId: 'nope' } })) as { ok: boolean; error: { code: string; message: string } };
+    const bad = (await wsCall(
+      `${wsUrl}?token=${token}`,
+      { origin },
+      { type: 'call', id: 8, call: 'getLines', input: { caseId: 'nope' } },
+    )) as { ok: boolean; error: { code: string; message: string } };
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(bad.error.message).toMatch(/^getLines: caseId/);
-    const unknown = (await wsCall(`${wsUrl}?token=${token}`, { origin }, { type: 'call', id: 9, call: 'rm -rf', input: {} })) as { ok: boolean; error: { code: string } };
+    const unknown = (await wsCall(
+      `${wsUrl}?token=${token}`,
+      { origin },
+      { type: 'call', id: 9, call: 'rm -rf', input: {} },
+    )) as { ok: boolean; error: { code: string } };
     expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 });

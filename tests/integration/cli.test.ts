@@ -14,7 +14,13 @@ describe('postmortem CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(doc)).toEqual(['case', 'sources', 'oom', 'boots', 'incidents', 'system', 'errors']);
-    const sources = doc.sources as { path: string; lineCount: number; kind: string; sha256: string; status: string }[];
+    const sources = doc.sources as {
+      path: string;
+      lineCount: number;
+      kind: string;
+      sha256: string;
+      status: string;
+    }[];
     const syslogLines = readFileSync(path.join(SAMPLE_TREE, 'var/log/syslog'), 'utf8').split('\n').length - 1;
     expect(sources.map((s) => [s.path, s.lineCount, s.status])).toEqual([
       ['var/log/syslog', syslogLines, 'complete'],
@@ -27,7 +33,14 @@ describe('postmortem CLI', () => {
   });
 
   it('exits 2 with a one-line usage message for bad arguments', () => {
-    for (const args of [[], ['frobnicate'], ['analyze', '--bogus'], ['index'], ['report'], ['serve', '--port', 'x']]) {
+    for (const args of [
+      [],
+      ['frobnicate'],
+      ['analyze', '--bogus'],
+      ['index'],
+      ['report'],
+      ['serve', '--port', 'x'],
+    ]) {
       const r = runCli(args, home);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(2);
@@ -55,7 +68,10 @@ describe('postmortem CLI', () => {
 });
 
 const pdfTools = existsSync('/usr/bin/pdftotext') && findChromium() !== null;
-if (!pdfTools) console.warn('[skip] postmortem report → PDF: needs Chromium and poppler-utils (apt-get install chromium poppler-utils)');
+if (!pdfTools)
+  console.warn(
+    '[skip] postmortem report → PDF: needs Chromium and poppler-utils (apt-get install chromium poppler-utils)',
+  );
 
 describe.skipIf(!pdfTools)('postmortem report', () => {
   const home = tmpDir();
@@ -67,7 +83,8 @@ describe.skipIf(!pdfTools)('postmortem report', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
-    for (const p of ['var/log/syslog', 'sos_commands/login/last', 'proc/sys/vm/panic_on_oom']) expect(text).toContain(p);
+    for (const p of ['var/log/syslog', 'sos_commands/login/last', 'proc/sys/vm/panic_on_oom'])
+      expect(text).toContain(p);
     expect(text).toMatch(/Sample: video-stream OOM and forced reboot/);
     expect(text).toMatch(/^\s+1\s?\/\s?1$/m); // footer: page x / y
     const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });

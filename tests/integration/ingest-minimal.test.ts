@@ -13,12 +13,27 @@ import { REPO, SAMPLE, SAMPLE_TREE, tmpDir } from '../helpers/tmp';
 
 const SEED_LINES = readFileSync(path.join(SAMPLE_TREE, 'var/log/syslog'), 'utf8').split('\n').slice(0, -1);
 
-async function writeTar(file: string, members: { name: string; body?: Buffer | string; type?: 'file' | 'symlink' | 'fifo' | 'link'; linkname?: string }[], gzip: boolean): Promise<void> {
+async function writeTar(
+  file: string,
+  members: {
+    name: string;
+    body?: Buffer | string;
+    type?: 'file' | 'symlink' | 'fifo' | 'link';
+    linkname?: string;
+  }[],
+  gzip: boolean,
+): Promise<void> {
   const pack = tar.pack();
-  const done = gzip ? pipeline(pack, createGzip(), createWriteStream(file)) : pipeline(pack, createWriteStream(file));
+  const done = gzip
+    ? pipeline(pack, createGzip(), createWriteStream(file))
+    : pipeline(pack, createWriteStream(file));
   for (const m of members) {
     if (m.type && m.type !== 'file') pack.entry({ name: m.name, type: m.type, linkname: m.linkname ?? '' });
-    else pack.entry({ name: m.name }, typeof m.body === 'string' ? Buffer.from(m.body) : (m.body ?? Buffer.alloc(0)));
+    else
+      pack.entry(
+        { name: m.name },
+        typeof m.body === 'string' ? Buffer.from(m.body) : (m.body ?? Buffer.alloc(0)),
+      );
   }
   pack.finalize();
   await done;
@@ -37,9 +52,14 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
   it('tells binary from text, NUL padding included', () => {
     // The ingest now decides with decode.ts's detectEncoding (the minimal looksBinary is gone).
     expect(detectEncoding(Buffer.from('Jun  6 21:33:13 video-stream kernel: x\n')).encoding).toBe('utf-8');
-    const padded = Buffer.concat([Buffer.from('Jun  6 21:33:13 host kernel: last line before power loss\n'.repeat(40)), Buffer.alloc(64)]);
+    const padded = Buffer.concat([
+      Buffer.from('Jun  6 21:33:13 host kernel: last line before power loss\n'.repeat(40)),
+      Buffer.alloc(64),
+    ]);
     expect(detectEncoding(padded).encoding).toBe('utf-8');
-    expect(detectEncoding(readFileSync(path.join(REPO, 'resources/samples/seed-incident.tar.gz'))).reason).toMatch(/binary: gzip/);
+    expect(
+      detectEncoding(readFileSync(path.join(REPO, 'resources/samples/seed-incident.tar.gz'))).reason,
+    ).toMatch(/binary: gzip/);
   });
 
   it('indexes what it can, names every problem, writes nothing outside the case', async () => {
@@ -53,10 +73,19 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
         { name: 'var/log/messages', type: 'symlink', linkname: 'syslog' },
         { name: 'dev/fifo', type: 'fifo' },
         { name: 'var/log/kern.log.crlf', body: crlf },
-        { name: 'var/log/syslog.2.gz', body: gzipSync(Buffer.from('Jun  4 06:25:01 video-stream CRON[1]: (root) CMD (x)\n')) },
-        { name: 'var/lib/blob.bin', body: Buffer.from(Array.from({ length: 9000 }, (_, i) => (i * 7) % 256)) },
+        {
+          name: 'var/log/syslog.2.gz',
+          body: gzipSync(Buffer.from('Jun  4 06:25:01 video-stream CRON[1]: (root) CMD (x)\n')),
+        },
+        {
+          name: 'var/lib/blob.bin',
+          body: Buffer.from(Array.from({ length: 9000 }, (_, i) => (i * 7) % 256)),
+        },
         { name: 'var/log/syslog.copy', body: SEED_LINES.join('\n') + '\n' },
-        { name: 'var/log/invalid-utf8', body: Buffer.concat([Buffer.from('ok '), Buffer.from([0xff, 0xfe]), Buffer.from(' 中文\n')]) },
+        {
+          name: 'var/log/invalid-utf8',
+          body: Buffer.concat([Buffer.from('ok '), Buffer.from([0xff, 0xfe]), Buffer.from(' 中文\n')]),
+        },
       ],
       true,
     );
@@ -66,10 +95,24 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
     const byPath = new Map(s.sources.map((x) => [x.path, x]));
     expect(byPath.get('var/log/syslog')?.lineCount).toBe(SEED_LINES.length);
     expect(byPath.get('outside.log')?.lineCount).toBe(1);
-    expect(out.errors.map((e) => e.message)).toEqual([expect.stringMatching(/hostile\.tar\.gz: outside\.log: member path "\.\.\/\.\.\/outside\.log" climbs out/)]);
-    expect(byPath.get('var/log/messages')).toMatchObject({ status: 'skipped', error: expect.stringMatching(/symbolic link to "syslog"/) });
-    expect(byPath.get('dev/fifo')).toMatchObject({ status: 'skipped', error: expect.stringMatching(/fifo entry/) });
-    const crlfPage = store.page({ kind: 'source', sourceId: byPath.get('var/log/kern.log.crlf')!.sourceId }, 0, 10);
+    expect(out.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /hostile\.tar\.gz: outside\.log: member path "\.\.\/\.\.\/outside\.log" climbs out/,
+      ),
+    ]);
+    expect(byPath.get('var/log/messages')).toMatchObject({
+      status: 'skipped',
+      error: expect.stringMatching(/symbolic link to "syslog"/),
+    });
+    expect(byPath.get('dev/fifo')).toMatchObject({
+      status: 'skipped',
+      error: expect.stringMatching(/fifo entry/),
+    });
+    const crlfPage = store.page(
+      { kind: 'source', sourceId: byPath.get('var/log/kern.log.crlf')!.sourceId },
+      0,
+      10,
+    );
     expect(crlfPage.lines.map((l) => l.text)).toEqual(SEED_LINES.slice(0, 3));
     expect(crlfPage.lines[1]!.byteOffset).toBe(Buffer.byteLength(SEED_LINES[0]!) + 2);
     const gz = store.page({ kind: 'source', sourceId: byPath.get('var/log/syslog.2.gz')!.sourceId }, 0, 10);
@@ -78,12 +121,17 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
     // identical content indexed once, both paths recorded
     expect(byPath.has('var/log/syslog.copy')).toBe(false);
     expect(out.duplicates).toBe(1);
-    const paths = store.db.prepare('SELECT path FROM source_paths WHERE source_id = ? ORDER BY path').all(byPath.get('var/log/syslog')!.sourceId);
+    const paths = store.db
+      .prepare('SELECT path FROM source_paths WHERE source_id = ? ORDER BY path')
+      .all(byPath.get('var/log/syslog')!.sourceId);
     expect(paths).toEqual([{ path: 'var/log/syslog' }, { path: 'var/log/syslog.copy' }]);
     const bad = store.page({ kind: 'source', sourceId: byPath.get('var/log/invalid-utf8')!.sourceId }, 0, 1);
     expect(bad.lines[0]!.text).toBe('ok \uFFFD\uFFFD 中文');
     // line ids stay dense across sources
-    const ids = store.db.prepare('SELECT count(*) AS n, max(line_id) AS m FROM lines').get() as { n: number; m: number };
+    const ids = store.db.prepare('SELECT count(*) AS n, max(line_id) AS m FROM lines').get() as {
+      n: number;
+      m: number;
+    };
     expect(ids.n).toBe(ids.m);
     store.close();
   });
@@ -105,16 +153,26 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
     const line = SEED_LINES[0]!;
     writeFileSync(big, Array.from({ length: 400_000 }, (_, i) => `${line} ${i}`).join('\n') + '\n');
     const caseFile = path.join(dir, 'kill.pmcase');
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/postmortem.cjs'), 'index', SAMPLE, big, '-o', caseFile], {
-      env: { ...process.env, POSTMORTEM_HOME: dir },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(REPO, 'bin/postmortem.cjs'), 'index', SAMPLE, big, '-o', caseFile],
+      {
+        env: { ...process.env, POSTMORTEM_HOME: dir },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     // Kill once some lines of the big file are committed.
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         try {
           const s = CaseStore.open(caseFile, { create: false });
-          const n = (s.db.prepare("SELECT count(*) AS n FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE s.path = 'big.log'").get() as { n: number }).n;
+          const n = (
+            s.db
+              .prepare(
+                "SELECT count(*) AS n FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE s.path = 'big.log'",
+              )
+              .get() as { n: number }
+          ).n;
           s.close();
           if (n > 20_000) {
             clearInterval(timer);
@@ -144,7 +202,10 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
       ['proc/sys/vm/panic_on_oom', 1, 'complete'],
       ['big.log', 400_000, 'complete'],
     ]);
-    const ids = after.db.prepare('SELECT count(*) AS n, max(line_id) AS m FROM lines').get() as { n: number; m: number };
+    const ids = after.db.prepare('SELECT count(*) AS n, max(line_id) AS m FROM lines').get() as {
+      n: number;
+      m: number;
+    };
     expect(ids).toEqual({ n: SEED_LINES.length + 6 + 400_000, m: SEED_LINES.length + 6 + 400_000 });
     after.close();
   });

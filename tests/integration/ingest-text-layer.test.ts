@@ -34,8 +34,16 @@ interface Row {
 
 function rowsOf(store: CaseStore, sourcePath: string): Row[] {
   const s = store.sources().find((x) => x.path === sourcePath);
-  if (!s) throw new Error(`no source ${sourcePath}: ${store.sources().map((x) => x.path).join(', ')}`);
-  return store.db.prepare('SELECT * FROM lines WHERE source_id = ? ORDER BY line_id').all(s.sourceId) as Row[];
+  if (!s)
+    throw new Error(
+      `no source ${sourcePath}: ${store
+        .sources()
+        .map((x) => x.path)
+        .join(', ')}`,
+    );
+  return store.db
+    .prepare('SELECT * FROM lines WHERE source_id = ? ORDER BY line_id')
+    .all(s.sourceId) as Row[];
 }
 
 function detailsOf(store: CaseStore, sourcePath: string) {
@@ -43,7 +51,14 @@ function detailsOf(store: CaseStore, sourcePath: string) {
   return { ...s, ...store.sourceDetails().find((d) => d.sourceId === s.sourceId)! };
 }
 
-const Q = { none: 0, exact: 1, 'year-inferred': 2, 'zone-assumed': 3, 'boot-relative-converted': 4, 'boot-relative': 5 } as const;
+const Q = {
+  none: 0,
+  exact: 1,
+  'year-inferred': 2,
+  'zone-assumed': 3,
+  'boot-relative-converted': 4,
+  'boot-relative': 5,
+} as const;
 
 function open(dir: string, name: string): CaseStore {
   return CaseStore.open(path.join(dir, name), { create: true });
@@ -78,7 +93,9 @@ describe('ingest: the seed incident', () => {
     const d = detailsOf(store, 'var/log/syslog');
     expect(d).toMatchObject({ kind: 'syslog', format: 'syslog', encoding: 'utf-8' });
     expect(d.formatReason).toMatch(/match the syslog header/);
-    expect(d.timeAnchor).toMatch(/year 2022 inferred \(year-inferred\).*ISO time "2022-06-06T21:33:19[^"]*\+08:00" inside line \d+/);
+    expect(d.timeAnchor).toMatch(
+      /year 2022 inferred \(year-inferred\).*ISO time "2022-06-06T21:33:19[^"]*\+08:00" inside line \d+/,
+    );
     expect(d.timeAnchor).toMatch(/zone UTC\+08:00: learned from \d+ ISO time/);
     expect(d.zone).toMatchObject({ zone: 480, assumed: false });
     store.close();
@@ -106,8 +123,13 @@ describe('ingest: the seed incident', () => {
     expect(first.lines).toBeGreaterThan(0);
     expect(again.lines).toBe(0);
     expect(after.lineCount).toBe(before.lineCount);
-    expect(after.sources.filter((s) => s.status === 'complete').length).toBe(before.sources.filter((s) => s.status === 'complete').length);
-    const ids = store.db.prepare('SELECT count(*) AS n, max(line_id) AS m FROM lines').get() as { n: number; m: number };
+    expect(after.sources.filter((s) => s.status === 'complete').length).toBe(
+      before.sources.filter((s) => s.status === 'complete').length,
+    );
+    const ids = store.db.prepare('SELECT count(*) AS n, max(line_id) AS m FROM lines').get() as {
+      n: number;
+      m: number;
+    };
     expect(ids.n).toBe(ids.m);
     store.close();
   });
@@ -170,7 +192,11 @@ describe('ingest: encodings, line endings, padding', () => {
     const store = open(dir, 'nul.pmcase');
     await ingestInputs(store, [file]);
     const rows = rowsOf(store, 'messages');
-    expect(rows.map((r) => r.text)).toEqual([...SEED_LINES.slice(0, 3), '[NUL × 4096 bytes: unclean-shutdown padding]', ...SEED_LINES.slice(3, 5)]);
+    expect(rows.map((r) => r.text)).toEqual([
+      ...SEED_LINES.slice(0, 3),
+      '[NUL × 4096 bytes: unclean-shutdown padding]',
+      ...SEED_LINES.slice(3, 5),
+    ]);
     expect(rows[3]).toMatchObject({ byte_offset: Buffer.byteLength(before), ts: null, ts_quality: Q.none });
     expect(rows[4]!.byte_offset).toBe(Buffer.byteLength(before) + 4096);
     expect(rows.map((r) => r.line_no)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -198,9 +224,13 @@ describe('ingest: clocks', () => {
 
   it('uses the file mtime as not-after, but not for sos command outputs', () => {
     const mtimeMs = Date.UTC(2022, 5, 8);
-    expect(entryAnchors({ path: 'var/log/messages', mtimeMs })).toEqual([expect.objectContaining({ role: 'not-after', utcMs: mtimeMs })]);
+    expect(entryAnchors({ path: 'var/log/messages', mtimeMs })).toEqual([
+      expect.objectContaining({ role: 'not-after', utcMs: mtimeMs }),
+    ]);
     expect(entryAnchors({ path: 'sos_commands/kernel/dmesg', mtimeMs })).toEqual([]);
-    expect(entryAnchors({ path: 'x/sos_commands/logs/journalctl_--no-pager', mtimeMs, gzip: { mtimeMs: null } })).toEqual([]);
+    expect(
+      entryAnchors({ path: 'x/sos_commands/logs/journalctl_--no-pager', mtimeMs, gzip: { mtimeMs: null } }),
+    ).toEqual([]);
   });
 
   it('assumes UTC without zone evidence, says so, and re-normalises when the case zone is set', async () => {
@@ -213,13 +243,17 @@ describe('ingest: clocks', () => {
     const utc = rowsOf(store, 'kern.log');
     expect(utc.map((r) => r.ts)).toEqual(lines.map((l) => printed(l, 2022, 0)));
     expect(new Set(utc.map((r) => r.ts_quality))).toEqual(new Set([Q['zone-assumed']]));
-    expect(detailsOf(store, 'kern.log').timeAnchor).toMatch(/newest line not after the file's modification time 2022-06-08.*zone UTC\+00:00: no zone known: UTC assumed \(zone-assumed\)/);
+    expect(detailsOf(store, 'kern.log').timeAnchor).toMatch(
+      /newest line not after the file's modification time 2022-06-08.*zone UTC\+00:00: no zone known: UTC assumed \(zone-assumed\)/,
+    );
     const out = setCaseZone(store, 'Asia/Shanghai');
     expect(out).toMatchObject({ sources: 1, lines: lines.length });
     const sh = rowsOf(store, 'kern.log');
     expect(sh.map((r) => r.ts)).toEqual(lines.map((l) => printed(l, 2022, 480)));
     expect(store.zoneSetting()).toBe('Asia/Shanghai');
-    expect(detailsOf(store, 'kern.log').timeAnchor).toMatch(/zone Asia\/Shanghai: case setting Asia\/Shanghai \(zone-assumed\)/);
+    expect(detailsOf(store, 'kern.log').timeAnchor).toMatch(
+      /zone Asia\/Shanghai: case setting Asia\/Shanghai \(zone-assumed\)/,
+    );
     setCaseZone(store, null);
     expect(rowsOf(store, 'kern.log').map((r) => r.ts)).toEqual(utc.map((r) => r.ts));
     store.close();
@@ -241,8 +275,12 @@ describe('ingest: clocks', () => {
     const store = open(dir, 'preset.pmcase');
     store.setZoneSetting('+08:00');
     await ingestInputs(store, [file]);
-    expect(rowsOf(store, 'daemon.log').map((r) => r.ts)).toEqual(SEED_LINES.slice(0, 2).map((l) => printed(l, 2022, 480)));
-    expect(Math.abs(rowsOf(store, 'daemon.log')[0]!.ts! - Date.UTC(2022, 5, 6, 13, 33, 13))).toBeLessThan(DAY);
+    expect(rowsOf(store, 'daemon.log').map((r) => r.ts)).toEqual(
+      SEED_LINES.slice(0, 2).map((l) => printed(l, 2022, 480)),
+    );
+    expect(Math.abs(rowsOf(store, 'daemon.log')[0]!.ts! - Date.UTC(2022, 5, 6, 13, 33, 13))).toBeLessThan(
+      DAY,
+    );
     store.close();
   });
 });
@@ -254,15 +292,28 @@ describe('ingest: binary login records', () => {
     const store = open(dir, 'utmp.pmcase');
     await ingestInputs(store, [path.join(FIXTURES, 'utmp_x86_64')]);
     const d = detailsOf(store, 'utmp_x86_64');
-    expect(d).toMatchObject({ kind: 'utmp', format: 'utmp', status: 'complete', lineCount: 6, encoding: null });
+    expect(d).toMatchObject({
+      kind: 'utmp',
+      format: 'utmp',
+      status: 'complete',
+      lineCount: 6,
+      encoding: null,
+    });
     expect(d.formatReason).toMatch(/6 valid record\(s\) in 384-byte little-endian/);
     const rows = rowsOf(store, 'utmp_x86_64');
     expect(rows.map((r) => r.byte_offset)).toEqual([0, 384, 768, 1152, 1536, 1920]);
     expect(rows.every((r) => r.ts_quality === Q.exact)).toBe(true);
     // ut_tv of the records, read independently of the parser.
     const bytes = readFileSync(path.join(FIXTURES, 'utmp_x86_64'));
-    expect(rows.map((r) => r.ts)).toEqual(rows.map((_, i) => bytes.readInt32LE(i * 384 + 340) * 1000 + Math.floor(bytes.readInt32LE(i * 384 + 344) / 1000)));
-    expect(rows.find((r) => r.text.startsWith('BOOT_TIME'))?.text).toMatch(/^BOOT_TIME +\[2\] \[00019\] \[~ {3}\] \[reboot {2}\] \[system boot \]/);
+    expect(rows.map((r) => r.ts)).toEqual(
+      rows.map(
+        (_, i) =>
+          bytes.readInt32LE(i * 384 + 340) * 1000 + Math.floor(bytes.readInt32LE(i * 384 + 344) / 1000),
+      ),
+    );
+    expect(rows.find((r) => r.text.startsWith('BOOT_TIME'))?.text).toMatch(
+      /^BOOT_TIME +\[2\] \[00019\] \[~ {3}\] \[reboot {2}\] \[system boot \]/,
+    );
     expect(rows.find((r) => r.text.startsWith('BOOT_TIME'))).toMatchObject({ pid: 19, host: null });
     store.close();
   });
@@ -294,7 +345,12 @@ describe.skipIf(!corpusAvailable)('ingest: real journal, kmsg and wtmp files fro
     expect(rows.length).toBe(objs.length);
     for (const [i, r] of rows.entries()) {
       const o = objs[i]!;
-      expect(r).toMatchObject({ host: o._HOSTNAME, program: o.SYSLOG_IDENTIFIER, severity: Number(o.PRIORITY), ts_quality: Q.exact });
+      expect(r).toMatchObject({
+        host: o._HOSTNAME,
+        program: o.SYSLOG_IDENTIFIER,
+        severity: Number(o.PRIORITY),
+        ts_quality: Q.exact,
+      });
       expect(r.ts).toBe(Math.floor(Number(o.__REALTIME_TIMESTAMP) / 1000));
     }
     store.close();
@@ -328,7 +384,11 @@ describe.skipIf(!corpusAvailable)('ingest: real journal, kmsg and wtmp files fro
     const d = detailsOf(store, 'plaso__utmp_s390');
     expect(d.status).toBe('complete');
     expect(d.formatReason).toMatch(/400-byte big-endian/);
-    expect(rowsOf(store, 'plaso__utmp_s390').every((r) => r.ts_quality === Q.exact || r.text.startsWith('CORRUPT') || r.text.startsWith('PARTIAL'))).toBe(true);
+    expect(
+      rowsOf(store, 'plaso__utmp_s390').every(
+        (r) => r.ts_quality === Q.exact || r.text.startsWith('CORRUPT') || r.text.startsWith('PARTIAL'),
+      ),
+    ).toBe(true);
     store.close();
   });
 
@@ -339,7 +399,9 @@ describe.skipIf(!corpusAvailable)('ingest: real journal, kmsg and wtmp files fro
     expect(d.status).toBe('complete');
     expect(d.error).toMatch(/corrupt record\(s\).*partial record of \d+ bytes/);
     const rows = rowsOf(store, 'plaso__utmp_corrupted');
-    expect(rows.filter((r) => r.text.startsWith('CORRUPT')).every((r) => r.ts === null && r.ts_quality === Q.none)).toBe(true);
+    expect(
+      rows.filter((r) => r.text.startsWith('CORRUPT')).every((r) => r.ts === null && r.ts_quality === Q.none),
+    ).toBe(true);
     expect(rows.at(-1)!.text).toMatch(/^PARTIAL record/);
     store.close();
   });
@@ -352,8 +414,13 @@ describe.skipIf(!corpusAvailable)('ingest: real journal, kmsg and wtmp files fro
     const rows = rowsOf(store, 'plaso__syslog_rsyslog_ForwardFormat');
     expect(detailsOf(store, 'plaso__syslog_rsyslog_ForwardFormat').format).toBe('syslog-forward');
     expect(rows.length).toBeGreaterThan(raw.toString('utf8').split('\n').length);
-    for (const r of rows) expect(raw.toString('utf8', r.byte_offset, r.byte_offset + Buffer.byteLength(r.text))).toBe(r.text);
-    expect(rows.filter((r) => r.text.startsWith('<')).every((r) => r.ts_quality === Q.exact && r.severity !== null)).toBe(true);
+    for (const r of rows)
+      expect(raw.toString('utf8', r.byte_offset, r.byte_offset + Buffer.byteLength(r.text))).toBe(r.text);
+    expect(
+      rows
+        .filter((r) => r.text.startsWith('<'))
+        .every((r) => r.ts_quality === Q.exact && r.severity !== null),
+    ).toBe(true);
     store.close();
   });
 });

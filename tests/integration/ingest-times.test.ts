@@ -17,7 +17,11 @@ import { corpusAvailable, corpusPath } from '../helpers/corpus';
 import { SAMPLE_TREE, tmpDir } from '../helpers/tmp';
 import { runTextLayer } from '../unit/ingest/pipeline';
 
-async function compare(dir: string, file: string, batchLines: number): Promise<{ rows: number; rewritten: boolean }> {
+async function compare(
+  dir: string,
+  file: string,
+  batchLines: number,
+): Promise<{ rows: number; rewritten: boolean }> {
   const name = path.basename(file);
   const bytes = readFileSync(file);
   const layer = runTextLayer(bytes, name);
@@ -31,7 +35,10 @@ async function compare(dir: string, file: string, batchLines: number): Promise<{
   ).times;
   const store = CaseStore.open(path.join(dir, `${name}-${batchLines}.pmcase`), { create: true });
   await ingestInputs(store, [file], { batchLines });
-  const rows = store.db.prepare('SELECT ts, ts_quality FROM lines ORDER BY line_id').all() as { ts: number | null; ts_quality: number }[];
+  const rows = store.db.prepare('SELECT ts, ts_quality FROM lines ORDER BY line_id').all() as {
+    ts: number | null;
+    ts_quality: number;
+  }[];
   store.close();
   expect(rows.map((r) => r.ts)).toEqual(expected.map((t) => (t.utcMs === null ? null : Math.floor(t.utcMs))));
   expect(rows.map((r) => TIME_QUALITY_CODES[r.ts_quality])).toEqual(expected.map((t) => t.quality));
@@ -45,11 +52,19 @@ describe('ingest times equal the whole-file clock', () => {
     for (const n of [1, 7, 10_000]) await compare(dir, path.join(SAMPLE_TREE, 'var/log/syslog'), n);
   });
 
-  it.skipIf(!corpusAvailable)('on real files with a rollover, Feb 29, journal short and short-monotonic', async () => {
-    for (const f of ['a-syslog/lnav__logfile_syslog.1', 'a-syslog/plaso__syslog', 'd-journal/hotsos__journalctl_unit_cloud-init', 'd-journal/hotsos__var_log_dmesg_short-monotonic']) {
-      for (const n of [3, 10_000]) await compare(dir, corpusPath(f), n);
-    }
-  });
+  it.skipIf(!corpusAvailable)(
+    'on real files with a rollover, Feb 29, journal short and short-monotonic',
+    async () => {
+      for (const f of [
+        'a-syslog/lnav__logfile_syslog.1',
+        'a-syslog/plaso__syslog',
+        'd-journal/hotsos__journalctl_unit_cloud-init',
+        'd-journal/hotsos__var_log_dmesg_short-monotonic',
+      ]) {
+        for (const n of [3, 10_000]) await compare(dir, corpusPath(f), n);
+      }
+    },
+  );
 });
 
 describe('compact PendingTimes', () => {
@@ -58,7 +73,14 @@ describe('compact PendingTimes', () => {
       { k: 'none' as const },
       { k: 'wall' as const, wall: Date.UTC(2000, 5, 6, 21, 33, 13, 250), epoch: 0 },
       { k: 'wall' as const, wall: Date.UTC(2022, 5, 6, 21, 33, 13), epoch: 3, year: 2022, offsetMin: -570 },
-      { k: 'wall' as const, wall: Date.UTC(2000, 1, 29, 1, 2, 3), epoch: 1, offsetMin: 840, bootSecs: 12.345678, note: 'header damaged (x): time of the previous line' },
+      {
+        k: 'wall' as const,
+        wall: Date.UTC(2000, 1, 29, 1, 2, 3),
+        epoch: 1,
+        offsetMin: 840,
+        bootSecs: 12.345678,
+        note: 'header damaged (x): time of the previous line',
+      },
       { k: 'epoch' as const, utc: 1534860261221.373 },
       { k: 'boot' as const, boot: 2, secs: 1867.123456 },
     ];
@@ -66,18 +88,22 @@ describe('compact PendingTimes', () => {
     // Cross a chunk boundary (65 536 entries) so both chunks are read back.
     for (let i = 0; i < 70_000; i++) pt.push(all[i % all.length]!);
     expect(pt.length).toBe(70_000);
-    for (const i of [0, 1, 2, 3, 4, 5, 65_535, 65_536, 65_537, 69_999]) expect(pt.get(i)).toEqual(all[i % all.length]);
+    for (const i of [0, 1, 2, 3, 4, 5, 65_535, 65_536, 65_537, 69_999])
+      expect(pt.get(i)).toEqual(all[i % all.length]);
   });
 
   it('store runs of real-looking times exactly: ms walls, µs boot seconds, journal µs epochs, jumps', () => {
     const ps = [];
     let wall = Date.UTC(2000, 11, 31, 23, 59, 58);
-    for (let i = 0; i < 2000; i++) ps.push({ k: 'wall' as const, wall: (wall += (i * 7919) % 3001), epoch: 0 });
+    for (let i = 0; i < 2000; i++)
+      ps.push({ k: 'wall' as const, wall: (wall += (i * 7919) % 3001), epoch: 0 });
     ps.push({ k: 'wall' as const, wall: Date.UTC(2000, 0, 1), epoch: 1 });
     ps.push({ k: 'wall' as const, wall: Date.UTC(2000, 6, 1), epoch: 1 });
-    for (let i = 0; i < 500; i++) ps.push({ k: 'boot' as const, boot: 0, secs: Number((i * 0.123457 + 0.000001).toFixed(6)) });
+    for (let i = 0; i < 500; i++)
+      ps.push({ k: 'boot' as const, boot: 0, secs: Number((i * 0.123457 + 0.000001).toFixed(6)) });
     ps.push({ k: 'boot' as const, boot: 1, secs: 0 });
-    for (let i = 0; i < 500; i++) ps.push({ k: 'epoch' as const, utc: (1534860261221373 + i * 1_234_567) / 1000 });
+    for (let i = 0; i < 500; i++)
+      ps.push({ k: 'epoch' as const, utc: (1534860261221373 + i * 1_234_567) / 1000 });
     const pt = new PendingTimes();
     for (const p of ps) pt.push(p);
     expect(ps.map((_, i) => pt.get(i))).toEqual(ps);
@@ -86,7 +112,13 @@ describe('compact PendingTimes', () => {
   });
 
   it('repeat the previous entry when the clock hands back the same object, across a chunk boundary', () => {
-    const noted = { k: 'wall' as const, wall: Date.UTC(2000, 0, 3), epoch: 2, bootSecs: 5.5, note: 'time of the previous line' };
+    const noted = {
+      k: 'wall' as const,
+      wall: Date.UTC(2000, 0, 3),
+      epoch: 2,
+      bootSecs: 5.5,
+      note: 'time of the previous line',
+    };
     const pt = new PendingTimes();
     for (let i = 0; i < 65_534; i++) pt.push({ k: 'none' });
     for (let i = 0; i < 5; i++) pt.push(noted);

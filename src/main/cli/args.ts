@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
-export const USAGE = 'usage: postmortem <index|analyze|report|serve> [case.pmcase | input...] [options]  (postmortem --help)';
+export const USAGE =
+  'usage: postmortem <index|analyze|report|serve> [case.pmcase | input...] [options]  (postmortem --help)';
 
 export const HELP = `Postmortem — offline forensic workbench for Linux incidents
 
@@ -39,7 +40,8 @@ export function parseCli(argv: string[]): CliArgs {
   if (first === undefined) throw new UsageError('no command given');
   if (first === '--help' || first === '-h' || first === 'help') return base('help');
   if (first === '--version' || first === '-v') return base('version');
-  if (!(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`unknown command ${JSON.stringify(first)}`);
+  if (!(COMMANDS as readonly string[]).includes(first))
+    throw new UsageError(`unknown command ${JSON.stringify(first)}`);
   const command = first as CliArgs['command'];
   let parsed;
   try {
@@ -62,12 +64,17 @@ export function parseCli(argv: string[]): CliArgs {
   const v = parsed.values;
   if (v.help) return base('help');
   const port = v.port === undefined ? 0 : Number(v.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not ${JSON.stringify(v.port)}`);
-  if (command === 'index' && parsed.positionals.length === 0) throw new UsageError('index needs at least one input');
-  if (command === 'report' && !v.output && !v.html) throw new UsageError('report needs -o report.pdf and/or --html report.html');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port takes a number from 0 to 65535, not ${JSON.stringify(v.port)}`);
+  if (command === 'index' && parsed.positionals.length === 0)
+    throw new UsageError('index needs at least one input');
+  if (command === 'report' && !v.output && !v.html)
+    throw new UsageError('report needs -o report.pdf and/or --html report.html');
   if (command !== 'report' && v.html) throw new UsageError('--html is for the report command');
-  if (command !== 'serve' && (v.port !== undefined || v['json-ready'])) throw new UsageError('--port and --json-ready are for the serve command');
-  if ((command === 'analyze' || command === 'serve') && v.output) throw new UsageError(`-o is not an option of ${command}`);
+  if (command !== 'serve' && (v.port !== undefined || v['json-ready']))
+    throw new UsageError('--port and --json-ready are for the serve command');
+  if ((command === 'analyze' || command === 'serve') && v.output)
+    throw new UsageError(`-o is not an option of ${command}`);
   return {
     command,
     inputs: parsed.positionals,

@@ -17,10 +17,15 @@ import { HELP, parseCli, USAGE, UsageError, type CliArgs } from './args';
 import { progressPrinter } from './progress';
 
 const ROOT = path.resolve(__dirname, '../../..');
-export const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION = (
+  JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export function postmortemHome(): string {
-  return process.env.POSTMORTEM_HOME ?? path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'postmortem');
+  return (
+    process.env.POSTMORTEM_HOME ??
+    path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'postmortem')
+  );
 }
 
 interface Opened {
@@ -32,7 +37,12 @@ interface Opened {
 }
 
 /** Opens what the command line names: nothing (the sample), a .pmcase, or inputs to index. */
-async function openTarget(service: WorkbenchService, args: CliArgs, casesDir: string, temporary: boolean): Promise<Opened> {
+async function openTarget(
+  service: WorkbenchService,
+  args: CliArgs,
+  casesDir: string,
+  temporary: boolean,
+): Promise<Opened> {
   const show = progressPrinter();
   const unsub = service.events.on('ingestProgress', (p) => show.update(p));
   try {
@@ -44,12 +54,16 @@ async function openTarget(service: WorkbenchService, args: CliArgs, casesDir: st
     }
     if (args.inputs.length === 1 && args.inputs[0]!.endsWith('.pmcase')) {
       const info = await service.openCaseFileAt(args.inputs[0]!, { create: false });
-      if (info.state !== 'complete') process.stderr.write(`postmortem: warning: case ${args.inputs[0]} is ${info.state}: run \`postmortem index\` again to complete it\n`);
+      if (info.state !== 'complete')
+        process.stderr.write(
+          `postmortem: warning: case ${args.inputs[0]} is ${info.state}: run \`postmortem index\` again to complete it\n`,
+        );
       return { caseId: info.caseId, file: args.inputs[0]!, cleanup: () => undefined };
     }
     let file: string | undefined;
     let cleanup = (): void => undefined;
-    if (args.command === 'index') file = path.resolve(args.output ?? path.join(casesDir, `${path.basename(args.inputs[0]!)}.pmcase`));
+    if (args.command === 'index')
+      file = path.resolve(args.output ?? path.join(casesDir, `${path.basename(args.inputs[0]!)}.pmcase`));
     else if (temporary) {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'postmortem-'));
       file = path.join(dir, 'case.pmcase');
@@ -67,7 +81,11 @@ async function openTarget(service: WorkbenchService, args: CliArgs, casesDir: st
   }
 }
 
-function analysisDocument(summary: CaseSummary, file: string | null, analysis: CaseAnalysis): Record<string, unknown> {
+function analysisDocument(
+  summary: CaseSummary,
+  file: string | null,
+  analysis: CaseAnalysis,
+): Record<string, unknown> {
   return {
     case: {
       caseId: summary.caseId,
@@ -104,26 +122,38 @@ function analysisDocument(summary: CaseSummary, file: string | null, analysis: C
 function printSummaryText(summary: CaseSummary, analysis: CaseAnalysis): void {
   const out = process.stdout;
   out.write(`${summary.title}\n`);
-  out.write(`  state ${summary.state}, ${plural(summary.sourceCount, 'source')}, ${plural(summary.lineCount, 'line')}\n\n`);
+  out.write(
+    `  state ${summary.state}, ${plural(summary.sourceCount, 'source')}, ${plural(summary.lineCount, 'line')}\n\n`,
+  );
   out.write('Sources\n');
   for (const s of summary.sources) {
     const status = s.status === 'complete' ? '' : `  [${s.status}${s.error ? `: ${s.error}` : ''}]`;
-    out.write(`  ${s.input}/${s.path}  ${s.kind}  ${formatBytes(s.sizeBytes)}  ${plural(s.lineCount, 'line')}${status}\n`);
+    out.write(
+      `  ${s.input}/${s.path}  ${s.kind}  ${formatBytes(s.sizeBytes)}  ${plural(s.lineCount, 'line')}${status}\n`,
+    );
   }
   if (analysis.oom.length) {
     out.write('\nOOM kills\n');
     for (const r of analysis.oom) {
       const v = r.victim ? `${r.victim.comm} (pid ${r.victim.pid})` : 'no victim';
-      out.write(`  ${r.ts === null ? '' : `${new Date(r.ts).toISOString()} `}${r.kind}: ${v} — ${r.score.verdict}  [${r.source}:${r.line}]\n`);
+      out.write(
+        `  ${r.ts === null ? '' : `${new Date(r.ts).toISOString()} `}${r.kind}: ${v} — ${r.score.verdict}  [${r.source}:${r.line}]\n`,
+      );
     }
   }
   if (analysis.boots.length) {
     out.write('\nBoots\n');
-    for (const b of analysis.boots) out.write(`  ${b.start}  ${b.kernel ?? ''}  ended ${b.endKind}${b.lastSignOfLife ? `, last sign of life ${b.lastSignOfLife.ts} [${b.lastSignOfLife.source}:${b.lastSignOfLife.line}]` : ''}\n`);
+    for (const b of analysis.boots)
+      out.write(
+        `  ${b.start}  ${b.kernel ?? ''}  ended ${b.endKind}${b.lastSignOfLife ? `, last sign of life ${b.lastSignOfLife.ts} [${b.lastSignOfLife.source}:${b.lastSignOfLife.line}]` : ''}\n`,
+      );
   }
   if (analysis.incidents.length) {
     out.write('\nIncidents\n');
-    for (const i of analysis.incidents) out.write(`  ${i.kind}${i.count > 1 ? ` ×${i.count}` : ''}: ${i.summary}  [${i.source}:${i.line.lineNo}]\n`);
+    for (const i of analysis.incidents)
+      out.write(
+        `  ${i.kind}${i.count > 1 ? ` ×${i.count}` : ''}: ${i.summary}  [${i.source}:${i.line.lineNo}]\n`,
+      );
   }
   if (analysis.system.recommendations.length) {
     out.write('\nRecommendations\n');
@@ -169,7 +199,12 @@ export async function main(argv: string[]): Promise<number> {
   let opened: Opened | null = null;
   const started = Date.now();
   try {
-    opened = await openTarget(service, args, casesDir, args.command === 'analyze' || args.command === 'report');
+    opened = await openTarget(
+      service,
+      args,
+      casesDir,
+      args.command === 'analyze' || args.command === 'report',
+    );
     const summary = await service.caseSummary({ caseId: opened.caseId });
     switch (args.command) {
       case 'index': {
@@ -196,14 +231,19 @@ export async function main(argv: string[]): Promise<number> {
             })}\n`,
           );
         } else {
-          process.stderr.write(`postmortem: indexed ${summary.sourceCount} sources, ${summary.lineCount.toLocaleString('en-US')} lines into ${opened.file} in ${(phase1Ms / 1000).toFixed(1)} s\n`);
+          process.stderr.write(
+            `postmortem: indexed ${summary.sourceCount} sources, ${summary.lineCount.toLocaleString('en-US')} lines into ${opened.file} in ${(phase1Ms / 1000).toFixed(1)} s\n`,
+          );
         }
         for (const e of summary.errors) process.stderr.write(`postmortem: error: ${e.message}\n`);
         return summary.errors.length > 0 ? 3 : 0;
       }
       case 'analyze': {
         const analysis = await service.analysis(opened.caseId);
-        if (args.json) process.stdout.write(`${JSON.stringify(analysisDocument(summary, opened.file, analysis), null, 2)}\n`);
+        if (args.json)
+          process.stdout.write(
+            `${JSON.stringify(analysisDocument(summary, opened.file, analysis), null, 2)}\n`,
+          );
         else printSummaryText(summary, analysis);
         return 0;
       }
@@ -222,10 +262,16 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'serve': {
         service.setInitialCase(opened.caseId);
-        const host = new BrowserHost(service, sink, { rendererDir: path.join(ROOT, 'out/renderer'), port: args.port });
+        const host = new BrowserHost(service, sink, {
+          rendererDir: path.join(ROOT, 'out/renderer'),
+          port: args.port,
+        });
         const ready = await host.start();
         if (args.jsonReady) process.stdout.write(`${JSON.stringify({ ...ready, caseId: opened.caseId })}\n`);
-        else process.stdout.write(`Postmortem is serving ${summary.title}\n  ${ready.url}\n(loopback only; for a remote machine: ssh -L ${ready.port}:127.0.0.1:${ready.port} host)\n`);
+        else
+          process.stdout.write(
+            `Postmortem is serving ${summary.title}\n  ${ready.url}\n(loopback only; for a remote machine: ssh -L ${ready.port}:127.0.0.1:${ready.port} host)\n`,
+          );
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

@@ -2,7 +2,10 @@ import type { JobProgress } from '../../shared/model/case';
 import { formatBytes } from '../report/html';
 
 /** Ingest progress on stderr: a redrawn bar with rate and ETA on a TTY, a line every 5 s otherwise. */
-export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): { update(p: JobProgress): void; end(): void } {
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
+  update(p: JobProgress): void;
+  end(): void;
+} {
   const tty = stream.isTTY === true;
   let lastLine = 0;
   let drawn = false;
@@ -15,7 +18,10 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): { 
       if (tty) {
         const width = 24;
         const filled = pct === null ? 0 : Math.round((pct / 100) * width);
-        const bar = pct === null ? '' : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% `;
+        const bar =
+          pct === null
+            ? ''
+            : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% `;
         const cur = (p.current ?? '').slice(-40);
         stream.write(`\r\x1b[2K${bar}${lines} ${rate}${eta} ${cur}`);
         drawn = true;

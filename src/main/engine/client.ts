@@ -28,7 +28,10 @@ type Listener = <E extends keyof EngineEvents>(event: E, payload: EngineEvents[E
 export class EngineClient {
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string }
+  >();
   private readonly listeners = new Set<Listener>();
   private exited: Error | null = null;
 

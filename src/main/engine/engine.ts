@@ -15,7 +15,9 @@ import { readRecordLines, sourceRefs } from './store/line-reader';
 const FINDING_KINDS = ['oom', 'incident', 'flood', 'boot', 'system'] as const;
 
 /** Ingest progress, plus the analysis phase the engine runs after reading. */
-export type JobPhaseProgress = Omit<IngestProgress, 'phase'> & { phase: IngestProgress['phase'] | 'analysing' };
+export type JobPhaseProgress = Omit<IngestProgress, 'phase'> & {
+  phase: IngestProgress['phase'] | 'analysing';
+};
 
 export interface EngineEvents {
   ingestProgress: { jobId: string; caseId: string; progress: JobPhaseProgress };
@@ -74,7 +76,14 @@ export class Engine {
     return { position: this.store(args.caseId).locate(args.view, args.lineId) };
   }
 
-  search(args: { caseId: string; view: LineView; query: string; mode: 'text' | 'regex'; caseSensitive: boolean; limit: number }): SearchResult {
+  search(args: {
+    caseId: string;
+    view: LineView;
+    query: string;
+    mode: 'text' | 'regex';
+    caseSensitive: boolean;
+    limit: number;
+  }): SearchResult {
     return this.store(args.caseId).search(args.view, args.query, args.mode, args.caseSensitive, args.limit);
   }
 
@@ -94,7 +103,11 @@ export class Engine {
     return { deleted: this.store(args.caseId).deleteAnnotation(args.annotationId) };
   }
 
-  async ingest(args: { caseId: string; jobId: string; inputs: string[] }): Promise<IngestOutcome & { readMs: number; analysisMs: number }> {
+  async ingest(args: {
+    caseId: string;
+    jobId: string;
+    inputs: string[];
+  }): Promise<IngestOutcome & { readMs: number; analysisMs: number }> {
     const store = this.store(args.caseId);
     try {
       const started = performance.now();
@@ -102,18 +115,34 @@ export class Engine {
       const outcome = await ingestInputs(store, args.inputs, {
         onProgress: (progress) => {
           last = progress;
-          if (progress.phase !== 'done') this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress });
+          if (progress.phase !== 'done')
+            this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress });
         },
         isCancelled: () => this.cancelled.has(args.jobId),
       });
       const readMs = performance.now() - started;
       if (!outcome.cancelled) {
-        const base: JobPhaseProgress = last ?? { phase: 'reading', current: null, bytesDone: 0, bytesTotal: null, linesDone: outcome.lines };
-        this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress: { ...base, phase: 'analysing', current: null } });
+        const base: JobPhaseProgress = last ?? {
+          phase: 'reading',
+          current: null,
+          bytesDone: 0,
+          bytesTotal: null,
+          linesDone: outcome.lines,
+        };
+        this.emit('ingestProgress', {
+          jobId: args.jobId,
+          caseId: args.caseId,
+          progress: { ...base, phase: 'analysing', current: null },
+        });
         this.analyze({ caseId: args.caseId });
       }
       const analysisMs = performance.now() - started - readMs;
-      if (last) this.emit('ingestProgress', { jobId: args.jobId, caseId: args.caseId, progress: { ...(last as JobPhaseProgress), phase: 'done', current: null } });
+      if (last)
+        this.emit('ingestProgress', {
+          jobId: args.jobId,
+          caseId: args.caseId,
+          progress: { ...(last as JobPhaseProgress), phase: 'done', current: null },
+        });
       return { ...outcome, readMs: Math.round(readMs), analysisMs: Math.round(analysisMs) };
     } finally {
       this.cancelled.delete(args.jobId);
@@ -126,7 +155,11 @@ export class Engine {
     const refs = sourceRefs(store.db);
     const { analysis, findings } = analyzeCase({
       sources: refs,
-      lines: (only) => readRecordLines(store.db, only ? refs.filter((r) => only.some((o) => o.sourceId === r.sourceId)) : refs),
+      lines: (only) =>
+        readRecordLines(
+          store.db,
+          only ? refs.filter((r) => only.some((o) => o.sourceId === r.sourceId)) : refs,
+        ),
     });
     store.db.transaction(() => {
       store.replaceFindings(FINDING_KINDS, findings, []);

@@ -18,7 +18,8 @@ async function handle(req: EngineRequest): Promise<void> {
   const started = performance.now();
   try {
     const fn = engine[req.method as EngineMethod] as unknown;
-    if (typeof fn !== 'function' || req.method === ('constructor' as unknown)) throw new Error(`unknown engine method ${String(req.method)}`);
+    if (typeof fn !== 'function' || req.method === ('constructor' as unknown))
+      throw new Error(`unknown engine method ${String(req.method)}`);
     const value: unknown = await (fn as (a: unknown) => unknown).call(engine, req.args);
     post({ type: 'response', id: req.id, ok: true, value });
   } catch (err) {
@@ -26,7 +27,8 @@ async function handle(req: EngineRequest): Promise<void> {
     post({ type: 'response', id: req.id, ok: false, error: { name: e.name, message: e.message } });
   }
   const ms = performance.now() - started;
-  if (ms > SLOW_MS && req.method !== 'ingest') console.warn(`[engine] slow ${req.method}: ${Math.round(ms)} ms`);
+  if (ms > SLOW_MS && req.method !== 'ingest')
+    console.warn(`[engine] slow ${req.method}: ${Math.round(ms)} ms`);
 }
 
 process.on('exit', () => engine.closeAll());

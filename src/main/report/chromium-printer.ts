@@ -36,7 +36,9 @@ export class ChromiumPdfPrinter implements PdfPrinter {
     if (this.browser) return this.browser;
     const executablePath = findChromium();
     if (!executablePath) {
-      throw new Error('no Chromium found to print the PDF: install Chromium (Debian: apt-get install chromium) or set POSTMORTEM_CHROMIUM');
+      throw new Error(
+        'no Chromium found to print the PDF: install Chromium (Debian: apt-get install chromium) or set POSTMORTEM_CHROMIUM',
+      );
     }
     const { chromium } = await import('playwright-core');
     // playwright gives the browser a fresh temporary profile of its own.

@@ -22,5 +22,8 @@ export function formatBytes(n: number): string {
 
 export function formatUtc(ms: number | null): string {
   if (ms === null) return '—';
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }

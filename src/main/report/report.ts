@@ -47,7 +47,10 @@ export function buildReportHtml(input: ReportInput): string {
     .join('\n');
   const errors = s.errors.length
     ? `<h2>Ingest errors</h2><table><thead><tr><th>Input</th><th>Path</th><th>Error</th></tr></thead><tbody>${s.errors
-        .map((e) => `<tr><td>${esc(e.input)}</td><td><code>${esc(e.path)}</code></td><td>${esc(e.message)}</td></tr>`)
+        .map(
+          (e) =>
+            `<tr><td>${esc(e.input)}</td><td><code>${esc(e.path)}</code></td><td>${esc(e.message)}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '';
   return `<!doctype html>

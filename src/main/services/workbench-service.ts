@@ -70,14 +70,19 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   /** Creates a case for inputs on this host and starts indexing them; `file` picks the case path. */
-  async openInputs(paths: string[], options: { file?: string; title?: string } = {}): Promise<OpenResult & { status: 'opened' }> {
+  async openInputs(
+    paths: string[],
+    options: { file?: string; title?: string } = {},
+  ): Promise<OpenResult & { status: 'opened' }> {
     const resolved = paths.map((p) => path.resolve(p));
     const missing = resolved.filter((p) => !existsSync(p));
     if (missing.length === resolved.length) {
       throw new ApiError('not-found', `nothing to open: ${missing.join(', ')} not found`);
     }
     const title = options.title ?? resolved.map((p) => path.basename(p)).join(', ');
-    const file = options.file ?? path.join(this.opts.casesDir, `${slug(title)}-${randomBytes(3).toString('hex')}.pmcase`);
+    const file =
+      options.file ??
+      path.join(this.opts.casesDir, `${slug(title)}-${randomBytes(3).toString('hex')}.pmcase`);
     const info = await this.openCaseFileAt(file, { create: true, title });
     const jobId = this.startIngest(info.caseId, resolved);
     this.initialCaseId ??= info.caseId;
@@ -86,7 +91,10 @@ export class WorkbenchService implements WorkbenchApi {
 
   /** Opens an existing case file (or creates it when asked). */
   async openCaseFileAt(file: string, options: { create: boolean; title?: string }): Promise<CaseInfo> {
-    const args: { file: string; create: boolean; title?: string } = { file: path.resolve(file), create: options.create };
+    const args: { file: string; create: boolean; title?: string } = {
+      file: path.resolve(file),
+      create: options.create,
+    };
     if (options.title !== undefined) args.title = options.title;
     const info = await this.opts.engine.call('openCase', args);
     this.files.set(info.caseId, args.file);
@@ -144,7 +152,11 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async openInput(input: OpenInputRequest): Promise<OpenResult> {
-    if (!this.opts.picker) throw new ApiError('unsupported', 'this host has no file dialogs: start `postmortem serve <archive>` with the input instead');
+    if (!this.opts.picker)
+      throw new ApiError(
+        'unsupported',
+        'this host has no file dialogs: start `postmortem serve <archive>` with the input instead',
+      );
     const paths = await this.opts.picker.pickInputs(input.pick);
     if (!paths || paths.length === 0) return { status: 'cancelled' };
     return this.openInputs(paths);
@@ -218,12 +230,16 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   /** Builds the report of a case: HTML, or PDF through the printer. */
-  async renderReport(caseId: string, format: 'pdf' | 'html'): Promise<{ bytes: Buffer; fileName: string; mime: string }> {
+  async renderReport(
+    caseId: string,
+    format: 'pdf' | 'html',
+  ): Promise<{ bytes: Buffer; fileName: string; mime: string }> {
     this.caseKnown(caseId);
     const summary = await this.opts.engine.call('summary', { caseId });
     const html = buildReportHtml({ summary, generatedAt: Date.now(), appVersion: this.opts.version });
     const base = slug(summary.title) || 'postmortem-report';
-    if (format === 'html') return { bytes: Buffer.from(html, 'utf8'), fileName: `${base}.html`, mime: 'text/html; charset=utf-8' };
+    if (format === 'html')
+      return { bytes: Buffer.from(html, 'utf8'), fileName: `${base}.html`, mime: 'text/html; charset=utf-8' };
     this.printerInstance ??= this.opts.printer();
     const bytes = await this.printerInstance.printToPdf(html, pdfOptionsFor(summary));
     return { bytes, fileName: `${base}.pdf`, mime: 'application/pdf' };
@@ -302,7 +318,10 @@ export class WorkbenchService implements WorkbenchApi {
     job.bytesTotal = p.progress.bytesTotal;
     job.linesDone = p.progress.linesDone;
     job.rate = Math.round(p.progress.bytesDone / elapsedS);
-    job.etaS = job.bytesTotal && job.rate > 0 ? Math.max(0, Math.round((job.bytesTotal - job.bytesDone) / job.rate)) : null;
+    job.etaS =
+      job.bytesTotal && job.rate > 0
+        ? Math.max(0, Math.round((job.bytesTotal - job.bytesDone) / job.rate))
+        : null;
     this.events.emit('ingestProgress', this.publicJob(job));
   }
 

@@ -77,7 +77,9 @@ export class BrowserHost {
 
   async start(): Promise<{ url: string; port: number; token: string }> {
     if (!existsSync(path.join(this.opts.rendererDir, 'index.html'))) {
-      throw new Error(`the renderer is not built (${this.opts.rendererDir}/index.html missing): run \`npm run build\` first`);
+      throw new Error(
+        `the renderer is not built (${this.opts.rendererDir}/index.html missing): run \`npm run build\` first`,
+      );
     }
     const server = http.createServer((req, res) => this.onRequest(req, res));
     const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
@@ -123,7 +125,11 @@ export class BrowserHost {
 
   private originOk(req: http.IncomingMessage): boolean {
     const origin = req.headers.origin;
-    return origin === undefined || origin === `http://127.0.0.1:${this.port}` || origin === `http://localhost:${this.port}`;
+    return (
+      origin === undefined ||
+      origin === `http://127.0.0.1:${this.port}` ||
+      origin === `http://localhost:${this.port}`
+    );
   }
 
   private tokenMatches(candidate: string | undefined | null): boolean {
@@ -165,7 +171,9 @@ export class BrowserHost {
       return;
     }
     if (!this.authorised(req)) {
-      res.writeHead(401, { ...headers, 'Content-Type': 'text/plain' }).end('Postmortem: the token printed by `postmortem serve` is required\n');
+      res
+        .writeHead(401, { ...headers, 'Content-Type': 'text/plain' })
+        .end('Postmortem: the token printed by `postmortem serve` is required\n');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -214,17 +222,35 @@ export class BrowserHost {
       try {
         msg = JSON.parse(String(data)) as typeof msg;
       } catch {
-        ws.send(JSON.stringify({ type: 'result', id: null, ok: false, error: { code: 'invalid-input', message: 'message is not JSON' } }));
+        ws.send(
+          JSON.stringify({
+            type: 'result',
+            id: null,
+            ok: false,
+            error: { code: 'invalid-input', message: 'message is not JSON' },
+          }),
+        );
         return;
       }
       if (msg.type !== 'call' || typeof msg.id !== 'number') {
-        ws.send(JSON.stringify({ type: 'result', id: msg.id ?? null, ok: false, error: { code: 'invalid-input', message: 'expected {type:"call", id:number, call, input}' } }));
+        ws.send(
+          JSON.stringify({
+            type: 'result',
+            id: msg.id ?? null,
+            ok: false,
+            error: { code: 'invalid-input', message: 'expected {type:"call", id:number, call, input}' },
+          }),
+        );
         return;
       }
       const id = msg.id;
       dispatchCall(this.service, msg.call, msg.input).then(
-        (value) => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ type: 'result', id, ok: true, value: value ?? null })),
-        (err: unknown) => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ type: 'result', id, ok: false, error: toErrorShape(err) })),
+        (value) =>
+          ws.readyState === ws.OPEN &&
+          ws.send(JSON.stringify({ type: 'result', id, ok: true, value: value ?? null })),
+        (err: unknown) =>
+          ws.readyState === ws.OPEN &&
+          ws.send(JSON.stringify({ type: 'result', id, ok: false, error: toErrorShape(err) })),
       );
     });
   }

@@ -46,7 +46,12 @@ export interface Evidence {
 }
 
 export function evidenceOf(line: RecordLine, what?: string): Evidence {
-  const ev: Evidence = { sourceId: line.sourceId, sourcePath: line.sourcePath, lineNo: line.lineNo, lineId: line.lineId };
+  const ev: Evidence = {
+    sourceId: line.sourceId,
+    sourcePath: line.sourcePath,
+    lineNo: line.lineNo,
+    lineId: line.lineId,
+  };
   if (what !== undefined) ev.what = what;
   return ev;
 }

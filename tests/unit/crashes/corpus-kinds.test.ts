@@ -39,13 +39,13 @@ const EXPECTED: Record<string, string[]> = {
   'hotsos__scenario_kernel_qla2xxx.yaml': [],
   'hotsos__scenario_lxd_bugs_lp1807628_segfault.yaml': ['segfault'],
   'npd__kernel-monitor.json': [],
-  'npd__problem_au_opts_verify': [],
-  'npd__problem_aufs_umount_hung': ['hung-task'],
-  'npd__problem_divide_zero': ['oops'],
-  'npd__problem_docker_hung': ['hung-task'],
-  'npd__problem_null_pointer': ['oops'],
-  'npd__problem_readonly_filesystem': ['fs-error'],
-  'npd__problem_unregister_netdevice': [],
+  npd__problem_au_opts_verify: [],
+  npd__problem_aufs_umount_hung: ['hung-task'],
+  npd__problem_divide_zero: ['oops'],
+  npd__problem_docker_hung: ['hung-task'],
+  npd__problem_null_pointer: ['oops'],
+  npd__problem_readonly_filesystem: ['fs-error'],
+  npd__problem_unregister_netdevice: [],
   'satyr__koops_arm-hung-task': ['panic'],
   'satyr__koops_arm-oops-2': ['oops'],
   'satyr__koops_github-73': ['warning'],
@@ -119,8 +119,8 @@ const EXPECTED: Record<string, string[]> = {
   'apport__jammy_usr_bin_sleep.1000.crash': [],
   'hotkdump__example-run': ['panic'],
   'satyr__gdb_no-thread-header': [],
-  'satyr__gdb_quality_100': [],
-  'satyr__gdb_quality_89': [],
+  satyr__gdb_quality_100: [],
+  satyr__gdb_quality_89: [],
   'satyr__gdb_rhbz-1119072': [],
   'satyr__gdb_rhbz-1239318': [],
   'satyr__gdb_rhbz-955617': [],
@@ -152,16 +152,24 @@ describe.skipIf(!corpusAvailable)('incident kinds in the corpus', () => {
   it('benign syslogs produce no panic, oops, BUG or OOM kill', () => {
     for (const f of listCorpus('a-syslog')) {
       if (/\.(gz|bz2|xz|zip|tgz|tar)$/.test(f) || f in KNOWN_REPORTS) continue;
-      const text = readCorpus('a-syslog', f).toString('latin1').replace(/:HOSTNAME:/g, 'testhost');
+      const text = readCorpus('a-syslog', f)
+        .toString('latin1')
+        .replace(/:HOSTNAME:/g, 'testhost');
       const incidents = detectIncidents(linesFromText(text, f));
-      const bad = incidents.filter((i) => ['panic', 'oops', 'bug', 'gpf'].includes(i.kind) || (i.details.type === 'death' && i.details.oomKill));
+      const bad = incidents.filter(
+        (i) =>
+          ['panic', 'oops', 'bug', 'gpf'].includes(i.kind) ||
+          (i.details.type === 'death' && i.details.oomKill),
+      );
       expect({ file: f, bad: bad.map((b) => b.summary) }).toEqual({ file: f, bad: [] });
     }
   });
 
   it('finds the reports the syslog templates do contain', () => {
     for (const [f, kinds] of Object.entries(KNOWN_REPORTS)) {
-      const text = readCorpus('a-syslog', f).toString('latin1').replace(/:HOSTNAME:/g, 'testhost');
+      const text = readCorpus('a-syslog', f)
+        .toString('latin1')
+        .replace(/:HOSTNAME:/g, 'testhost');
       const found = detectIncidents(linesFromText(text, f)).map((i) => i.kind);
       for (const k of kinds) expect({ f, has: found.includes(k as never) }).toEqual({ f, has: true });
     }

@@ -31,7 +31,9 @@ describe.skipIf(!corpusAvailable)('seed incident', () => {
     const floods = incidents.filter((i) => i.kind === 'flood');
     expect(floods).toHaveLength(1);
     const f = floods[0]!;
-    expect(f.details.type === 'flood' && f.details.message).toBe('WARNING: [write_iter] inode ifops has restore.');
+    expect(f.details.type === 'flood' && f.details.message).toBe(
+      'WARNING: [write_iter] inode ifops has restore.',
+    );
     expect(f.count).toBe(5);
     expect(f.firstTs! > killLine.ts!).toBe(true);
     expect(f.line.lineNo).toBe(129);
@@ -83,7 +85,9 @@ describe.skipIf(!corpusAvailable)('seed incident', () => {
       hang: { reason: 'console unresponsive, force-rebooted two days later', evidence: [] },
     });
     const ids = recs.map((r) => r.id);
-    expect(ids).toEqual(expect.arrayContaining(['no-vmcore', 'hang-to-vmcore', 'no-swap', 'core-dumps', 'log-loss']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['no-vmcore', 'hang-to-vmcore', 'no-swap', 'core-dumps', 'log-loss']),
+    );
     const hang = recs.find((r) => r.id === 'hang-to-vmcore')!;
     expect(hang.text.en).toContain('kernel.hung_task_panic=1');
     expect(hang.text.en).toContain('softlockup_panic=1');

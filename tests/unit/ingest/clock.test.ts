@@ -2,11 +2,22 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDmesg } from '../../../src/main/engine/formats/dmesg';
 import { parseSyslog } from '../../../src/main/engine/formats/syslog';
-import { calibrate, estimateBootStart, parseZone, renormalise, SourceClock, createResolver } from '../../../src/main/engine/ingest/clock';
+import {
+  calibrate,
+  estimateBootStart,
+  parseZone,
+  renormalise,
+  SourceClock,
+  createResolver,
+} from '../../../src/main/engine/ingest/clock';
 import { corpusAvailable, readCorpus, SEED_FILE } from '../../helpers/corpus';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
-const linesOf = (buf: Buffer): string[] => buf.toString('utf8').split('\n').filter((l) => l !== '');
+const linesOf = (buf: Buffer): string[] =>
+  buf
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 
 describe('clock on the seed syslog', () => {
   const lines = readFileSync(SEED_FILE, 'utf8').split('\n').slice(22, 133);
@@ -52,7 +63,10 @@ describe.skipIf(!corpusAvailable)('clock on the corpus', () => {
   it('puts a Dec→Jan rollover in two years, working back from the newest line (lnav syslog.1)', () => {
     const parsed = linesOf(readCorpus('a-syslog', 'lnav__logfile_syslog.1')).map((l) => parseSyslog(l));
     const mtime = Date.UTC(2007, 0, 4, 12);
-    const { times, resolution } = calibrate(parsed, { zone: parseZone('UTC', 'test', false), anchors: [{ role: 'not-after', utcMs: mtime, description: 'file mtime 2007-01-04' }] });
+    const { times, resolution } = calibrate(parsed, {
+      zone: parseZone('UTC', 'test', false),
+      anchors: [{ role: 'not-after', utcMs: mtime, description: 'file mtime 2007-01-04' }],
+    });
     expect(resolution.epochYears).toEqual([2006, 2007]);
     expect(iso(times[0]!.utcMs)).toBe('2006-12-03T09:23:38.000Z');
     expect(iso(times[3]!.utcMs)).toBe('2007-01-03T09:47:02.000Z');
@@ -60,7 +74,9 @@ describe.skipIf(!corpusAvailable)('clock on the corpus', () => {
   });
 
   it('puts Feb 29 in a leap year when nothing else pins the year (plaso syslog)', () => {
-    const parsed = linesOf(readCorpus('a-syslog', 'plaso__syslog')).slice(0, 7).map((l) => parseSyslog(l));
+    const parsed = linesOf(readCorpus('a-syslog', 'plaso__syslog'))
+      .slice(0, 7)
+      .map((l) => parseSyslog(l));
     const { times } = calibrate(parsed, { zone: parseZone('UTC', 'test', false), fallbackYear: 2014 });
     expect(iso(times[6]!.utcMs)).toBe('2012-02-29T01:15:43.000Z');
     expect(times[6]!.anchor).toMatch(/Feb 29 needs a leap year/);
@@ -70,13 +86,20 @@ describe.skipIf(!corpusAvailable)('clock on the corpus', () => {
     const parsed = linesOf(readCorpus('a-syslog', 'lnav__logfile_with_zones.0')).map((l) => parseSyslog(l));
     const { times } = calibrate(parsed);
     expect(times.map((t) => t.quality)).toEqual(['exact', 'exact', 'exact']);
-    expect(times.map((t) => iso(t.utcMs))).toEqual(['2022-08-27T14:22:01.613Z', '2022-08-27T14:22:01.694Z', '2022-08-27T14:22:01.888Z']);
+    expect(times.map((t) => iso(t.utcMs))).toEqual([
+      '2022-08-27T14:22:01.613Z',
+      '2022-08-27T14:22:01.694Z',
+      '2022-08-27T14:22:01.888Z',
+    ]);
   });
 
   it('places the DST repeat hour after the hour it repeats (lnav dst, US zone)', () => {
     const parsed = linesOf(readCorpus('a-syslog', 'lnav__logfile_dst.0')).map((l) => parseSyslog(l));
     const zone = parseZone('America/Los_Angeles', 'etc/localtime', false);
-    const { times } = calibrate(parsed, { zone, anchors: [{ role: 'not-after', utcMs: Date.UTC(2019, 10, 4), description: 'file mtime' }] });
+    const { times } = calibrate(parsed, {
+      zone,
+      anchors: [{ role: 'not-after', utcMs: Date.UTC(2019, 10, 4), description: 'file mtime' }],
+    });
     const utc = times.map((t) => t.utcMs!);
     expect(iso(utc[4]!)).toBe('2019-11-03T08:59:14.000Z'); // 01:59:14 PDT
     expect(iso(utc[5]!)).toBe('2019-11-03T09:24:56.000Z'); // 01:24:56 PST, the second 01:xx
@@ -89,8 +112,16 @@ describe.skipIf(!corpusAvailable)('clock on the corpus', () => {
     const pending = lines.map((l) => {
       const p = parseSyslog(l);
       if (l.startsWith('-- Logs begin')) {
-        clock.addAnchor({ role: 'not-before', utcMs: Date.UTC(2022, 1, 4, 9, 34, 4), description: 'journal "Logs begin at Fri 2022-02-04 09:34:04 UTC"' });
-        clock.addAnchor({ role: 'not-after', utcMs: Date.UTC(2022, 1, 10, 16, 19, 13), description: 'journal "end at Thu 2022-02-10 16:19:13 UTC"' });
+        clock.addAnchor({
+          role: 'not-before',
+          utcMs: Date.UTC(2022, 1, 4, 9, 34, 4),
+          description: 'journal "Logs begin at Fri 2022-02-04 09:34:04 UTC"',
+        });
+        clock.addAnchor({
+          role: 'not-after',
+          utcMs: Date.UTC(2022, 1, 10, 16, 19, 13),
+          description: 'journal "end at Thu 2022-02-10 16:19:13 UTC"',
+        });
         return clock.push(null);
       }
       return clock.push(p?.ts, p ?? {});
@@ -118,7 +149,10 @@ describe.skipIf(!corpusAvailable)('clock on the corpus', () => {
 
   it('lets a printed weekday pin the year', () => {
     // `last` prints `Thu Feb 10 16:13` with no year: only some years have Feb 10 on a Thursday.
-    const { times } = calibrate([{ ts: { weekday: 4, month: 2, day: 10, h: 16, m: 13, s: 0 } }], { zone: parseZone('UTC', 'test', false), fallbackYear: 2025 });
+    const { times } = calibrate([{ ts: { weekday: 4, month: 2, day: 10, h: 16, m: 13, s: 0 } }], {
+      zone: parseZone('UTC', 'test', false),
+      fallbackYear: 2025,
+    });
     expect(iso(times[0]!.utcMs)).toBe('2022-02-10T16:13:00.000Z');
     expect(times[0]!.anchor).toMatch(/weekday/);
   });

@@ -2,7 +2,13 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeBytes, decodeRsyslogEscapes, detectEncoding, invalidUtf8Ranges, stripAnsi } from '../../../src/main/engine/ingest/decode';
+import {
+  decodeBytes,
+  decodeRsyslogEscapes,
+  detectEncoding,
+  invalidUtf8Ranges,
+  stripAnsi,
+} from '../../../src/main/engine/ingest/decode';
 import { corpusAvailable, readCorpus, SEED_FILE } from '../../helpers/corpus';
 import { mulberry32, randomBytes } from './prng';
 
@@ -19,7 +25,11 @@ describe('detectEncoding', () => {
   });
 
   it('keeps UTF-8 with a few invalid bytes as UTF-8 and finds the bad bytes by offset', () => {
-    const line = Buffer.concat([Buffer.from('Jan 22 07:52:33 myhostname client[30840]: INFO No new content in í'), Buffer.from([0xff, 0xfe]), Buffer.from('mynd.dd.\n')]);
+    const line = Buffer.concat([
+      Buffer.from('Jan 22 07:52:33 myhostname client[30840]: INFO No new content in í'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('mynd.dd.\n'),
+    ]);
     const v = detectEncoding(line, true);
     expect(v.encoding).toBe('utf-8');
     expect(v.invalidUtf8).toBe(2);
@@ -30,7 +40,10 @@ describe('detectEncoding', () => {
   });
 
   it('falls back to Latin-1 when high bytes are neither UTF-8 nor GB18030', () => {
-    const buf = Buffer.from('Aug 19 11:08:37 nlaptop symphorien[4961]: caf\xe9 cr\xe8me br\xfbl\xe9e\n', 'latin1');
+    const buf = Buffer.from(
+      'Aug 19 11:08:37 nlaptop symphorien[4961]: caf\xe9 cr\xe8me br\xfbl\xe9e\n',
+      'latin1',
+    );
     expect(detectEncoding(buf, true).encoding).toBe('latin1');
   });
 
@@ -85,8 +98,11 @@ describe.skipIf(!corpusAvailable)('detectEncoding on the corpus', () => {
 
 describe('stripAnsi', () => {
   it('removes colour and OSC sequences as systemd and shells print them', () => {
-    const line = '\x1b[0;1;31mFeb 04 09:34:07 compute4 systemd[1]: Failed to start Initial cloud-init job.\x1b[0m\x1b]0;title\x07';
-    expect(stripAnsi(line)).toBe('Feb 04 09:34:07 compute4 systemd[1]: Failed to start Initial cloud-init job.');
+    const line =
+      '\x1b[0;1;31mFeb 04 09:34:07 compute4 systemd[1]: Failed to start Initial cloud-init job.\x1b[0m\x1b]0;title\x07';
+    expect(stripAnsi(line)).toBe(
+      'Feb 04 09:34:07 compute4 systemd[1]: Failed to start Initial cloud-init job.',
+    );
     expect(stripAnsi('no escapes here')).toBe('no escapes here');
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, splitAll, Term, TERM_LEN, type SplitItem } from '../../../src/main/engine/ingest/lines';
+import {
+  LineSplitter,
+  splitAll,
+  Term,
+  TERM_LEN,
+  type SplitItem,
+} from '../../../src/main/engine/ingest/lines';
 import { corpusAvailable, readCorpus } from '../../helpers/corpus';
 import { mulberry32, randomBytes, randomChunks } from './prng';
 
@@ -14,7 +20,8 @@ function rebuild(input: Buffer, items: SplitItem[]): Buffer {
     if (it.offset !== expect) throw new Error(`gap at ${expect}: item at ${it.offset}`);
     if (it.kind === 'line') {
       const len = it.bytes.length + TERM_LEN[it.term]!;
-      if (!input.subarray(it.offset, it.offset + it.bytes.length).equals(it.bytes)) throw new Error(`bytes differ at ${it.offset}`);
+      if (!input.subarray(it.offset, it.offset + it.bytes.length).equals(it.bytes))
+        throw new Error(`bytes differ at ${it.offset}`);
       parts.push(input.subarray(it.offset, it.offset + len));
       expect += len;
     } else {
@@ -29,12 +36,23 @@ describe('LineSplitter', () => {
   it('splits LF, CRLF, CR and mixed endings and keeps a last line without newline', () => {
     const items = splitAll([Buffer.from('a\nb\r\nc\rd\n\ne')]);
     expect(text(items)).toEqual(['a', 'b', 'c', 'd', '', 'e']);
-    expect(items.map((i) => (i.kind === 'line' ? i.term : -1))).toEqual([Term.LF, Term.CRLF, Term.CR, Term.LF, Term.LF, Term.None]);
+    expect(items.map((i) => (i.kind === 'line' ? i.term : -1))).toEqual([
+      Term.LF,
+      Term.CRLF,
+      Term.CR,
+      Term.LF,
+      Term.LF,
+      Term.None,
+    ]);
     expect(items.map((i) => i.offset)).toEqual([0, 2, 5, 7, 9, 10]);
   });
 
   it('joins a CRLF split across chunks and a line split across many chunks', () => {
-    const items = splitAll([Buffer.from('Jun  6 21:33:13 video'), Buffer.from('-stream kernel: x\r'), Buffer.from('\nnext')]);
+    const items = splitAll([
+      Buffer.from('Jun  6 21:33:13 video'),
+      Buffer.from('-stream kernel: x\r'),
+      Buffer.from('\nnext'),
+    ]);
     expect(text(items)).toEqual(['Jun  6 21:33:13 video-stream kernel: x', 'next']);
     expect(items[0]!.kind === 'line' && items[0]!.term).toBe(Term.CRLF);
   });
@@ -56,9 +74,16 @@ describe('LineSplitter', () => {
 
   it('cuts a line longer than the limit into pieces marked Split', () => {
     const long = 'x'.repeat(25);
-    const items = splitAll([Buffer.from(long.slice(0, 7)), Buffer.from(long.slice(7) + '\nend')], { maxLineBytes: 10 });
+    const items = splitAll([Buffer.from(long.slice(0, 7)), Buffer.from(long.slice(7) + '\nend')], {
+      maxLineBytes: 10,
+    });
     expect(text(items)).toEqual(['xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxx', 'end']);
-    expect(items.map((i) => (i.kind === 'line' ? i.term : -1))).toEqual([Term.Split, Term.Split, Term.LF, Term.None]);
+    expect(items.map((i) => (i.kind === 'line' ? i.term : -1))).toEqual([
+      Term.Split,
+      Term.Split,
+      Term.LF,
+      Term.None,
+    ]);
   });
 
   it('reports how many bytes it consumed', () => {
@@ -106,9 +131,12 @@ describe.skipIf(!corpusAvailable)('LineSplitter on the corpus', () => {
     // Every separator is followed by the next record's prio,seq,usec,flags header.
     items.forEach((it, i) => {
       const next = items[i + 1];
-      if (it.kind === 'nul-run') expect(next?.kind === 'line' && next.bytes.toString()).toMatch(/^\d+,\d+,\d+,[^;]*;/);
+      if (it.kind === 'nul-run')
+        expect(next?.kind === 'line' && next.bytes.toString()).toMatch(/^\d+,\d+,\d+,[^;]*;/);
     });
-    expect(lines[0]!.kind === 'line' && lines[0]!.bytes.toString()).toMatch(/^0,0,0,-;Linux version 6\.6\.4-arch1-1/);
+    expect(lines[0]!.kind === 'line' && lines[0]!.bytes.toString()).toMatch(
+      /^0,0,0,-;Linux version 6\.6\.4-arch1-1/,
+    );
     expect(rebuild(buf, items).equals(buf)).toBe(true);
   });
 

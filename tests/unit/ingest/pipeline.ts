@@ -4,7 +4,14 @@
  */
 import { decodeBytes, detectEncoding, type EncodingVerdict } from '../../../src/main/engine/ingest/decode';
 import { LineSplitter } from '../../../src/main/engine/ingest/lines';
-import { createRecordReader, formatOf, sniff, type FormatKind, type ParsedLine, type SniffResult } from '../../../src/main/engine/formats/registry';
+import {
+  createRecordReader,
+  formatOf,
+  sniff,
+  type FormatKind,
+  type ParsedLine,
+  type SniffResult,
+} from '../../../src/main/engine/formats/registry';
 
 export interface PipelineOut {
   encoding: EncodingVerdict;

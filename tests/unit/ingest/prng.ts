@@ -17,7 +17,12 @@ export function randomBytes(rnd: () => number, maxLen: number): Buffer {
   const special = [0x0a, 0x0d, 0x00, 0x09, 0x1b, 0xc3, 0xa9, 0xe4, 0xb8, 0x80, 0xff, 0xfe, 0x81, 0x30];
   for (let i = 0; i < n; i++) {
     const r = rnd();
-    b[i] = r < 0.35 ? special[Math.floor(rnd() * special.length)]! : r < 0.8 ? 0x20 + Math.floor(rnd() * 95) : Math.floor(rnd() * 256);
+    b[i] =
+      r < 0.35
+        ? special[Math.floor(rnd() * special.length)]!
+        : r < 0.8
+          ? 0x20 + Math.floor(rnd() * 95)
+          : Math.floor(rnd() * 256);
   }
   return b;
 }

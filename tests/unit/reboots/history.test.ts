@@ -5,16 +5,29 @@ import type { RecordLine } from '../../../src/shared/model/log';
 import type { Boot } from '../../../src/shared/model/boot';
 import { parseLastText } from '../../../src/main/engine/formats/last-text';
 import { parseUtmp } from '../../../src/main/engine/formats/wtmp';
-import { buildBootHistory, scanBootLines, toBootJson, lastSystemEntries } from '../../../src/main/engine/analysis/reboots';
+import {
+  buildBootHistory,
+  scanBootLines,
+  toBootJson,
+  lastSystemEntries,
+} from '../../../src/main/engine/analysis/reboots';
 import { syslogLines, utc } from './lines';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString().replace('.000Z', 'Z'));
+const iso = (ms: number | null): string | null =>
+  ms === null ? null : new Date(ms).toISOString().replace('.000Z', 'Z');
 
 describe('the seed: OOM kill, write_iter flood, forced reboot two days later', () => {
   const seed = readFileSync(SEED_FILE, 'utf8').split('\n');
   // lines 23-133: the OOM report and the warnings after it; the containerd lines give the year
-  const syslog = syslogLines(seed.slice(22, 133), { year: 2022, sourcePath: 'seed/syslog', sourceId: 1, firstLineNo: 23 });
-  const lastLines = seed.map((text, i) => ({ lineNo: i + 1, text })).filter((l) => l.text.startsWith('reboot   system boot'));
+  const syslog = syslogLines(seed.slice(22, 133), {
+    year: 2022,
+    sourcePath: 'seed/syslog',
+    sourceId: 1,
+    firstLineNo: 23,
+  });
+  const lastLines = seed
+    .map((text, i) => ({ lineNo: i + 1, text }))
+    .filter((l) => l.text.startsWith('reboot   system boot'));
   const anchor = { ts: utc('2022-06-06T21:33:17'), what: 'containerd line 126 (2022-06-06)' };
   const history = buildBootHistory({
     scan: scanBootLines(syslog),
@@ -36,11 +49,15 @@ describe('the seed: OOM kill, write_iter flood, forced reboot two days later', (
     const b = byStart('2022-04-06T20:21:00Z');
     expect(b?.endKind).toBe('hard');
     expect(b?.lastSignOfLife?.line).toBe(133);
-    expect(b?.lastSignOfLife?.text).toBe('Jun  6 21:33:51 video-stream kernel: WARNING: [write_iter] inode ifops has restore.');
+    expect(b?.lastSignOfLife?.text).toBe(
+      'Jun  6 21:33:51 video-stream kernel: WARNING: [write_iter] inode ifops has restore.',
+    );
     expect(iso(b?.end ?? null)).toBe('2022-06-06T21:33:51Z');
     // from 21:33:51 on Jun 6 to 10:10 on Jun 8
     expect(b?.downtimeS).toBe(86_400 + 12 * 3600 + 36 * 60 + 9);
-    expect(b?.endReason).toMatch(/no shutdown trace and no crash evidence: seed\/last has no shutdown record/);
+    expect(b?.endReason).toMatch(
+      /no shutdown trace and no crash evidence: seed\/last has no shutdown record/,
+    );
   });
 
   it('explains "still running" on the four older boots as ended without a shutdown record', () => {
@@ -57,9 +74,17 @@ describe('the seed: OOM kill, write_iter flood, forced reboot two days later', (
 
   it('cites its evidence and says the years were inferred', () => {
     const json = toBootJson(byStart('2022-04-06T20:21:00Z') as Boot);
-    expect(json.evidence).toContainEqual({ source: 'seed/last', line: 182, what: expect.stringMatching(/inferred: Wed Apr 6 falls in 2022/) });
+    expect(json.evidence).toContainEqual({
+      source: 'seed/last',
+      line: 182,
+      what: expect.stringMatching(/inferred: Wed Apr 6 falls in 2022/),
+    });
     expect(json.evidence.some((e) => e.source === 'seed/syslog' && e.line === 133)).toBe(true);
-    expect(json.lastSignOfLife).toMatchObject({ ts: '2022-06-06T21:33:51.000Z', source: 'seed/syslog', line: 133 });
+    expect(json.lastSignOfLife).toMatchObject({
+      ts: '2022-06-06T21:33:51.000Z',
+      source: 'seed/syslog',
+      line: 133,
+    });
     expect(json.flags.map((f) => f.kind)).toContain('time-inferred');
     expect(json.startConfidence).toBe('medium');
   });
@@ -84,13 +109,24 @@ describe.skipIf(!corpusAvailable)('clean reboot, kdump crash, hard reset: built 
   const powerKey = journal.findIndex((l) => l.includes('Power key pressed'));
   const boot2 = kern.findIndex((l, i) => i > 0 && l.includes('Linux version'));
   // the previous boot as the journal shows it, up to (not including) the power key press
-  const beforePowerKey = syslogLines(journal.slice(0, powerKey), { year: 2022, sourcePath: JOURNAL, sourceId: 1 });
-  const nextBoot = syslogLines(kern.slice(boot2, boot2 + 40), { year: 2022, sourcePath: KERN, sourceId: 2, firstLineNo: boot2 + 1 });
+  const beforePowerKey = syslogLines(journal.slice(0, powerKey), {
+    year: 2022,
+    sourcePath: JOURNAL,
+    sourceId: 1,
+  });
+  const nextBoot = syslogLines(kern.slice(boot2, boot2 + 40), {
+    year: 2022,
+    sourcePath: KERN,
+    sourceId: 2,
+    firstLineNo: boot2 + 1,
+  });
   const lastBefore = [...beforePowerKey].reverse().find((l) => l.ts !== null) as RecordLine;
 
   it('the inputs are what the cases need', () => {
     expect(powerKey).toBeGreaterThan(1000);
-    expect(nextBoot[0]?.text).toMatch(/^Feb {2}9 22:38:17 compute4 kernel: \[ {4}0\.000000\] Linux version 5\.4\.0-97-generic/);
+    expect(nextBoot[0]?.text).toMatch(
+      /^Feb {2}9 22:38:17 compute4 kernel: \[ {4}0\.000000\] Linux version 5\.4\.0-97-generic/,
+    );
     expect(iso(lastBefore.ts)).toBe('2022-02-04T11:32:31Z');
   });
 
@@ -109,13 +145,19 @@ describe.skipIf(!corpusAvailable)('clean reboot, kdump crash, hard reset: built 
   });
 
   it('crash: a panic (hotkdump line, re-dated) and a kdump dump directory', () => {
-    const panicText = text('e-crash/hotkdump__example-run').find((l) => l.startsWith('[') && l.includes('Kernel panic - not syncing')) ?? '';
-    const panic = syslogLines([`Feb 04 11:32:35 compute4 kernel: ${panicText.replace(/^\[\s*[\d.]+\]/, '[ 7079.505715]')}`], {
-      year: 2022,
-      sourcePath: JOURNAL,
-      sourceId: 1,
-      firstLineNo: powerKey + 1,
-    });
+    const panicText =
+      text('e-crash/hotkdump__example-run').find(
+        (l) => l.startsWith('[') && l.includes('Kernel panic - not syncing'),
+      ) ?? '';
+    const panic = syslogLines(
+      [`Feb 04 11:32:35 compute4 kernel: ${panicText.replace(/^\[\s*[\d.]+\]/, '[ 7079.505715]')}`],
+      {
+        year: 2022,
+        sourcePath: JOURNAL,
+        sourceId: 1,
+        firstLineNo: powerKey + 1,
+      },
+    );
     const h = buildBootHistory({
       scan: scanBootLines([...beforePowerKey, ...panic, ...nextBoot]),
       crashDirs: [{ path: 'var/crash/202202041133/dump.202202041133', sourceId: 9 }],
@@ -129,7 +171,10 @@ describe.skipIf(!corpusAvailable)('clean reboot, kdump crash, hard reset: built 
   });
 
   it('hard: the log runs on into the next boot with no shutdown and no crash', () => {
-    const syslog = [...beforePowerKey, ...nextBoot.map((l, i) => ({ ...l, sourceId: 1, sourcePath: JOURNAL, lineNo: powerKey + 1 + i }))];
+    const syslog = [
+      ...beforePowerKey,
+      ...nextBoot.map((l, i) => ({ ...l, sourceId: 1, sourcePath: JOURNAL, lineNo: powerKey + 1 + i })),
+    ];
     const h = buildBootHistory({ scan: scanBootLines(syslog) });
     const b = h.boots[0] as Boot;
     expect(b.endKind).toBe('hard');
@@ -155,13 +200,22 @@ describe.skipIf(!corpusAvailable)('a whole real sosreport (hotsos openstack comp
     'sos_commands/cloud_init/journalctl_--no-pager_--unit_cloud-init',
     'sos_commands/juju/journalctl_--no-pager_--unit_jujud-machine-1',
   ];
-  const lines = files.flatMap((f, i) => syslogLines(text(`${SOS}/${f}`), { year: 2022, sourcePath: f, sourceId: i + 1 }));
+  const lines = files.flatMap((f, i) =>
+    syslogLines(text(`${SOS}/${f}`), { year: 2022, sourcePath: f, sourceId: i + 1 }),
+  );
   // sos_commands/systemd/timedatectl: "Universal time: Thu 2022-02-10 16:19:48 UTC"
-  const timedatectl = text(`${SOS}/sos_commands/systemd/timedatectl`).find((l) => l.includes('Universal time')) ?? '';
+  const timedatectl =
+    text(`${SOS}/sos_commands/systemd/timedatectl`).find((l) => l.includes('Universal time')) ?? '';
   const collected = utc(timedatectl.replace(/.*: \w{3} (\S+) (\S+) UTC.*/, '$1T$2'));
   const h = buildBootHistory({
     scan: scanBootLines(lines),
-    last: [{ sourceId: 10, sourcePath: 'sos_commands/login/last', parse: parseLastText(text(`${SOS}/sos_commands/login/last`).join('\n')) }],
+    last: [
+      {
+        sourceId: 10,
+        sourcePath: 'sos_commands/login/last',
+        parse: parseLastText(text(`${SOS}/sos_commands/login/last`).join('\n')),
+      },
+    ],
     collectedAt: { ts: collected, what: 'timedatectl Universal time' },
   });
 
@@ -182,21 +236,26 @@ describe.skipIf(!corpusAvailable)('a whole real sosreport (hotsos openstack comp
   });
 
   it('the rsyslogd restart at 09:38 is not a boot', () => {
-    expect(h.notes.some((n) => /rsyslogd start at 2022-02-04T09:38:48Z .* daemon restart/.test(n))).toBe(true);
+    expect(h.notes.some((n) => /rsyslogd start at 2022-02-04T09:38:48Z .* daemon restart/.test(n))).toBe(
+      true,
+    );
   });
 });
 
 describe.skipIf(!corpusAvailable)('history from binary wtmp lists the boots last lists', () => {
-  it.each(['plaso__utmp', 'util-linux__wtmp-a.LE', 'util-linux__wtmp-a.BE', 'plaso__utmp_x86_64'])('%s', (file) => {
-    const p = parseUtmp(new Uint8Array(readCorpus('c-wtmp', file)));
-    if (!p.ok) throw new Error(p.reason);
-    const h = buildBootHistory({ wtmp: [{ sourceId: 1, sourcePath: file, records: p.records }] });
-    const lastBoots = lastSystemEntries(p.records)
-      .filter((e) => e.kind === 'reboot')
-      .map((e) => e.ts)
-      .reverse();
-    expect(h.boots.map((b) => Math.floor(b.start / 1000) * 1000)).toEqual(lastBoots);
-  });
+  it.each(['plaso__utmp', 'util-linux__wtmp-a.LE', 'util-linux__wtmp-a.BE', 'plaso__utmp_x86_64'])(
+    '%s',
+    (file) => {
+      const p = parseUtmp(new Uint8Array(readCorpus('c-wtmp', file)));
+      if (!p.ok) throw new Error(p.reason);
+      const h = buildBootHistory({ wtmp: [{ sourceId: 1, sourcePath: file, records: p.records }] });
+      const lastBoots = lastSystemEntries(p.records)
+        .filter((e) => e.kind === 'reboot')
+        .map((e) => e.ts)
+        .reverse();
+      expect(h.boots.map((b) => Math.floor(b.start / 1000) * 1000)).toEqual(lastBoots);
+    },
+  );
 
   it('wtmp-a: shutdown records end the older boot cleanly at 17:00', () => {
     const p = parseUtmp(new Uint8Array(readCorpus('c-wtmp', 'util-linux__wtmp-a.LE')));

@@ -15,14 +15,26 @@ import { parseUtmp } from '../../../src/main/engine/formats/wtmp';
 import { parseLastText } from '../../../src/main/engine/formats/last-text';
 import { lastSystemEntries } from '../../../src/main/engine/analysis/reboots/last-view';
 
-const oracle = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/reboots/last-x-F-oracle.json'), 'utf8')) as {
+const oracle = JSON.parse(
+  readFileSync(path.join(__dirname, '../../fixtures/reboots/last-x-F-oracle.json'), 'utf8'),
+) as {
   how: string;
   files: Record<string, string[]>;
 };
 const LAST = '/usr/bin/last';
 const hostLast = existsSync(LAST);
-const hostLayout = process.arch === 'x64' ? 'x86-64' : process.arch === 'arm64' ? 'aarch64' : process.arch === 's390x' ? 's390x' : null;
-if (!hostLast) console.warn(`[skip] ${LAST} not found: the live util-linux oracle is skipped, checked-in expectations still run`);
+const hostLayout =
+  process.arch === 'x64'
+    ? 'x86-64'
+    : process.arch === 'arm64'
+      ? 'aarch64'
+      : process.arch === 's390x'
+        ? 's390x'
+        : null;
+if (!hostLast)
+  console.warn(
+    `[skip] ${LAST} not found: the live util-linux oracle is skipped, checked-in expectations still run`,
+  );
 
 function fmt(ms: number | 'still running'): string {
   return ms === 'still running' ? ms : new Date(ms).toISOString();
@@ -31,7 +43,9 @@ function fmt(ms: number | 'still running'): string {
 function ours(file: string): string[] {
   const p = parseUtmp(new Uint8Array(readCorpus('c-wtmp', file)));
   if (!p.ok) throw new Error(p.reason);
-  return lastSystemEntries(p.records).map((e) => `${e.kind} ${e.runlevel ?? '-'} ${fmt(e.ts)} ${fmt(e.end)} ${e.host}`);
+  return lastSystemEntries(p.records).map(
+    (e) => `${e.kind} ${e.runlevel ?? '-'} ${fmt(e.ts)} ${fmt(e.end)} ${e.host}`,
+  );
 }
 
 function theirs(lastOutput: string): string[] {
@@ -67,17 +81,35 @@ describe.skipIf(!corpusAvailable)('boots and shutdowns equal util-linux last -x 
     expect(all.filter((l) => l.startsWith('runlevel'))).toHaveLength(1);
   });
 
-  it.skipIf(!hostLast || hostLayout === null)('equals the host last run now, for every file in the host layout', () => {
-    let compared = 0;
-    for (const file of ['plaso__utmp', 'plaso__utmp_x86_64', 'plaso__utmp_aarch64', 'plaso__utmp_s390', 'plaso__wtmp.1', 'plaso__utmp_corrupted', 'util-linux__wtmp-a.LE', 'util-linux__wtmp-a.BE', 'util-linux__wtmp-b.LE', 'util-linux__wtmp-b.BE', 'util-linux__wtmp-ipv6.LE', 'util-linux__wtmp-ipv6.BE']) {
-      const p = parseUtmp(new Uint8Array(readCorpus('c-wtmp', file)));
-      if (!p.ok || p.layout !== hostLayout) continue;
-      const out = execFileSync(LAST, ['-x', '-F', '-f', corpusPath('c-wtmp', file)], { env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } }).toString();
-      expect(ours(file), file).toEqual(theirs(out));
-      compared++;
-    }
-    expect(compared).toBeGreaterThanOrEqual(7);
-  });
+  it.skipIf(!hostLast || hostLayout === null)(
+    'equals the host last run now, for every file in the host layout',
+    () => {
+      let compared = 0;
+      for (const file of [
+        'plaso__utmp',
+        'plaso__utmp_x86_64',
+        'plaso__utmp_aarch64',
+        'plaso__utmp_s390',
+        'plaso__wtmp.1',
+        'plaso__utmp_corrupted',
+        'util-linux__wtmp-a.LE',
+        'util-linux__wtmp-a.BE',
+        'util-linux__wtmp-b.LE',
+        'util-linux__wtmp-b.BE',
+        'util-linux__wtmp-ipv6.LE',
+        'util-linux__wtmp-ipv6.BE',
+      ]) {
+        const p = parseUtmp(new Uint8Array(readCorpus('c-wtmp', file)));
+        if (!p.ok || p.layout !== hostLayout) continue;
+        const out = execFileSync(LAST, ['-x', '-F', '-f', corpusPath('c-wtmp', file)], {
+          env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' },
+        }).toString();
+        expect(ours(file), file).toEqual(theirs(out));
+        compared++;
+      }
+      expect(compared).toBeGreaterThanOrEqual(7);
+    },
+  );
 
   it('big-endian twins give the system lines util-linux expects for them (its own test expectations)', () => {
     // util-linux runs its last tests on the twin matching the host's byte order and expects
@@ -86,7 +118,10 @@ describe.skipIf(!corpusAvailable)('boots and shutdowns equal util-linux last -x 
     const section = expected.split('~~~ include system ~~~\n')[1]?.split('~~~')[0] ?? '';
     const want = parseLastText(section)
       .entries.filter((e) => e.kind === 'reboot' || e.kind === 'shutdown')
-      .map((e) => `${e.kind} ${fmt(e.login ?? NaN)} ${e.endKind === 'still-running' ? 'still running' : fmt(e.end ?? NaN)}`);
+      .map(
+        (e) =>
+          `${e.kind} ${fmt(e.login ?? NaN)} ${e.endKind === 'still-running' ? 'still running' : fmt(e.end ?? NaN)}`,
+      );
     expect(want).toHaveLength(4);
     for (const twin of ['util-linux__wtmp-a.LE', 'util-linux__wtmp-a.BE']) {
       const p = parseUtmp(new Uint8Array(readCorpus('c-wtmp', twin)));

@@ -27,7 +27,10 @@ describe.skipIf(!corpusAvailable)('last text from the corpus (hotsos sosreports)
     expect(p.unparsed).toEqual([]);
     expect(p.footers.map((f) => iso(f.ts))).toEqual(['2022-02-04T09:34:03Z']);
     const boots = p.entries.filter((e) => e.kind === 'reboot');
-    expect(boots.map(brief)).toEqual(['reboot 2022-02-09T22:38:00Z still-running', 'reboot 2022-02-04T09:34:00Z time 2022-02-04T11:33:00Z']);
+    expect(boots.map(brief)).toEqual([
+      'reboot 2022-02-09T22:38:00Z still-running',
+      'reboot 2022-02-04T09:34:00Z time 2022-02-04T11:33:00Z',
+    ]);
     expect(boots[1]?.durationS).toBe(1 * 3600 + 59 * 60);
     expect(boots[0]?.host).toBe('5.4.0-97-generic');
     expect(boots[0]?.tsQuality).toBe('year-inferred');
@@ -42,7 +45,11 @@ describe.skipIf(!corpusAvailable)('last text from the corpus (hotsos sosreports)
     const reboot = parseLastText(readCorpus('c-wtmp', `hotsos_${host}__last_reboot`).toString('utf8'));
     const shutdown = parseLastText(readCorpus('c-wtmp', `hotsos_${host}__last_shutdown`).toString('utf8'));
     expect(reboot.entries.length).toBeGreaterThan(0);
-    expect(reboot.entries.every((e) => e.kind === 'reboot' && e.login !== null && new Date(e.login).getUTCFullYear() === 2022)).toBe(true);
+    expect(
+      reboot.entries.every(
+        (e) => e.kind === 'reboot' && e.login !== null && new Date(e.login).getUTCFullYear() === 2022,
+      ),
+    ).toBe(true);
     expect(reboot.entries[0]?.endKind).toBe('still-running');
     expect(shutdown.entries).toEqual([]);
     expect(shutdown.footers).toHaveLength(1);
@@ -50,7 +57,10 @@ describe.skipIf(!corpusAvailable)('last text from the corpus (hotsos sosreports)
 
   it('vault: the older boot ended 10:58 the same day', () => {
     const p = parseLastText(readCorpus('c-wtmp', 'hotsos_vault__last_reboot').toString('utf8'));
-    expect(p.entries.map(brief)).toEqual(['reboot 2022-02-09T22:33:00Z still-running', 'reboot 2022-02-04T09:41:00Z time 2022-02-04T10:58:00Z']);
+    expect(p.entries.map(brief)).toEqual([
+      'reboot 2022-02-09T22:33:00Z still-running',
+      'reboot 2022-02-04T09:41:00Z time 2022-02-04T10:58:00Z',
+    ]);
   });
 
   it('util-linux expected outputs: short, -x, -F, iso, and the odd durations', () => {
@@ -78,7 +88,9 @@ describe.skipIf(!corpusAvailable)('last text from the corpus (hotsos sosreports)
 
 describe('the seed: `last | grep reboot`, five boots all "still running"', () => {
   const seed = readFileSync(SEED_FILE, 'utf8').split('\n');
-  const lines = seed.map((text, i) => ({ lineNo: i + 1, text })).filter((l) => l.text.startsWith('reboot   system boot'));
+  const lines = seed
+    .map((text, i) => ({ lineNo: i + 1, text }))
+    .filter((l) => l.text.startsWith('reboot   system boot'));
   // the seed's containerd lines carry the year: time="2022-06-06T21:33:17.535433701+08:00"
   const containerd = seed.findIndex((l) => l.includes('time="2022-06-06T21:33:17'));
   const anchor = { ts: utc('2022-06-06T21:33:17'), what: `containerd line ${containerd + 1} (2022-06-06)` };
@@ -97,7 +109,11 @@ describe('the seed: `last | grep reboot`, five boots all "still running"', () =>
       '2021-10-26T20:44:00Z',
       '2020-10-26T19:38:00Z',
     ]);
-    expect(p.entries.every((e) => e.kind === 'reboot' && e.endKind === 'still-running' && e.host === '4.4.0-150-generi')).toBe(true);
+    expect(
+      p.entries.every(
+        (e) => e.kind === 'reboot' && e.endKind === 'still-running' && e.host === '4.4.0-150-generi',
+      ),
+    ).toBe(true);
     expect(p.entries[0]?.yearFrom).toMatch(/falls in 2022.*containerd line 126/);
     // Tue Oct 26 is 2021 and Mon Oct 26 is 2020: a weekday wrong by one would pick another year
     expect(p.entries[4]?.yearCandidates).toContain(2020);

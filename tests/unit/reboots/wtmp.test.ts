@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { corpusAvailable, readCorpus } from '../../helpers/corpus';
-import { parseUtmp, parseUtmpdumpText, utmpLines, utmpRecordText, type UtmpParse } from '../../../src/main/engine/formats/wtmp';
+import {
+  parseUtmp,
+  parseUtmpdumpText,
+  utmpLines,
+  utmpRecordText,
+  type UtmpParse,
+} from '../../../src/main/engine/formats/wtmp';
 
 function parse(name: string): UtmpParse {
   return parseUtmp(new Uint8Array(readCorpus('c-wtmp', name)));
@@ -13,7 +19,9 @@ function ok(p: UtmpParse): Extract<UtmpParse, { ok: true }> {
 
 // Records as comparable values, without the file offset (which differs between layouts).
 function facts(p: Extract<UtmpParse, { ok: true }>): string[] {
-  return p.records.map((r) => `${r.typeName}|${r.pid}|${r.line}|${r.id}|${r.user}|${r.host}|${r.addr}|${r.tvSec}.${r.tvUsec}`);
+  return p.records.map(
+    (r) => `${r.typeName}|${r.pid}|${r.line}|${r.id}|${r.user}|${r.host}|${r.addr}|${r.tvSec}.${r.tvUsec}`,
+  );
 }
 
 describe.skipIf(!corpusAvailable)('binary utmp/wtmp layouts (c-wtmp)', () => {
@@ -38,7 +46,14 @@ describe.skipIf(!corpusAvailable)('binary utmp/wtmp layouts (c-wtmp)', () => {
     expect(s.layout).toBe('s390x');
     for (const p of [a, s]) {
       expect(p.recordSize).toBe(400);
-      expect(p.records.map((r) => r.typeName)).toEqual(['EMPTY', 'DEAD_PROCESS', 'BOOT_TIME', 'RUN_LVL', 'OLD_TIME', 'NEW_TIME']);
+      expect(p.records.map((r) => r.typeName)).toEqual([
+        'EMPTY',
+        'DEAD_PROCESS',
+        'BOOT_TIME',
+        'RUN_LVL',
+        'OLD_TIME',
+        'NEW_TIME',
+      ]);
       expect(p.records[2]?.user).toBe('reboot');
       expect(p.records[3]?.line).toBe('runlevel 0');
       expect(p.tailBytes).toBe(0);
@@ -126,7 +141,8 @@ describe.skipIf(!corpusAvailable)('utmpdump text', () => {
     const bin = ok(parse('util-linux__wtmp-a.LE'));
     expect(text.unparsed).toEqual([]);
     // utmpdump pads the id column with spaces, so `~~` and `~~  ` read alike in text
-    const strip = (s: string): string => s.replace(/^[^|]+\|[^|]+\|/, '').replace(/^([^|]*)\|([^|]*?) +\|/, '$1|$2|');
+    const strip = (s: string): string =>
+      s.replace(/^[^|]+\|[^|]+\|/, '').replace(/^([^|]*)\|([^|]*?) +\|/, '$1|$2|');
     expect(facts({ ...bin, records: text.records }).map(strip)).toEqual(facts(bin).map(strip));
   });
 

@@ -31,14 +31,20 @@ describe('case file', () => {
     const d = new Database(newer);
     d.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     d.close();
-    expect(() => CaseStore.open(newer, { create: false })).toThrow(/newer\.pmcase: case schema version \d+ is newer/);
+    expect(() => CaseStore.open(newer, { create: false })).toThrow(
+      /newer\.pmcase: case schema version \d+ is newer/,
+    );
     const foreign = path.join(dir, 'foreign.pmcase');
     const f = new Database(foreign);
     f.exec('CREATE TABLE t (x)');
     f.close();
     expect(() => CaseStore.open(foreign, { create: false })).toThrow(CaseFormatError);
-    expect(() => CaseStore.open(foreign, { create: false })).toThrow(/foreign\.pmcase: an SQLite database, but not a Postmortem case/);
-    expect(() => CaseStore.open(path.join(dir, 'absent.pmcase'), { create: false })).toThrow(/absent\.pmcase: cannot open/);
+    expect(() => CaseStore.open(foreign, { create: false })).toThrow(
+      /foreign\.pmcase: an SQLite database, but not a Postmortem case/,
+    );
+    expect(() => CaseStore.open(path.join(dir, 'absent.pmcase'), { create: false })).toThrow(
+      /absent\.pmcase: cannot open/,
+    );
   });
 
   it('keeps annotations anchored by content, orphaned (never dropped) when the line is gone, soft-deleted', () => {
@@ -49,13 +55,34 @@ describe('case file', () => {
       { sourceId: src, lineNo: 1, byteOffset: 0, ts: null, tsQuality: 'none', text: 'a' },
       { sourceId: src, lineNo: 2, byteOffset: 2, ts: null, tsQuality: 'none', text: 'b' },
     ]);
-    s.finishSource(src, { sha256: 'f'.repeat(64), encoding: 'utf-8', kind: 'syslog', status: 'complete', error: null });
+    s.finishSource(src, {
+      sha256: 'f'.repeat(64),
+      encoding: 'utf-8',
+      kind: 'syslog',
+      status: 'complete',
+      error: null,
+    });
     const a = s.saveAnnotation({ lineId: 2, body: 'the OOM kill', tags: ['oom'], starred: true });
-    expect(a).toMatchObject({ lineId: 2, orphaned: false, anchor: { lineNo: 2, sourcePath: 'var/log/syslog' }, tags: ['oom'], starred: true });
-    const edited = s.saveAnnotation({ annotationId: a.annotationId, body: 'the OOM kill of stream_convert', tags: ['oom'], starred: false });
+    expect(a).toMatchObject({
+      lineId: 2,
+      orphaned: false,
+      anchor: { lineNo: 2, sourcePath: 'var/log/syslog' },
+      tags: ['oom'],
+      starred: true,
+    });
+    const edited = s.saveAnnotation({
+      annotationId: a.annotationId,
+      body: 'the OOM kill of stream_convert',
+      tags: ['oom'],
+      starred: false,
+    });
     expect(edited).toMatchObject({ body: 'the OOM kill of stream_convert', starred: false });
     s.db.prepare("UPDATE lines SET text = 'changed' WHERE line_id = 2").run();
-    expect(s.annotations()[0]).toMatchObject({ orphaned: true, lineId: null, body: 'the OOM kill of stream_convert' });
+    expect(s.annotations()[0]).toMatchObject({
+      orphaned: true,
+      lineId: null,
+      body: 'the OOM kill of stream_convert',
+    });
     expect(s.deleteAnnotation(a.annotationId)).toBe(true);
     expect(s.annotations()).toEqual([]);
     expect((s.db.prepare('SELECT count(*) AS n FROM annotations').get() as { n: number }).n).toBe(1);
@@ -71,12 +98,19 @@ describe('sample case archive', () => {
     for await (const entry of extract) {
       const chunks: Buffer[] = [];
       for await (const c of entry) chunks.push(c as Buffer);
-      if (entry.header.type === 'file') files.push([entry.header.name, Buffer.concat(chunks).toString('utf8')]);
+      if (entry.header.type === 'file')
+        files.push([entry.header.name, Buffer.concat(chunks).toString('utf8')]);
     }
-    expect(files.map(([n]) => n)).toEqual(['var/log/syslog', 'sos_commands/login/last', 'proc/sys/vm/panic_on_oom']);
+    expect(files.map(([n]) => n)).toEqual([
+      'var/log/syslog',
+      'sos_commands/login/last',
+      'proc/sys/vm/panic_on_oom',
+    ]);
     for (const [name, body] of files) expect(body).toBe(readFileSync(path.join(SAMPLE_TREE, name), 'utf8'));
     const syslog = files[0]![1].split('\n');
-    expect(syslog[0]).toBe('Jun  6 21:33:13 video-stream kernel: stream_convert invoked oom-killer: gfp_mask=0x24280ca, order=0, oom_score_adj=0');
+    expect(syslog[0]).toBe(
+      'Jun  6 21:33:13 video-stream kernel: stream_convert invoked oom-killer: gfp_mask=0x24280ca, order=0, oom_score_adj=0',
+    );
     expect(syslog.filter((l) => l.startsWith('un  6 21:33:14 video-stream kernel: [ 1867]'))).toHaveLength(1);
     expect(files[2]![1]).toBe('0\n');
   });
@@ -88,6 +122,8 @@ describe.skipIf(!existsSync(SEED_FILE))('sample syslog against the seed', () => 
     const logLines = seed.filter((l) => /^J?un {2}6 21:33:\d\d video-stream /.test(l));
     expect(readFileSync(path.join(SAMPLE_TREE, 'var/log/syslog'), 'utf8')).toBe(logLines.join('\n') + '\n');
     const last = seed.filter((l) => l.startsWith('reboot   system boot'));
-    expect(readFileSync(path.join(SAMPLE_TREE, 'sos_commands/login/last'), 'utf8')).toBe(last.join('\n') + '\n');
+    expect(readFileSync(path.join(SAMPLE_TREE, 'sos_commands/login/last'), 'utf8')).toBe(
+      last.join('\n') + '\n',
+    );
   });
 });

@@ -89,7 +89,10 @@ function collectionTime(sources: readonly AnalysisSource[]): { ts: number; what:
   const outputs = sources.filter((s) => /(?:^|\/)sos_commands\//.test(s.path) && s.mtimeMs !== null);
   if (outputs.length === 0) return null;
   const newest = outputs.reduce((a, b) => ((b.mtimeMs ?? 0) > (a.mtimeMs ?? 0) ? b : a));
-  return { ts: newest.mtimeMs!, what: `archive mtime of ${newest.path} (sos command outputs are written at collection time)` };
+  return {
+    ts: newest.mtimeMs!,
+    what: `archive mtime of ${newest.path} (sos command outputs are written at collection time)`,
+  };
 }
 
 /**
@@ -99,10 +102,15 @@ function collectionTime(sources: readonly AnalysisSource[]): { ts: number; what:
 function lastOffsetMinutes(sources: readonly AnalysisSource[], at: number): number | undefined {
   const learned = sources.map((s) => s.zone).find((z) => z && !z.assumed);
   if (!learned) return undefined;
-  return typeof learned.zone === 'number' ? learned.zone : Math.round((at - localToUtc(at, learned.zone)) / 60_000);
+  return typeof learned.zone === 'number'
+    ? learned.zone
+    : Math.round((at - localToUtc(at, learned.zone)) / 60_000);
 }
 
-export function analyzeCase(input: AnalysisInput, lang: 'en' | 'zh' = 'en'): { analysis: CaseAnalysis; findings: NewFinding[] } {
+export function analyzeCase(
+  input: AnalysisInput,
+  lang: 'en' | 'zh' = 'en',
+): { analysis: CaseAnalysis; findings: NewFinding[] } {
   const timings: Record<string, number> = {};
   const logs = logSources(input.sources);
 
@@ -114,7 +122,11 @@ export function analyzeCase(input: AnalysisInput, lang: 'en' | 'zh' = 'en'): { a
     const last: LastInput[] = input.sources
       .filter((s) => s.kind === 'last' || LAST_FILE.test(s.path))
       .map((s) => {
-        const lines = [...input.lines([s])].map((l) => ({ lineNo: l.lineNo, text: l.text, lineId: l.lineId }));
+        const lines = [...input.lines([s])].map((l) => ({
+          lineNo: l.lineNo,
+          text: l.text,
+          lineId: l.lineId,
+        }));
         const options: Parameters<typeof parseLastText>[1] = {};
         if (collectedAt) options.anchor = collectedAt;
         const offset = lastOffsetMinutes(input.sources, collectedAt?.ts ?? Date.now());
@@ -124,18 +136,24 @@ export function analyzeCase(input: AnalysisInput, lang: 'en' | 'zh' = 'en'): { a
     return buildBootHistory({
       scan: scanBootLines(input.lines(logs)),
       last,
-      crashDirs: input.sources.filter((s) => CRASH_DIR.test(s.path)).map((s) => ({ path: s.path, sourceId: s.sourceId })),
+      crashDirs: input.sources
+        .filter((s) => CRASH_DIR.test(s.path))
+        .map((s) => ({ path: s.path, sourceId: s.sourceId })),
       collectedAt,
     });
   });
 
   const system = timed(timings, 'system', () => {
-    const files: SystemFile[] = input.sources.filter((s) => isSystemFile(s.path)).map((s) => ({ path: s.path, lines: [...input.lines([s])] }));
+    const files: SystemFile[] = input.sources
+      .filter((s) => isSystemFile(s.path))
+      .map((s) => ({ path: s.path, lines: [...input.lines([s])] }));
     const withSwap = oom.reports.find((r) => r.memInfo.totalSwapKb !== null);
     const swapEvidence = withSwap?.memInfo.evidence.totalSwapKb;
     const facts = collectSystemFacts(
       files,
-      withSwap && swapEvidence ? { swapFromOom: { totalSwapKb: withSwap.memInfo.totalSwapKb ?? 0, evidence: swapEvidence } } : {},
+      withSwap && swapEvidence
+        ? { swapFromOom: { totalSwapKb: withSwap.memInfo.totalSwapKb ?? 0, evidence: swapEvidence } }
+        : {},
     );
     const ended = history.boots.filter((b) => b.endKind === 'hard');
     const recInput: Parameters<typeof recommend>[0] = { facts, incidents };
@@ -204,10 +222,22 @@ function findingsOf(a: CaseAnalysis, history: BootHistory, lang: 'en' | 'zh'): N
       ts: b.start,
       title: `Boot of ${started} UTC ended ${b.endKind}`,
       summary: [b.endReason, b.explanation].filter(Boolean).join(' '),
-      severity: b.endKind === 'hard' || b.endKind === 'crash' ? 'error' : b.endKind === 'unknown' ? 'warning' : 'info',
-      evidence: dedupe([...b.evidence, ...(b.lastSignOfLife ? [{ ...b.lastSignOfLife.evidence, what: 'last sign of life' }] : [])]).map(
-        ({ sourceId, sourcePath, lineNo, lineId, what }) => ({ sourceId, sourcePath, lineNo, lineId, what }),
-      ),
+      severity:
+        b.endKind === 'hard' || b.endKind === 'crash'
+          ? 'error'
+          : b.endKind === 'unknown'
+            ? 'warning'
+            : 'info',
+      evidence: dedupe([
+        ...b.evidence,
+        ...(b.lastSignOfLife ? [{ ...b.lastSignOfLife.evidence, what: 'last sign of life' }] : []),
+      ]).map(({ sourceId, sourcePath, lineNo, lineId, what }) => ({
+        sourceId,
+        sourcePath,
+        lineNo,
+        lineId,
+        what,
+      })),
     });
   }
   for (const r of a.system.recommendations) {

@@ -160,7 +160,13 @@ function applyField(c: CoredumpInfo, key: string, value: string): void {
     case 'Storage': {
       c.storage = value;
       const m = /\((present|missing|inaccessible|truncated)\)\s*$/.exec(value);
-      c.storageState = m ? (m[1] as CoredumpInfo['storageState']) : value === 'journal' ? 'journal' : value === 'none' ? 'none' : 'unknown';
+      c.storageState = m
+        ? (m[1] as CoredumpInfo['storageState'])
+        : value === 'journal'
+          ? 'journal'
+          : value === 'none'
+            ? 'none'
+            : 'unknown';
       break;
     }
     default:

@@ -10,12 +10,27 @@ import { monthOf, weekdayOf } from './syslog';
 
 // <N> or <d>, then [ secs], then an optional caller id with or without a space before it.
 const RAW = /^(?:<(\d{1,3}|d)>)?\[\s*(\d+)\.(\d+)\](?: ?\[\s*([TC]\d+)\])? ?(.*)$/s;
-const CTIME = /^(?:<(\d{1,3})>)?\[(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\](?: ?\[\s*([TC]\d+)\])? ?(.*)$/s;
+const CTIME =
+  /^(?:<(\d{1,3})>)?\[(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\](?: ?\[\s*([TC]\d+)\])? ?(.*)$/s;
 const RELTIME = /^\[([A-Z][a-z]{2})(\d\d) (\d\d):(\d\d)\] ?(.*)$/s;
 const DELTA = /^\[\s*\+\d+\.\d+\] ?(.*)$/s;
-const DECODE = /^(kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|res\d|local\d)\s*:(emerg|alert|crit|err|warn|notice|info|debug)\s*: ?(.*)$/s;
+const DECODE =
+  /^(kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|res\d|local\d)\s*:(emerg|alert|crit|err|warn|notice|info|debug)\s*: ?(.*)$/s;
 const LEVELS = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'];
-const FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp'];
+const FACILITIES = [
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+];
 const PRI_ONLY = /^<(\d{1,3}|d)>(.*)$/s;
 
 function priInto(out: ParsedLine, pri: string | undefined): void {
@@ -54,7 +69,10 @@ export function parseDmesg(line: string): ParsedLine | null {
     }
     const r = RELTIME.exec(line);
     if (r && monthOf(r[1]!) > 0) {
-      return { message: r[5]!, ts: { month: monthOf(r[1]!), day: Number(r[2]), h: Number(r[3]), m: Number(r[4]), s: 0 } };
+      return {
+        message: r[5]!,
+        ts: { month: monthOf(r[1]!), day: Number(r[2]), h: Number(r[3]), m: Number(r[4]), s: 0 },
+      };
     }
     const d = DELTA.exec(line);
     // A --reltime delta line: its minute is the previous header's, so it continues that time.

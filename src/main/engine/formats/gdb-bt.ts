@@ -30,7 +30,8 @@ export interface GdbBacktrace {
   threads: GdbThread[];
 }
 
-const FRAME = /^#(\d+)\s+(?:(0x[0-9a-f]+) in )?(.+?)(?: \((?:.*)\))?(?: at (\S+?):(\d+))?(?: from (\S+))?\s*$/;
+const FRAME =
+  /^#(\d+)\s+(?:(0x[0-9a-f]+) in )?(.+?)(?: \((?:.*)\))?(?: at (\S+?):(\d+))?(?: from (\S+))?\s*$/;
 const THREAD = /^Thread (\d+) \((?:Thread (?:0x[0-9a-f]+ )?\(LWP (\d+)\)|Thread (\d+)|LWP (\d+))/;
 
 export function parseGdbBacktrace(text: string): GdbBacktrace {

@@ -76,7 +76,9 @@ export function createJournalExportReader(): RecordReader {
 }
 
 /** Entries of an export-format buffer, reading binary fields by their length. */
-export function parseJournalExportBytes(buf: Buffer): Array<{ offset: number; fields: Record<string, string | Buffer> }> {
+export function parseJournalExportBytes(
+  buf: Buffer,
+): Array<{ offset: number; fields: Record<string, string | Buffer> }> {
   const out: Array<{ offset: number; fields: Record<string, string | Buffer> }> = [];
   let pos = 0;
   let entry: Record<string, string | Buffer> = {};

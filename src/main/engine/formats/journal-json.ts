@@ -10,7 +10,8 @@ type JournalValue = string | number[] | null | undefined;
 
 function fieldText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return Buffer.from(v as number[]).toString('utf8');
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number'))
+    return Buffer.from(v as number[]).toString('utf8');
   // A field repeated in one entry comes as an array of values: the first one stands.
   if (Array.isArray(v) && v.length > 0) return fieldText(v[0]);
   return undefined;
@@ -28,7 +29,10 @@ export function journalEntryToParsed(o: Record<string, unknown>): ParsedLine {
   if (ts.epochMs !== undefined || ts.bootSecs !== undefined) out.ts = ts;
   const host = fieldText(o._HOSTNAME);
   if (host) out.host = host;
-  const prog = fieldText(o.SYSLOG_IDENTIFIER) ?? fieldText(o._COMM) ?? (fieldText(o._TRANSPORT) === 'kernel' ? 'kernel' : undefined);
+  const prog =
+    fieldText(o.SYSLOG_IDENTIFIER) ??
+    fieldText(o._COMM) ??
+    (fieldText(o._TRANSPORT) === 'kernel' ? 'kernel' : undefined);
   if (prog) out.program = prog;
   const pid = fieldText(o._PID) ?? fieldText(o.SYSLOG_PID);
   if (pid !== undefined && /^\d+$/.test(pid)) out.pid = Number(pid);
@@ -91,7 +95,8 @@ export function createJsonPrettyReader(): RecordReader {
     let parsed: ParsedLine | null = null;
     try {
       const o: unknown = JSON.parse(text);
-      if (o !== null && typeof o === 'object' && !Array.isArray(o)) parsed = journalEntryToParsed(o as Record<string, unknown>);
+      if (o !== null && typeof o === 'object' && !Array.isArray(o))
+        parsed = journalEntryToParsed(o as Record<string, unknown>);
     } catch {
       parsed = null;
     }

@@ -10,9 +10,26 @@ import { parseHostTag, parseRfc3164, parseRfc3339, weekdayOf } from './syslog';
 // Abbreviations journalctl prints in headers that name one offset only; ambiguous ones
 // (CST, IST, …) are left unmapped so the clock asks for the zone instead of guessing.
 const ZONE_ABBREV = new Map<string, number>([
-  ['UTC', 0], ['GMT', 0], ['BST', 60], ['CET', 60], ['CEST', 120], ['EET', 120], ['EEST', 180],
-  ['MSK', 180], ['HKT', 480], ['SGT', 480], ['JST', 540], ['KST', 540], ['AEST', 600], ['AEDT', 660],
-  ['EST', -300], ['EDT', -240], ['MDT', -360], ['MST', -420], ['PDT', -420], ['PST', -480],
+  ['UTC', 0],
+  ['GMT', 0],
+  ['BST', 60],
+  ['CET', 60],
+  ['CEST', 120],
+  ['EET', 120],
+  ['EEST', 180],
+  ['MSK', 180],
+  ['HKT', 480],
+  ['SGT', 480],
+  ['JST', 540],
+  ['KST', 540],
+  ['AEST', 600],
+  ['AEDT', 660],
+  ['EST', -300],
+  ['EDT', -240],
+  ['MDT', -360],
+  ['MST', -420],
+  ['PDT', -420],
+  ['PST', -480],
 ]);
 
 export function zoneAbbrevOffset(name: string): number | undefined {
@@ -20,7 +37,8 @@ export function zoneAbbrevOffset(name: string): number | undefined {
 }
 
 // `Fri 2022-02-04 09:34:04 UTC`
-const HEADER_TIME = /(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?: ([A-Za-z][A-Za-z0-9+\-/_]*))?/;
+const HEADER_TIME =
+  /(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?: ([A-Za-z][A-Za-z0-9+\-/_]*))?/;
 
 function headerTime(s: string | undefined): TsParts | undefined {
   if (s === undefined) return undefined;

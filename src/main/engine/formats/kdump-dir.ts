@@ -30,7 +30,17 @@ export function parseKdumpDirName(name: string): KdumpDirName | null {
   return null;
 }
 
-export type KdumpFileRole = 'vmcore' | 'vmcore-incomplete' | 'vmcore-flat' | 'vmcore-dmesg' | 'vmcore-dmesg-incomplete' | 'kexec-dmesg' | 'creation-status' | 'ubuntu-dmesg' | 'ubuntu-dump' | 'other';
+export type KdumpFileRole =
+  | 'vmcore'
+  | 'vmcore-incomplete'
+  | 'vmcore-flat'
+  | 'vmcore-dmesg'
+  | 'vmcore-dmesg-incomplete'
+  | 'kexec-dmesg'
+  | 'creation-status'
+  | 'ubuntu-dmesg'
+  | 'ubuntu-dump'
+  | 'other';
 
 export function kdumpFileRole(file: string): KdumpFileRole {
   if (file === 'vmcore') return 'vmcore';
@@ -82,7 +92,11 @@ function escapeRe(s: string): string {
  * starting with `|` pipes cores to a helper (systemd-coredump, apport, abrt): no file name to match.
  * With a plain pattern and `core_uses_pid=1` and no %p, the kernel appends `.PID`.
  */
-export function decodeCoreName(fileName: string, corePattern: string, coreUsesPid: boolean): CoreNameFields | null {
+export function decodeCoreName(
+  fileName: string,
+  corePattern: string,
+  coreUsesPid: boolean,
+): CoreNameFields | null {
   if (corePattern.startsWith('|')) return null;
   const last = corePattern.split('/').pop() ?? corePattern;
   const fields: (keyof CoreNameFields)[] = [];

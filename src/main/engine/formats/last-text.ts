@@ -8,7 +8,8 @@ import type { TimeQuality } from '../../../shared/model/log';
 
 export type LastEntryKind = 'reboot' | 'shutdown' | 'runlevel' | 'timechange' | 'session';
 /** How the entry's second column ended: an explicit time, or one of last's words. */
-export type LastEndKind = 'time' | 'still-running' | 'still-logged-in' | 'gone-no-logout' | 'crash' | 'down' | 'none';
+export type LastEndKind =
+  'time' | 'still-running' | 'still-logged-in' | 'gone-no-logout' | 'crash' | 'down' | 'none';
 export type LastTimeFormat = 'short' | 'full' | 'iso';
 
 export interface LastLine {
@@ -102,7 +103,14 @@ interface Wall {
 function parseFull(s: string, offsetMin: number): number | null {
   const m = FULL_RE.exec(s);
   if (!m) return null;
-  const ms = Date.UTC(Number(m[7]), MONTHS.indexOf(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  const ms = Date.UTC(
+    Number(m[7]),
+    MONTHS.indexOf(m[2] ?? ''),
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6]),
+  );
   return ms - offsetMin * MINUTE;
 }
 
@@ -167,7 +175,8 @@ function kindOf(user: string, tty: string): { kind: LastEntryKind; runlevel: str
   if (user === 'shutdown' && tty === 'system down') return { kind: 'shutdown', runlevel: null };
   const rl = RUNLEVEL_RE.exec(tty);
   if (user === 'runlevel' && rl) return { kind: 'runlevel', runlevel: rl[1] ?? null };
-  if (user === 'date' && (tty === 'new time' || tty === 'old time')) return { kind: 'timechange', runlevel: null };
+  if (user === 'date' && (tty === 'new time' || tty === 'old time'))
+    return { kind: 'timechange', runlevel: null };
   return { kind: 'session', runlevel: null };
 }
 
@@ -223,7 +232,11 @@ function parseEntry(line: LastLine, offsetMin: number): Pending | null {
   if (endKind !== 'time' && endKind !== 'none') endText = endKind.replace(/-/g, ' ');
   // last prints these words only for sessions: a "reboot / system boot" record that ends so was
   // a login-type record (its ut_line was not `~`), listed as a session
-  const sessionOnly = endKind === 'gone-no-logout' || endKind === 'still-logged-in' || endKind === 'crash' || endKind === 'down';
+  const sessionOnly =
+    endKind === 'gone-no-logout' ||
+    endKind === 'still-logged-in' ||
+    endKind === 'crash' ||
+    endKind === 'down';
   const listedKind: LastEntryKind = sessionOnly && kind !== 'session' ? 'session' : kind;
   const entry: LastEntry = {
     lineNo: line.lineNo,
@@ -333,7 +346,10 @@ function toLines(input: string | readonly LastLine[]): readonly LastLine[] {
  * inferred from the weekday, anchored on the `… begins …` footer of the same listing, else on
  * `options.anchor`; without either the year stays unknown (login null) and the candidates are listed.
  */
-export function parseLastText(input: string | readonly LastLine[], options: LastParseOptions = {}): LastParse {
+export function parseLastText(
+  input: string | readonly LastLine[],
+  options: LastParseOptions = {},
+): LastParse {
   const offsetMin = options.utcOffsetMinutes ?? 0;
   const entries: LastEntry[] = [];
   const footers: LastFooter[] = [];
@@ -352,7 +368,9 @@ export function parseLastText(input: string | readonly LastLine[], options: Last
           p.entry.yearCandidates = weekdayYears(w.wday, w.month, w.day, 1990, 2040);
           p.entry.yearFrom = 'no footer and no anchor: year not inferred';
         }
-        notes.push(`lines ${short[0]?.entry.lineNo}-${short[short.length - 1]?.entry.lineNo}: no year and no anchor; times left unresolved`);
+        notes.push(
+          `lines ${short[0]?.entry.lineNo}-${short[short.length - 1]?.entry.lineNo}: no year and no anchor; times left unresolved`,
+        );
       }
       for (const p of short) resolveShortEnd(p, offsetMin);
     }

@@ -182,7 +182,8 @@ export const FORMATS: readonly FormatDef[] = [
   {
     kind: 'dmesg-decode',
     description: 'dmesg -x: facility:level prefix',
-    header: /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local\d)\s*:(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:/,
+    header:
+      /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local\d)\s*:(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:/,
     parse: parseDmesg,
   },
   {
@@ -195,7 +196,9 @@ export const FORMATS: readonly FormatDef[] = [
   {
     kind: 'dmesg-ctime',
     description: 'dmesg -T / --reltime: wall-clock stamps computed from boot time',
-    header: new RegExp(`^(?:\\[${WD} [A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\\]|\\[[A-Z][a-z]{2}\\d\\d \\d\\d:\\d\\d\\]|\\[\\s*\\+\\d+\\.\\d+\\])`),
+    header: new RegExp(
+      `^(?:\\[${WD} [A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\\]|\\[[A-Z][a-z]{2}\\d\\d \\d\\d:\\d\\d\\]|\\[\\s*\\+\\d+\\.\\d+\\])`,
+    ),
     parse: parseDmesg,
   },
   {
@@ -259,7 +262,10 @@ const PLAIN: FormatDef = {
   parse: plainParse,
 };
 
-const BY_KIND = new Map<FormatKind, FormatDef>([...FORMATS.map((f) => [f.kind, f] as const), ['plain', PLAIN]]);
+const BY_KIND = new Map<FormatKind, FormatDef>([
+  ...FORMATS.map((f) => [f.kind, f] as const),
+  ['plain', PLAIN],
+]);
 
 export function formatOf(kind: FormatKind): FormatDef {
   return BY_KIND.get(kind) ?? PLAIN;
@@ -305,7 +311,9 @@ export function sniff(firstLines: readonly string[], fileName?: string): SniffRe
   // lines as the best general one is the better description (short-monotonic over dmesg).
   const best = scored.find((c) => c.score >= top * 0.9);
   if (!best || best.score < MIN_SHARE) {
-    const why = best ? `best candidate ${best.def.kind} matched only ${best.hits} of ${sample.length} lines` : 'no line matched a known header';
+    const why = best
+      ? `best candidate ${best.def.kind} matched only ${best.hits} of ${sample.length} lines`
+      : 'no line matched a known header';
     return { format: 'plain', confidence: best ? 1 - best.score : 1, reason: why };
   }
   const { def, hits } = best;

@@ -15,7 +15,8 @@ const LINE = /^([a-z0-9_][\w.\-/]*?)\s*=\s?(.*)$/i;
 export function parseSysctl(text: string): SysctlEntry[] {
   const out: SysctlEntry[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
-    if (line.startsWith('sysctl:') || line.trim() === '' || line.startsWith('#') || line.startsWith(';')) return;
+    if (line.startsWith('sysctl:') || line.trim() === '' || line.startsWith('#') || line.startsWith(';'))
+      return;
     const m = LINE.exec(line);
     if (m) out.push({ key: m[1]!.replace(/\//g, '.'), value: m[2]!.trim(), lineNo: i + 1 });
   });

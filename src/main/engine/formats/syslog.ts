@@ -12,8 +12,21 @@ const EN_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep'
 const MONTH_WORDS = new Map<string, number>();
 EN_MONTHS.forEach((m, i) => MONTH_WORDS.set(m, i + 1));
 [
-  ['janv', 1], ['févr', 2], ['fevr', 2], ['mars', 3], ['avr', 4], ['mai', 5], ['juin', 6],
-  ['juil', 7], ['août', 8], ['aout', 8], ['sept', 9], ['oct', 10], ['nov', 11], ['déc', 12], ['dec', 12],
+  ['janv', 1],
+  ['févr', 2],
+  ['fevr', 2],
+  ['mars', 3],
+  ['avr', 4],
+  ['mai', 5],
+  ['juin', 6],
+  ['juil', 7],
+  ['août', 8],
+  ['aout', 8],
+  ['sept', 9],
+  ['oct', 10],
+  ['nov', 11],
+  ['déc', 12],
+  ['dec', 12],
 ].forEach(([w, n]) => MONTH_WORDS.set(w as string, n as number));
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -65,8 +78,16 @@ export function zoneOffsetOf(z: string | undefined): number | undefined {
 }
 
 const SEVERITY_WORDS = new Map<string, number>([
-  ['EMERG', 0], ['ALERT', 1], ['CRIT', 2], ['ERR', 3], ['ERROR', 3], ['WARNING', 4], ['WARN', 4],
-  ['NOTICE', 5], ['INFO', 6], ['DEBUG', 7],
+  ['EMERG', 0],
+  ['ALERT', 1],
+  ['CRIT', 2],
+  ['ERR', 3],
+  ['ERROR', 3],
+  ['WARNING', 4],
+  ['WARN', 4],
+  ['NOTICE', 5],
+  ['INFO', 6],
+  ['DEBUG', 7],
 ]);
 
 function applyPri(out: ParsedLine, pri: string | undefined): void {
@@ -133,7 +154,8 @@ function tagInto(tok: string, out: ParsedLine): boolean {
 
 // `<PRI>`? month day time(.frac)? [year]? `:`? rest. The month word may be French (`août`) or
 // have lost letters (`un`); the day is space- or zero-padded (journalctl pads with 0).
-const RFC3164 = /^(?:<(\d{1,3})>)?([A-Za-zÀ-ÿ]{1,5}\.?) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?: (\d{4}))?(:?) ?(.*)$/s;
+const RFC3164 =
+  /^(?:<(\d{1,3})>)?([A-Za-zÀ-ÿ]{1,5}\.?) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?: (\d{4}))?(:?) ?(.*)$/s;
 
 /** RFC3164 / journal short / short-precise header. Null when the line has no such header. */
 export function parseRfc3164(line: string): ParsedLine | null {
@@ -161,7 +183,8 @@ export function parseRfc3164(line: string): ParsedLine | null {
   out.ts = ts;
   applyPri(out, m[1]);
   const rest = m[10]!;
-  if (m[9] === ':') out.message = rest; // `Feb 29 01:15:43: --- …`: no host, no tag
+  if (m[9] === ':')
+    out.message = rest; // `Feb 29 01:15:43: --- …`: no host, no tag
   else parseHostTag(rest, out);
   kernelStampInto(out);
   return out;
@@ -174,7 +197,8 @@ export function kernelStampInto(out: ParsedLine): void {
   if (m && out.ts) out.ts.bootSecs = Number(m[1]);
 }
 
-const RFC3339 = /^(?:<(\d{1,3})>)?(1 )?(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|[+-]\d\d(?::?\d\d)?)? (.*)$/s;
+const RFC3339 =
+  /^(?:<(\d{1,3})>)?(1 )?(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|[+-]\d\d(?::?\d\d)?)? (.*)$/s;
 
 /** RFC3339-stamped syslog (rsyslog high precision, RFC5424, journal short-iso). */
 export function parseRfc3339(line: string): ParsedLine | null {
@@ -188,7 +212,16 @@ export function parseRfc3339(line: string): ParsedLine | null {
     m: Number(m[7]),
     s: Number(m[8]),
   };
-  if (ts.month! < 1 || ts.month! > 12 || ts.day! < 1 || ts.day! > 31 || ts.h! > 23 || ts.m! > 59 || ts.s! > 60) return null;
+  if (
+    ts.month! < 1 ||
+    ts.month! > 12 ||
+    ts.day! < 1 ||
+    ts.day! > 31 ||
+    ts.h! > 23 ||
+    ts.m! > 59 ||
+    ts.s! > 60
+  )
+    return null;
   const frac = fracOf(m[9]);
   if (frac !== undefined) ts.frac = frac;
   const z = zoneOffsetOf(m[10]);
@@ -254,7 +287,8 @@ function parseRfc5424Rest(rest: string, out: ParsedLine): void {
 /** Either kind of syslog header; tab-indented or headerless lines are continuations. */
 export function parseSyslog(line: string): ParsedLine | null {
   const c = line.charCodeAt(0);
-  const parsed = c >= 48 && c <= 57 ? parseRfc3339(line) : parseRfc3164(line) ?? (c === 60 ? parseRfc3339(line) : null);
+  const parsed =
+    c >= 48 && c <= 57 ? parseRfc3339(line) : (parseRfc3164(line) ?? (c === 60 ? parseRfc3339(line) : null));
   if (parsed) return parsed;
   return continuationOf(line);
 }

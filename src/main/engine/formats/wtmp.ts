@@ -19,10 +19,38 @@ interface Layout {
 }
 
 const LAYOUTS: readonly Layout[] = [
-  { name: 'x86-64', size: 384, littleEndian: true, session: 336, wide: false, describe: '384-byte little-endian records (x86-64/i386)' },
-  { name: 'aarch64', size: 400, littleEndian: true, session: 336, wide: true, describe: '400-byte little-endian records (aarch64)' },
-  { name: 's390x', size: 400, littleEndian: false, session: 336, wide: true, describe: '400-byte big-endian records (s390x/ppc64)' },
-  { name: 'be-384', size: 384, littleEndian: false, session: 336, wide: false, describe: '384-byte big-endian records (32-bit big-endian)' },
+  {
+    name: 'x86-64',
+    size: 384,
+    littleEndian: true,
+    session: 336,
+    wide: false,
+    describe: '384-byte little-endian records (x86-64/i386)',
+  },
+  {
+    name: 'aarch64',
+    size: 400,
+    littleEndian: true,
+    session: 336,
+    wide: true,
+    describe: '400-byte little-endian records (aarch64)',
+  },
+  {
+    name: 's390x',
+    size: 400,
+    littleEndian: false,
+    session: 336,
+    wide: true,
+    describe: '400-byte big-endian records (s390x/ppc64)',
+  },
+  {
+    name: 'be-384',
+    size: 384,
+    littleEndian: false,
+    session: 336,
+    wide: false,
+    describe: '384-byte big-endian records (32-bit big-endian)',
+  },
 ];
 
 export const UT_TYPE_NAMES = [
@@ -202,7 +230,7 @@ export function formatUtAddr(bytes: Uint8Array, at: number): string {
   // compress the longest run of zero groups (RFC 5952)
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -237,7 +265,10 @@ function decodeRecord(bytes: Uint8Array, view: DataView, index: number, l: Layou
     ts: f.tvSec * 1000 + Math.floor(f.tvUsec / 1000),
     tvSec: f.tvSec,
     tvUsec: f.tvUsec,
-    exit: { termination: view.getInt16(base + 332, l.littleEndian), exit: view.getInt16(base + 334, l.littleEndian) },
+    exit: {
+      termination: view.getInt16(base + 332, l.littleEndian),
+      exit: view.getInt16(base + 334, l.littleEndian),
+    },
     session: f.session,
   };
 }
@@ -253,17 +284,23 @@ export function parseUtmp(bytes: Uint8Array): UtmpParse {
   if (startsWithAscii(bytes, MAC_UTMPX_SIGNATURE)) {
     return {
       ok: false,
-      reason: 'macOS utmpx (signature "utmpx-1.00", 628-byte records): not a Linux utmp/wtmp; its layout is not read',
+      reason:
+        'macOS utmpx (signature "utmpx-1.00", 628-byte records): not a Linux utmp/wtmp; its layout is not read',
     };
   }
-  if (looksLikeText(bytes)) return { ok: false, reason: 'text, not binary utmp records (utmpdump or last output?)' };
-  if (bytes.length < 384) return { ok: false, reason: `${bytes.length} bytes: shorter than one utmp record (384 bytes)` };
+  if (looksLikeText(bytes))
+    return { ok: false, reason: 'text, not binary utmp records (utmpdump or last output?)' };
+  if (bytes.length < 384)
+    return { ok: false, reason: `${bytes.length} bytes: shorter than one utmp record (384 bytes)` };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const scored = LAYOUTS.map((l) => ({ l, ...scoreLayout(bytes, view, l) }));
   let best = scored[0];
   for (const s of scored) if (best === undefined || s.score > best.score) best = s;
   if (best === undefined || best.score <= 0 || best.meaningful === 0) {
-    return { ok: false, reason: 'no utmp layout (384/400 bytes, little/big-endian) gives valid records: not a utmp/wtmp file' };
+    return {
+      ok: false,
+      reason: 'no utmp layout (384/400 bytes, little/big-endian) gives valid records: not a utmp/wtmp file',
+    };
   }
   const l = best.l;
   const count = Math.floor(bytes.length / l.size);
@@ -278,11 +315,25 @@ export function parseUtmp(bytes: Uint8Array): UtmpParse {
   const notes: string[] = [];
   if (corrupt.length > 0) notes.push(`${corrupt.length} of ${count} records are corrupt and were skipped`);
   if (tailBytes > 0) {
-    notes.push(`${tailBytes} bytes after the last whole record (a record is ${l.size} bytes): a partial record, ignored`);
+    notes.push(
+      `${tailBytes} bytes after the last whole record (a record is ${l.size} bytes): a partial record, ignored`,
+    );
   }
   const close = scored.filter((s) => s !== best && s.score === best.score);
-  if (close.length > 0) notes.push(`layouts ${[l, ...close.map((s) => s.l)].map((x) => x.name).join(', ')} fit equally; ${l.name} chosen`);
-  return { ok: true, layout: l.name, layoutDescription: l.describe, recordSize: l.size, records, corrupt, tailBytes, notes };
+  if (close.length > 0)
+    notes.push(
+      `layouts ${[l, ...close.map((s) => s.l)].map((x) => x.name).join(', ')} fit equally; ${l.name} chosen`,
+    );
+  return {
+    ok: true,
+    layout: l.name,
+    layoutDescription: l.describe,
+    recordSize: l.size,
+    records,
+    corrupt,
+    tailBytes,
+    notes,
+  };
 }
 
 function pad(s: string, n: number): string {
@@ -314,19 +365,25 @@ export function utmpLines(parse: Extract<UtmpParse, { ok: true }>): string[] {
   for (let i = 0; i < count; i++) {
     const r = byIndex.get(i);
     if (r) out.push(utmpRecordText(r));
-    else out.push(`CORRUPT record #${i} at byte ${bad.get(i)?.offset ?? i * parse.recordSize}: ${bad.get(i)?.reason ?? 'unreadable'}`);
+    else
+      out.push(
+        `CORRUPT record #${i} at byte ${bad.get(i)?.offset ?? i * parse.recordSize}: ${bad.get(i)?.reason ?? 'unreadable'}`,
+      );
   }
-  if (parse.tailBytes > 0) out.push(`PARTIAL record: ${parse.tailBytes} trailing bytes (a record is ${parse.recordSize})`);
+  if (parse.tailBytes > 0)
+    out.push(`PARTIAL record: ${parse.tailBytes} trailing bytes (a record is ${parse.recordSize})`);
   return out;
 }
 
-const DUMP_LINE = /^\[(\d+)\] \[(-?\d+)\] \[([^\]]*)\] \[([^\]]*)\] \[([^\]]*)\] \[([^\]]*)\] \[([^\]]*)\] \[([^\]]*)\]\s*$/;
+const DUMP_LINE =
+  /^\[(\d+)\] \[(-?\d+)\] \[([^\]]*)\] \[([^\]]*)\] \[([^\]]*)\] \[([^\]]*)\] \[([^\]]*)\] \[([^\]]*)\]\s*$/;
 const DUMP_ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[,.](\d{1,6}))?(Z|[+-]\d\d:?\d\d)?$/;
 
 function dumpTime(s: string): { tvSec: number; tvUsec: number } | null {
   const m = DUMP_ISO.exec(s.trim());
   if (!m) return null;
-  let sec = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) / 1000;
+  let sec =
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) / 1000;
   const zone = m[8];
   if (zone && zone !== 'Z') {
     const z = zone.replace(':', '');

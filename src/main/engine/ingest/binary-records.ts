@@ -38,7 +38,14 @@ export interface LoginRecordRow {
 }
 
 export type LoginRecordSource =
-  | { ok: true; kind: LoginRecordKind; formatReason: string; rows: LoginRecordRow[]; quirks: string[]; error: string | null }
+  | {
+      ok: true;
+      kind: LoginRecordKind;
+      formatReason: string;
+      rows: LoginRecordRow[];
+      quirks: string[];
+      error: string | null;
+    }
   | { ok: false; reason: string };
 
 export function readLoginRecords(bytes: Uint8Array, memberPath: string): LoginRecordSource {
@@ -49,12 +56,23 @@ export function readLoginRecords(bytes: Uint8Array, memberPath: string): LoginRe
   const byIndex = new Map(parse.records.map((r) => [r.index, r]));
   const rows: LoginRecordRow[] = texts.map((text, i) => {
     const r = byIndex.get(i);
-    return { byteOffset: i * parse.recordSize, text, ts: r ? r.ts : null, pid: r && r.pid > 0 ? r.pid : null };
+    return {
+      byteOffset: i * parse.recordSize,
+      text,
+      ts: r ? r.ts : null,
+      pid: r && r.pid > 0 ? r.pid : null,
+    };
   });
   const quirks = [...parse.notes];
   const problems: string[] = [];
-  if (parse.corrupt.length > 0) problems.push(`${parse.corrupt.length} corrupt record(s) (first at byte ${parse.corrupt[0]!.offset}: ${parse.corrupt[0]!.reason})`);
-  if (parse.tailBytes > 0) problems.push(`partial record of ${parse.tailBytes} bytes at the end (byte ${bytes.length - parse.tailBytes})`);
+  if (parse.corrupt.length > 0)
+    problems.push(
+      `${parse.corrupt.length} corrupt record(s) (first at byte ${parse.corrupt[0]!.offset}: ${parse.corrupt[0]!.reason})`,
+    );
+  if (parse.tailBytes > 0)
+    problems.push(
+      `partial record of ${parse.tailBytes} bytes at the end (byte ${bytes.length - parse.tailBytes})`,
+    );
   return {
     ok: true,
     kind,

@@ -29,7 +29,15 @@ export interface ZoneSpec {
 export type PendingTime =
   | { k: 'none' }
   /** Printed wall time. `wall` = ms of that wall time read as if UTC, in the reference year when `year` is absent. */
-  | { k: 'wall'; wall: number; epoch: number; year?: number; offsetMin?: number; bootSecs?: number; note?: string }
+  | {
+      k: 'wall';
+      wall: number;
+      epoch: number;
+      year?: number;
+      offsetMin?: number;
+      bootSecs?: number;
+      note?: string;
+    }
   | { k: 'epoch'; utc: number }
   | { k: 'boot'; boot: number; secs: number };
 
@@ -92,7 +100,15 @@ function isLeap(y: number): boolean {
 /** Wall ms in the reference year → the same wall time in year y (Feb 29 → Mar 1 in common years). */
 function wallInYear(refWall: number, y: number): number {
   const d = new Date(refWall);
-  return Date.UTC(y, d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  return Date.UTC(
+    y,
+    d.getUTCMonth(),
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  );
 }
 
 function isFeb29(refWall: number): boolean {
@@ -145,7 +161,14 @@ class ZoneOffsets {
     const base = key * 900_000;
     const parts = this.dtf.formatToParts(new Date(base));
     const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    const local = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second'),
+    );
     const off = Math.round((local - base) / 60_000);
     this.cache.set(key, off);
     return off;
@@ -180,7 +203,8 @@ export function localToUtc(wall: number, zone: number | string, prevUtc?: number
   // In the gap of a spring-forward no reading exists: shift by the offset before the gap.
   if (candidates.length === 0) return wall - before * 60_000;
   candidates.sort((a, b) => a - b);
-  if (candidates.length > 1 && prevUtc !== undefined && candidates[0]! < prevUtc - jitterMs) return candidates[1]!;
+  if (candidates.length > 1 && prevUtc !== undefined && candidates[0]! < prevUtc - jitterMs)
+    return candidates[1]!;
   return candidates[0]!;
 }
 
@@ -255,10 +279,15 @@ export class SourceClock {
    * header was damaged (`damaged`) takes the previous line's time, and a repaired header is
    * trusted only when it lands within the jitter of the previous line.
    */
-  push(parts: TsParts | undefined | null, how: { continuation?: boolean; damaged?: string; repair?: string; message?: string } = {}): PendingTime {
+  push(
+    parts: TsParts | undefined | null,
+    how: { continuation?: boolean; damaged?: string; repair?: string; message?: string } = {},
+  ): PendingTime {
     this.lineCount++;
-    if (how.continuation || (!parts && how.damaged === undefined)) return how.continuation ? this.prev : { k: 'none' };
-    if (how.damaged !== undefined || !parts) return this.inherit(`header damaged (${how.damaged ?? 'unreadable'}): time of the previous line`);
+    if (how.continuation || (!parts && how.damaged === undefined))
+      return how.continuation ? this.prev : { k: 'none' };
+    if (how.damaged !== undefined || !parts)
+      return this.inherit(`header damaged (${how.damaged ?? 'unreadable'}): time of the previous line`);
     let p: PendingTime;
     if (parts.epochMs !== undefined) p = { k: 'epoch', utc: parts.epochMs };
     else if (parts.month !== undefined && parts.day !== undefined) p = this.pushWall(parts, how);
@@ -279,18 +308,25 @@ export class SourceClock {
     const refWall = wallOf(parts, parts.year ?? REF_YEAR);
     const key = parts.year !== undefined ? wallOf(parts, REF_YEAR) : refWall;
     if (how.repair !== undefined && this.prevKey !== undefined && Math.abs(key - this.prevKey) > 3_600_000) {
-      return this.inherit(`header repaired (${how.repair}) but its time disagrees with the previous line: time of the previous line`);
+      return this.inherit(
+        `header repaired (${how.repair}) but its time disagrees with the previous line: time of the previous line`,
+      );
     }
     if (this.prevKey !== undefined && this.prevKey - key > this.rollover) this.epoch++;
     this.prevKey = key;
     const p: PendingTime = { k: 'wall', wall: refWall, epoch: this.epoch };
     if (parts.year !== undefined) {
       p.year = parts.year;
-      this.yearLines.push({ epoch: this.epoch, year: parts.year, description: `year ${parts.year} printed on line ${this.lineCount}` });
+      this.yearLines.push({
+        epoch: this.epoch,
+        year: parts.year,
+        description: `year ${parts.year} printed on line ${this.lineCount}`,
+      });
     } else if (isFeb29(refWall)) this.feb29Epochs.add(this.epoch);
     if (parts.zoneOffsetMin !== undefined) p.offsetMin = parts.zoneOffsetMin;
     if (parts.bootSecs !== undefined) p.bootSecs = parts.bootSecs;
-    if (parts.weekday !== undefined && parts.year === undefined) this.weekdays.push({ epoch: this.epoch, wall: refWall, weekday: parts.weekday });
+    if (parts.weekday !== undefined && parts.year === undefined)
+      this.weekdays.push({ epoch: this.epoch, wall: refWall, weekday: parts.weekday });
     if (parts.year === undefined) {
       if (this.epoch === 0 && this.oldestWall === undefined) this.oldestWall = refWall;
       this.newestWall = refWall;
@@ -299,7 +335,12 @@ export class SourceClock {
   }
 
   private pushBoot(secs: number): PendingTime {
-    if (this.prevBootSecs !== undefined && secs < this.prevBootSecs - BOOT_RESET_DROP_S && secs < BOOT_RESET_MAX_S) this.boot++;
+    if (
+      this.prevBootSecs !== undefined &&
+      secs < this.prevBootSecs - BOOT_RESET_DROP_S &&
+      secs < BOOT_RESET_MAX_S
+    )
+      this.boot++;
     this.prevBootSecs = secs;
     return { k: 'boot', boot: this.boot, secs };
   }
@@ -308,7 +349,12 @@ export class SourceClock {
     if (p.year !== undefined) return;
     const iso = isoInMessage(message);
     if (!iso) return;
-    this.inline.push({ epoch: p.epoch, lineWall: p.wall, iso, description: `ISO time "${iso.text}" inside line ${this.lineCount}` });
+    this.inline.push({
+      epoch: p.epoch,
+      lineWall: p.wall,
+      iso,
+      description: `ISO time "${iso.text}" inside line ${this.lineCount}`,
+    });
   }
 
   addAnchor(a: Anchor): void {
@@ -360,7 +406,8 @@ export class SourceClock {
     }
     let best: [number, number] | undefined;
     for (const v of votes) if (!best || v[1] > best[1]) best = v;
-    if (best) return { zone: best[0], source: `learned from ${best[1]} ISO time(s) inside messages`, assumed: false };
+    if (best)
+      return { zone: best[0], source: `learned from ${best[1]} ISO time(s) inside messages`, assumed: false };
     return this.opts.zone ?? { zone: 0, source: 'no zone known: UTC assumed', assumed: true };
   }
 
@@ -391,16 +438,28 @@ export class SourceClock {
 
     // 2. Bounds: the newest line is not after a file/collection time, the oldest not before a begin time.
     const notAfter = this.anchors.filter((a) => a.role === 'not-after').sort((a, b) => a.utcMs - b.utcMs)[0];
-    const notBefore = this.anchors.filter((a) => a.role === 'not-before').sort((a, b) => b.utcMs - a.utcMs)[0];
-    const hi = notAfter ? new Date(notAfter.utcMs).getUTCFullYear() + 1 : notBefore ? new Date(notBefore.utcMs).getUTCFullYear() + last + 1 : this.opts.fallbackYear;
+    const notBefore = this.anchors
+      .filter((a) => a.role === 'not-before')
+      .sort((a, b) => b.utcMs - a.utcMs)[0];
+    const hi = notAfter
+      ? new Date(notAfter.utcMs).getUTCFullYear() + 1
+      : notBefore
+        ? new Date(notBefore.utcMs).getUTCFullYear() + last + 1
+        : this.opts.fallbackYear;
     if (hi === undefined) return { years: [], anchor: 'no anchor for the year', inferred: true };
     const why: string[] = [];
     for (let y = hi; y > hi - 60; y--) {
       const years = fill(y);
       if (notAfter && localToUtc(wallInYear(this.newestWall, y), zone.zone) > notAfter.utcMs + DAY) continue;
-      if (notBefore && this.oldestWall !== undefined && localToUtc(wallInYear(this.oldestWall, years[0]!), zone.zone) < notBefore.utcMs - DAY) continue;
+      if (
+        notBefore &&
+        this.oldestWall !== undefined &&
+        localToUtc(wallInYear(this.oldestWall, years[0]!), zone.zone) < notBefore.utcMs - DAY
+      )
+        continue;
       if ([...this.feb29Epochs].some((e) => !isLeap(years[e]!))) continue;
-      if (this.weekdays.some((w) => new Date(wallInYear(w.wall, years[w.epoch]!)).getUTCDay() !== w.weekday)) continue;
+      if (this.weekdays.some((w) => new Date(wallInYear(w.wall, years[w.epoch]!)).getUTCDay() !== w.weekday))
+        continue;
       if (notAfter) why.push(`newest line not after ${notAfter.description}`);
       if (notBefore) why.push(`oldest line not before ${notBefore.description}`);
       if (!notAfter && !notBefore) why.push(`no anchor: fallback year ${this.opts.fallbackYear}`);
@@ -426,10 +485,23 @@ export function createResolver(res: ClockResolution): (p: PendingTime) => LineTi
         return { utcMs: p.utc, quality: 'exact', anchor: 'epoch time printed' };
       case 'boot': {
         const start = res.bootStarts[p.boot];
-        if (start === undefined || start === null) return { utcMs: null, quality: 'boot-relative', anchor: 'seconds since boot, no anchor for this boot', boot: p.boot, bootSecs: p.secs };
+        if (start === undefined || start === null)
+          return {
+            utcMs: null,
+            quality: 'boot-relative',
+            anchor: 'seconds since boot, no anchor for this boot',
+            boot: p.boot,
+            bootSecs: p.secs,
+          };
         const utc = Math.round(start + p.secs * 1000);
         prevUtc = utc;
-        return { utcMs: utc, quality: 'boot-relative-converted', anchor: res.bootAnchors[p.boot] ?? '', boot: p.boot, bootSecs: p.secs };
+        return {
+          utcMs: utc,
+          quality: 'boot-relative-converted',
+          anchor: res.bootAnchors[p.boot] ?? '',
+          boot: p.boot,
+          bootSecs: p.secs,
+        };
       }
       case 'wall': {
         let wall = p.wall;
@@ -437,7 +509,8 @@ export function createResolver(res: ClockResolution): (p: PendingTime) => LineTi
         const parts: string[] = [];
         if (p.year === undefined) {
           const y = res.epochYears[p.epoch];
-          if (y === undefined) return { utcMs: null, quality: 'none', anchor: `year unknown (${res.yearAnchor})` };
+          if (y === undefined)
+            return { utcMs: null, quality: 'none', anchor: `year unknown (${res.yearAnchor})` };
           wall = wallInYear(p.wall, y);
           quality = 'year-inferred';
           parts.push(`year ${y}: ${res.yearAnchor}`);
@@ -459,7 +532,13 @@ export function createResolver(res: ClockResolution): (p: PendingTime) => LineTi
 
 /** Convenience for sources read whole and for tests: calibrates a sequence of parsed lines. */
 export function calibrate(
-  lines: ReadonlyArray<{ ts?: TsParts; continuation?: boolean; damaged?: string; repair?: string; message?: string } | null>,
+  lines: ReadonlyArray<{
+    ts?: TsParts;
+    continuation?: boolean;
+    damaged?: string;
+    repair?: string;
+    message?: string;
+  } | null>,
   opts: ClockOptions & { anchors?: Anchor[] } = {},
 ): { times: LineTime[]; resolution: ClockResolution; pending: PendingTime[] } {
   const clock = new SourceClock(opts);
@@ -467,7 +546,8 @@ export function calibrate(
   const pending = lines.map((l) => (l ? clock.push(l.ts, l) : clock.push(null)));
   const resolution = clock.finish();
   // Lines carrying wall and boot time at once anchor their boot: a second pass adds them.
-  const withBoot = pending.some((p) => p.k === 'wall' && p.bootSecs !== undefined) && pending.some((p) => p.k === 'boot');
+  const withBoot =
+    pending.some((p) => p.k === 'wall' && p.bootSecs !== undefined) && pending.some((p) => p.k === 'boot');
   let res = resolution;
   if (withBoot) {
     const resolve = createResolver(resolution);
@@ -475,7 +555,8 @@ export function calibrate(
     for (const p of pending) {
       if (p.k === 'boot') boot = p.boot;
       const t = resolve(p);
-      if (p.k === 'wall' && p.bootSecs !== undefined && t.utcMs !== null) clock.addBootSample(boot, t.utcMs - p.bootSecs * 1000);
+      if (p.k === 'wall' && p.bootSecs !== undefined && t.utcMs !== null)
+        clock.addBootSample(boot, t.utcMs - p.bootSecs * 1000);
     }
     res = clock.finish();
   }
@@ -484,7 +565,11 @@ export function calibrate(
 }
 
 /** Same PendingTimes under another zone: the user changed the case zone, nothing is re-parsed. */
-export function renormalise(pending: readonly PendingTime[], res: ClockResolution, zone: ZoneSpec): LineTime[] {
+export function renormalise(
+  pending: readonly PendingTime[],
+  res: ClockResolution,
+  zone: ZoneSpec,
+): LineTime[] {
   const resolve = createResolver({ ...res, zone });
   return pending.map((p) => resolve(p));
 }
@@ -493,7 +578,9 @@ export function renormalise(pending: readonly PendingTime[], res: ClockResolutio
  * Boot start estimated from pairs of the same kernel line seen with seconds-since-boot (dmesg)
  * and with a wall time (syslog/journal, or a `dmesg -T` twin): the median of wall − secs.
  */
-export function estimateBootStart(pairs: ReadonlyArray<{ bootSecs: number; utcMs: number }>): { utcMs: number; spreadMs: number } | null {
+export function estimateBootStart(
+  pairs: ReadonlyArray<{ bootSecs: number; utcMs: number }>,
+): { utcMs: number; spreadMs: number } | null {
   if (pairs.length === 0) return null;
   const starts = pairs.map((p) => p.utcMs - p.bootSecs * 1000).sort((a, b) => a - b);
   const mid = starts[Math.floor(starts.length / 2)]!;

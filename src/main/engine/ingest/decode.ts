@@ -38,7 +38,10 @@ const MAGICS: Magic[] = [
   { name: 'ELF', bytes: [0x7f, 0x45, 0x4c, 0x46] },
   { name: 'systemd journal', bytes: [0x4c, 0x50, 0x4b, 0x53, 0x48, 0x48, 0x52, 0x48] },
   { name: 'kdump compressed vmcore', bytes: [0x4b, 0x44, 0x55, 0x4d, 0x50] },
-  { name: 'makedumpfile flattened', bytes: [0x6d, 0x61, 0x6b, 0x65, 0x64, 0x75, 0x6d, 0x70, 0x66, 0x69, 0x6c, 0x65] },
+  {
+    name: 'makedumpfile flattened',
+    bytes: [0x6d, 0x61, 0x6b, 0x65, 0x64, 0x75, 0x6d, 0x70, 0x66, 0x69, 0x6c, 0x65],
+  },
   { name: 'SQLite database', bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66] },
   { name: 'PNG image', bytes: [0x89, 0x50, 0x4e, 0x47] },
   { name: 'tar', bytes: [0x75, 0x73, 0x74, 0x61, 0x72], at: 257 },
@@ -76,7 +79,10 @@ interface TextShare {
 
 function isControl(c: number): boolean {
   // TAB LF VT FF CR ESC BEL BS occur in real text logs; the rest of C0, and DEL, do not.
-  return (c < 0x20 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 && c !== 27 && c !== 7 && c !== 8) || c === 0x7f;
+  return (
+    (c < 0x20 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 && c !== 27 && c !== 7 && c !== 8) ||
+    c === 0x7f
+  );
 }
 
 /**
@@ -247,7 +253,15 @@ function gb18030Fit(b: Buffer, end: number): Gb18030Fit {
     if ((c1 >= 0x40 && c1 <= 0x7e) || (c1 >= 0x80 && c1 <= 0xfe)) {
       ok++;
       i += 2;
-    } else if (c1 >= 0x30 && c1 <= 0x39 && i + 3 < end && b[i + 2]! >= 0x81 && b[i + 2]! <= 0xfe && b[i + 3]! >= 0x30 && b[i + 3]! <= 0x39) {
+    } else if (
+      c1 >= 0x30 &&
+      c1 <= 0x39 &&
+      i + 3 < end &&
+      b[i + 2]! >= 0x81 &&
+      b[i + 2]! <= 0xfe &&
+      b[i + 3]! >= 0x30 &&
+      b[i + 3]! <= 0x39
+    ) {
       ok++;
       i += 4;
     } else {
@@ -265,7 +279,12 @@ function gb18030Fit(b: Buffer, end: number): Gb18030Fit {
  */
 export function detectEncoding(sample: Buffer, complete = false): EncodingVerdict {
   const magic = magicOf(sample);
-  if (magic) return { encoding: null, reason: `binary: ${magic} signature`, binary: { reason: `${magic} signature at the start`, magic } };
+  if (magic)
+    return {
+      encoding: null,
+      reason: `binary: ${magic} signature`,
+      binary: { reason: `${magic} signature at the start`, magic },
+    };
   if (sample.length === 0) return { encoding: 'utf-8', reason: 'empty' };
 
   // A sample cut mid-sequence must not count as invalid: ignore up to 3 trailing bytes.
@@ -298,13 +317,25 @@ export function detectEncoding(sample: Buffer, complete = false): EncodingVerdic
   const gb = gb18030Fit(sample, end);
   // Chinese text in GBK is dense pairs of high bytes that are mostly invalid as UTF-8.
   if (gb.ok >= 2 && gb.bad * 100 <= gb.ok && invalid * 2 >= gb.ok) {
-    return withQuirks({ encoding: 'gb18030', reason: `${gb.ok} GB18030 double-byte sequences, ${invalid} invalid as UTF-8`, invalidUtf8: invalid });
+    return withQuirks({
+      encoding: 'gb18030',
+      reason: `${gb.ok} GB18030 double-byte sequences, ${invalid} invalid as UTF-8`,
+      invalidUtf8: invalid,
+    });
   }
   // Real UTF-8 text with some damage: keep UTF-8 and show the bad bytes as U+FFFD.
   if (good > 0 && good * 4 >= invalid) {
-    return withQuirks({ encoding: 'utf-8', reason: `UTF-8 with ${invalid} invalid sequences (shown as U+FFFD, bytes kept by offset)`, invalidUtf8: invalid });
+    return withQuirks({
+      encoding: 'utf-8',
+      reason: `UTF-8 with ${invalid} invalid sequences (shown as U+FFFD, bytes kept by offset)`,
+      invalidUtf8: invalid,
+    });
   }
-  return withQuirks({ encoding: 'latin1', reason: `${invalid} invalid UTF-8 bytes against ${good} valid sequences, not GB18030: Latin-1 fallback`, invalidUtf8: invalid });
+  return withQuirks({
+    encoding: 'latin1',
+    reason: `${invalid} invalid UTF-8 bytes against ${good} valid sequences, not GB18030: Latin-1 fallback`,
+    invalidUtf8: invalid,
+  });
 }
 
 let gbDecoder: TextDecoder | undefined;
@@ -334,8 +365,10 @@ const RSYSLOG_ESC = /#([0-3][0-7]{2})/g;
  */
 export function decodeRsyslogEscapes(s: string): string {
   if (!s.includes('#0') && !s.includes('#177')) return s;
-  return s.replace(RSYSLOG_ESC, (m, oct: string) => {
-    const code = parseInt(oct, 8);
-    return code < 0x20 ? String.fromCharCode(code) : m;
-  }).replace(/#177/g, '\x7f');
+  return s
+    .replace(RSYSLOG_ESC, (m, oct: string) => {
+      const code = parseInt(oct, 8);
+      return code < 0x20 ? String.fromCharCode(code) : m;
+    })
+    .replace(/#177/g, '\x7f');
 }

@@ -17,8 +17,20 @@ import { ingestEntry } from './source-ingest';
 
 export { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
 
-export async function ingestInputs(store: CaseStore, locations: readonly string[], options: IngestOptions = {}): Promise<IngestOutcome> {
-  const outcome: IngestOutcome = { sources: 0, lines: 0, bytes: 0, skipped: 0, duplicates: 0, errors: [], cancelled: false };
+export async function ingestInputs(
+  store: CaseStore,
+  locations: readonly string[],
+  options: IngestOptions = {},
+): Promise<IngestOutcome> {
+  const outcome: IngestOutcome = {
+    sources: 0,
+    lines: 0,
+    bytes: 0,
+    skipped: 0,
+    duplicates: 0,
+    errors: [],
+    cancelled: false,
+  };
   const interrupted = store.dropInterrupted();
   // Progress counts bytes read (decompressed); a total is known only for plain files.
   let bytesTotal: number | null = 0;
@@ -32,7 +44,13 @@ export async function ingestInputs(store: CaseStore, locations: readonly string[
     }
     if (bytesTotal === null) break;
   }
-  const progress: IngestProgress = { phase: 'reading', current: null, bytesDone: 0, bytesTotal: bytesTotal || null, linesDone: 0 };
+  const progress: IngestProgress = {
+    phase: 'reading',
+    current: null,
+    bytesDone: 0,
+    bytesTotal: bytesTotal || null,
+    linesDone: 0,
+  };
   let lastEmit = 0;
   const emit = (force = false): void => {
     const now = Date.now();
@@ -45,7 +63,13 @@ export async function ingestInputs(store: CaseStore, locations: readonly string[
   // killed process loses nothing committed; fsync per checkpoint made ingest I/O-bound.
   store.db.pragma('synchronous = OFF');
   store.db.pragma('wal_autocheckpoint = 16384');
-  if (interrupted > 0) store.log('warning', '', '', `${interrupted} source(s) left incomplete by an interrupted ingest were dropped and read again`);
+  if (interrupted > 0)
+    store.log(
+      'warning',
+      '',
+      '',
+      `${interrupted} source(s) left incomplete by an interrupted ingest were dropped and read again`,
+    );
 
   try {
     for (const location of locations) {
@@ -59,7 +83,12 @@ export async function ingestInputs(store: CaseStore, locations: readonly string[
         store.log('error', inputName, '', message);
         continue;
       }
-      const inputId = store.addInput(inputName, path.resolve(location), st.isFile() ? st.size : null, st.mtimeMs);
+      const inputId = store.addInput(
+        inputName,
+        path.resolve(location),
+        st.isFile() ? st.size : null,
+        st.mtimeMs,
+      );
       let inputFailed = false;
       for await (const item of walkInput(location)) {
         if (options.isCancelled?.()) throw new IngestCancelled();
@@ -79,7 +108,15 @@ export async function ingestInputs(store: CaseStore, locations: readonly string[
         }
         progress.current = `${inputName}/${item.entry.path}`;
         emit();
-        const err = await ingestEntry(store, { inputId, location: path.resolve(location), entry: item.entry, outcome, progress, emit, options });
+        const err = await ingestEntry(store, {
+          inputId,
+          location: path.resolve(location),
+          entry: item.entry,
+          outcome,
+          progress,
+          emit,
+          options,
+        });
         if (err) {
           const message = `${inputName}: ${item.entry.path}: ${err}`;
           outcome.errors.push({ input: inputName, path: item.entry.path, message });
@@ -108,4 +145,3 @@ export async function ingestInputs(store: CaseStore, locations: readonly string[
   emit(true);
   return outcome;
 }
-

@@ -100,10 +100,24 @@ export async function* walkInput(location: string): AsyncGenerator<WalkItem> {
     const name = path.basename(location);
     yield {
       kind: 'entry',
-      entry: { path: name, size: st.size, mtimeMs: st.mtimeMs, ...gunzipIfNeeded(name, createReadStream(location)) },
+      entry: {
+        path: name,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        ...gunzipIfNeeded(name, createReadStream(location)),
+      },
     };
   } else {
-    yield { kind: 'problem', problem: { path: path.basename(location), size: 0, mtimeMs: null, level: 'skipped', reason: 'not a regular file, folder or archive' } };
+    yield {
+      kind: 'problem',
+      problem: {
+        path: path.basename(location),
+        size: 0,
+        mtimeMs: null,
+        level: 'skipped',
+        reason: 'not a regular file, folder or archive',
+      },
+    };
   }
 }
 
@@ -128,32 +142,94 @@ async function* walkDirectory(root: string): AsyncGenerator<WalkItem> {
         try {
           target = await realpath(abs);
         } catch {
-          yield { kind: 'problem', problem: { path: relPath, size: 0, mtimeMs: null, level: 'skipped', reason: 'symbolic link to a missing target' } };
+          yield {
+            kind: 'problem',
+            problem: {
+              path: relPath,
+              size: 0,
+              mtimeMs: null,
+              level: 'skipped',
+              reason: 'symbolic link to a missing target',
+            },
+          };
           continue;
         }
         if (target !== realRoot && !target.startsWith(realRoot + path.sep)) {
-          yield { kind: 'problem', problem: { path: relPath, size: 0, mtimeMs: null, level: 'skipped', reason: 'symbolic link pointing outside the input folder' } };
+          yield {
+            kind: 'problem',
+            problem: {
+              path: relPath,
+              size: 0,
+              mtimeMs: null,
+              level: 'skipped',
+              reason: 'symbolic link pointing outside the input folder',
+            },
+          };
           continue;
         }
         const ts = await stat(target);
         if (ts.isDirectory()) {
-          yield { kind: 'problem', problem: { path: relPath, size: 0, mtimeMs: null, level: 'skipped', reason: `symbolic link to folder ${path.relative(realRoot, target)}, read there` } };
+          yield {
+            kind: 'problem',
+            problem: {
+              path: relPath,
+              size: 0,
+              mtimeMs: null,
+              level: 'skipped',
+              reason: `symbolic link to folder ${path.relative(realRoot, target)}, read there`,
+            },
+          };
           continue;
         }
         if (ts.isFile()) {
-          yield { kind: 'entry', entry: { path: relPath, size: ts.size, mtimeMs: ts.mtimeMs, ...gunzipIfNeeded(name, createReadStream(target)) } };
+          yield {
+            kind: 'entry',
+            entry: {
+              path: relPath,
+              size: ts.size,
+              mtimeMs: ts.mtimeMs,
+              ...gunzipIfNeeded(name, createReadStream(target)),
+            },
+          };
         }
         continue;
       }
       if (ls.isDirectory()) subdirs.push(relPath);
       else if (ls.isFile()) {
         if (isTarName(name)) {
-          yield { kind: 'problem', problem: { path: relPath, size: ls.size, mtimeMs: ls.mtimeMs, level: 'skipped', reason: 'archive inside a folder: open it on its own (nested archives come with the full ingest engine)' } };
+          yield {
+            kind: 'problem',
+            problem: {
+              path: relPath,
+              size: ls.size,
+              mtimeMs: ls.mtimeMs,
+              level: 'skipped',
+              reason:
+                'archive inside a folder: open it on its own (nested archives come with the full ingest engine)',
+            },
+          };
           continue;
         }
-        yield { kind: 'entry', entry: { path: relPath, size: ls.size, mtimeMs: ls.mtimeMs, ...gunzipIfNeeded(name, createReadStream(abs)) } };
+        yield {
+          kind: 'entry',
+          entry: {
+            path: relPath,
+            size: ls.size,
+            mtimeMs: ls.mtimeMs,
+            ...gunzipIfNeeded(name, createReadStream(abs)),
+          },
+        };
       } else {
-        yield { kind: 'problem', problem: { path: relPath, size: 0, mtimeMs: null, level: 'skipped', reason: 'device file, FIFO or socket' } };
+        yield {
+          kind: 'problem',
+          problem: {
+            path: relPath,
+            size: 0,
+            mtimeMs: null,
+            level: 'skipped',
+            reason: 'device file, FIFO or socket',
+          },
+        };
       }
     }
     for (const d of subdirs.reverse()) stack.push(d);
@@ -174,13 +250,17 @@ async function* walkTar(location: string): AsyncGenerator<WalkItem> {
       const { path: memberPath, note } = safeMemberPath(h.name);
       const mtimeMs = h.mtime ? h.mtime.getTime() : null;
       const size = h.size ?? 0;
-      if (note) yield { kind: 'problem', problem: { path: memberPath, size, mtimeMs, level: 'error', reason: note } };
+      if (note)
+        yield { kind: 'problem', problem: { path: memberPath, size, mtimeMs, level: 'error', reason: note } };
       if (h.type === 'file' || h.type === 'contiguous-file') {
         if (memberPath === '') {
           member.resume();
           continue;
         }
-        yield { kind: 'entry', entry: { path: memberPath, size, mtimeMs, ...gunzipIfNeeded(memberPath, member) } };
+        yield {
+          kind: 'entry',
+          entry: { path: memberPath, size, mtimeMs, ...gunzipIfNeeded(memberPath, member) },
+        };
         // The consumer reads the member; make sure it is drained before the next header.
         member.resume();
       } else {
@@ -190,10 +270,22 @@ async function* walkTar(location: string): AsyncGenerator<WalkItem> {
           h.type === 'symlink' || h.type === 'link'
             ? `${h.type === 'symlink' ? 'symbolic' : 'hard'} link to ${JSON.stringify(h.linkname ?? '')} (its target is indexed under its own path)`
             : `${h.type} entry (not a regular file)`;
-        yield { kind: 'problem', problem: { path: memberPath, size, mtimeMs, level: 'skipped', reason: what } };
+        yield {
+          kind: 'problem',
+          problem: { path: memberPath, size, mtimeMs, level: 'skipped', reason: what },
+        };
       }
     }
   } catch (err) {
-    yield { kind: 'problem', problem: { path: path.basename(location), size: 0, mtimeMs: null, level: 'error', reason: `archive damaged: ${(err as Error).message}` } };
+    yield {
+      kind: 'problem',
+      problem: {
+        path: path.basename(location),
+        size: 0,
+        mtimeMs: null,
+        level: 'error',
+        reason: `archive damaged: ${(err as Error).message}`,
+      },
+    };
   }
 }

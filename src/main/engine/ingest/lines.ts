@@ -57,7 +57,10 @@ export class LineSplitter {
   private nulPending = 0;
   private ended = false;
 
-  constructor(private readonly sink: LineSink, opts: SplitterOptions = {}) {
+  constructor(
+    private readonly sink: LineSink,
+    opts: SplitterOptions = {},
+  ) {
     this.max = Math.max(1, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   }
 
@@ -215,7 +218,8 @@ export function splitAll(chunks: Iterable<Buffer>, opts?: SplitterOptions): Spli
   const out: SplitItem[] = [];
   const sp = new LineSplitter(
     {
-      line: (buf, start, end, offset, term) => out.push({ kind: 'line', offset, bytes: Buffer.from(buf.subarray(start, end)), term }),
+      line: (buf, start, end, offset, term) =>
+        out.push({ kind: 'line', offset, bytes: Buffer.from(buf.subarray(start, end)), term }),
       nulRun: (offset, bytes) => out.push({ kind: 'nul-run', offset, bytes }),
     },
     opts,

@@ -125,7 +125,8 @@ export class PendingTimes {
   /** The run holding line i: sequential reads walk forward from the last one. */
   private runOf(i: number): number {
     let r = this.lastRun;
-    if (r < this.runs && this.runStart[r]! <= i && (r + 1 === this.runs || this.runStart[r + 1]! > i)) return r;
+    if (r < this.runs && this.runStart[r]! <= i && (r + 1 === this.runs || this.runStart[r + 1]! > i))
+      return r;
     let lo = 0;
     let hi = this.runs - 1;
     while (lo < hi) {

@@ -11,7 +11,12 @@ import { type ZoneSpec, describeZone, localToUtc, parseZone } from './clock';
 const UTC_ASSUMED: ZoneSpec = { zone: 0, source: 'no zone known: UTC assumed', assumed: true };
 
 /** Minutes east of UTC of a zone at a UTC instant. */
-function offsetAt(zone: number | string, utcMs: number, cache: Map<number, number>, dtf: Intl.DateTimeFormat | null): number {
+function offsetAt(
+  zone: number | string,
+  utcMs: number,
+  cache: Map<number, number>,
+  dtf: Intl.DateTimeFormat | null,
+): number {
   if (typeof zone === 'number') return zone;
   const key = Math.floor(utcMs / 900_000);
   const hit = cache.get(key);
@@ -19,7 +24,14 @@ function offsetAt(zone: number | string, utcMs: number, cache: Map<number, numbe
   const base = key * 900_000;
   const parts = dtf!.formatToParts(new Date(base));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const local = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   const off = Math.round((local - base) / 60_000);
   cache.set(key, off);
   return off;
@@ -27,7 +39,16 @@ function offsetAt(zone: number | string, utcMs: number, cache: Map<number, numbe
 
 function formatterFor(zone: number | string): Intl.DateTimeFormat | null {
   if (typeof zone === 'number') return null;
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
 }
 
 export interface RezoneOutcome {
@@ -43,8 +64,16 @@ export interface RezoneOutcome {
 export function setCaseZone(store: CaseStore, zoneText: string | null): RezoneOutcome {
   const next = zoneText === null ? UTC_ASSUMED : parseZone(zoneText, `case setting ${zoneText}`, true);
   const sources = store.db
-    .prepare("SELECT source_id, first_line_id, line_count, zone, time_anchor FROM sources WHERE zone IS NOT NULL AND status IN ('complete', 'failed')")
-    .all() as { source_id: number; first_line_id: number; line_count: number; zone: string; time_anchor: string | null }[];
+    .prepare(
+      "SELECT source_id, first_line_id, line_count, zone, time_anchor FROM sources WHERE zone IS NOT NULL AND status IN ('complete', 'failed')",
+    )
+    .all() as {
+    source_id: number;
+    first_line_id: number;
+    line_count: number;
+    zone: string;
+    time_anchor: string | null;
+  }[];
   let lines = 0;
   let touched = 0;
   store.db.transaction(() => {
@@ -65,7 +94,11 @@ export function setCaseZone(store: CaseStore, zoneText: string | null): RezoneOu
         .run(s.first_line_id, s.first_line_id + s.line_count);
       lines += r.changes;
       touched++;
-      const anchor = s.time_anchor?.replace(/zone [^.]*?\(zone-assumed\)/, `zone ${describeZone(next)}: ${next.source} (zone-assumed)`) ?? null;
+      const anchor =
+        s.time_anchor?.replace(
+          /zone [^.]*?\(zone-assumed\)/,
+          `zone ${describeZone(next)}: ${next.source} (zone-assumed)`,
+        ) ?? null;
       store.setSourceZone(s.source_id, JSON.stringify(next), anchor);
     }
     store.setZoneSetting(zoneText);

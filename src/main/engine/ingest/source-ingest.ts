@@ -8,7 +8,12 @@
 import { createHash } from 'node:crypto';
 import type { ParsedLine } from '../formats/registry';
 import type { CaseStore, LineRow } from '../store/case-store';
-import { type LoginRecordSource, MAX_UTMP_BYTES, mayBeLoginRecords, readLoginRecords } from './binary-records';
+import {
+  type LoginRecordSource,
+  MAX_UTMP_BYTES,
+  mayBeLoginRecords,
+  readLoginRecords,
+} from './binary-records';
 import { type Anchor, type PendingTime, type ZoneSpec, isoInMessage, parseZone } from './clock';
 import { detectEncoding, type EncodingVerdict } from './decode';
 import { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
@@ -42,11 +47,19 @@ const TAILED = /(?:^|\/)sos_strings\/.*tailed|\.tailed$/;
 export function entryAnchors(entry: Pick<InputEntry, 'path' | 'mtimeMs' | 'gzip'>): Anchor[] {
   const anchors: Anchor[] = [];
   if (entry.mtimeMs !== null && entry.mtimeMs > 0 && !SOS_COMMAND_OUTPUT.test(entry.path)) {
-    anchors.push({ role: 'not-after', utcMs: entry.mtimeMs, description: `the file's modification time ${new Date(entry.mtimeMs).toISOString()}` });
+    anchors.push({
+      role: 'not-after',
+      utcMs: entry.mtimeMs,
+      description: `the file's modification time ${new Date(entry.mtimeMs).toISOString()}`,
+    });
   }
   const gz = entry.gzip?.mtimeMs;
   if (gz !== null && gz !== undefined) {
-    anchors.push({ role: 'not-after', utcMs: gz, description: `the gzip header's MTIME ${new Date(gz).toISOString()}` });
+    anchors.push({
+      role: 'not-after',
+      utcMs: gz,
+      description: `the gzip header's MTIME ${new Date(gz).toISOString()}`,
+    });
   }
   return anchors;
 }
@@ -131,7 +144,11 @@ export async function ingestEntry(store: CaseStore, ctx: EntryContext): Promise<
       if (total <= MAX_UTMP_BYTES && readError === null) {
         const records = readLoginRecords(Buffer.concat(parts, total), entry.path);
         if (records.ok) return writeLoginRecords(store, ctx, records, hash.digest('hex'), total);
-        return skip(store, ctx, `binary content, not text (${reason}); not login records either: ${records.reason}`);
+        return skip(
+          store,
+          ctx,
+          `binary content, not text (${reason}); not login records either: ${records.reason}`,
+        );
       }
     }
     entry.stream.destroy();
@@ -149,7 +166,13 @@ function skip(store: CaseStore, ctx: EntryContext, reason: string): null {
 }
 
 /** Identical content reached twice (a symlink, a copy): indexed once, every path recorded. */
-function dropIfDuplicate(store: CaseStore, ctx: EntryContext, sourceId: number, sha256: string, lines: number): boolean {
+function dropIfDuplicate(
+  store: CaseStore,
+  ctx: EntryContext,
+  sourceId: number,
+  sha256: string,
+  lines: number,
+): boolean {
   const existing = store.findSourceBySha(sha256, sourceId);
   if (existing === null) return false;
   ctx.outcome.lines -= lines;
@@ -160,7 +183,13 @@ function dropIfDuplicate(store: CaseStore, ctx: EntryContext, sourceId: number, 
   return true;
 }
 
-function writeLoginRecords(store: CaseStore, ctx: EntryContext, rec: Extract<LoginRecordSource, { ok: true }>, sha256: string, bytes: number): string | null {
+function writeLoginRecords(
+  store: CaseStore,
+  ctx: EntryContext,
+  rec: Extract<LoginRecordSource, { ok: true }>,
+  sha256: string,
+  bytes: number,
+): string | null {
   const { entry } = ctx;
   const sourceId = store.beginSource(ctx.inputId, entry.path, entry.size, entry.mtimeMs, rec.kind);
   const rows: LineRow[] = rec.rows.map((r, i) => ({
@@ -231,7 +260,8 @@ async function readText(
   let searched = 0;
   const isoSample = (message: string): string | undefined => {
     searched++;
-    if ((isoLines >= ISO_SAMPLE || searched > ISO_SEARCH_ALL) && searched % ISO_STRIDE !== 0) return undefined;
+    if ((isoLines >= ISO_SAMPLE || searched > ISO_SEARCH_ALL) && searched % ISO_STRIDE !== 0)
+      return undefined;
     if (isoInMessage(message) === null) return undefined;
     isoLines++;
     return message;
@@ -256,7 +286,8 @@ async function readText(
   // The first batch is held until it is full (or the source ends): its provisional times then
   // rest on what its own lines taught the clock, so a small file is written once, right.
   // Later rows go to SQLite as they come (nothing held, so nothing for the GC to promote).
-  let early: Array<{ p: PendingTime; byteOffset: number; text: string; parsed: ParsedLine | null }> | null = [];
+  let early: Array<{ p: PendingTime; byteOffset: number; text: string; parsed: ParsedLine | null }> | null =
+    [];
   let committed = 0;
   const flushEarly = (): void => {
     const rows = early!;
@@ -322,7 +353,8 @@ async function readText(
   const sniffed = reader.sniffResult;
   const quirks = [...(verdict.quirks ?? []), ...reader.quirks()];
   if (encoding !== 'utf-8' || (verdict.invalidUtf8 ?? 0) > 0) quirks.unshift(`encoding: ${verdict.reason}`);
-  if (TAILED.test(entry.path)) quirks.unshift('tailed: sos kept only the newest part of this log (the start is missing)');
+  if (TAILED.test(entry.path))
+    quirks.unshift('tailed: sos kept only the newest part of this log (the start is missing)');
   const kind = sniffed.format === 'plain' ? 'text' : sniffed.format;
   store.finishSource(sourceId, {
     sha256,

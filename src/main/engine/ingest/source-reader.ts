@@ -13,7 +13,16 @@
  * - a multi-line record (json-pretty, export) keeps one row per physical line; the record's
  *   header is given to its first line and its other lines are continuations of it.
  */
-import { createRecordReader, formatOf, sniff, type FormatDef, type FormatKind, type ParsedLine, type RecordReader, type SniffResult } from '../formats/registry';
+import {
+  createRecordReader,
+  formatOf,
+  sniff,
+  type FormatDef,
+  type FormatKind,
+  type ParsedLine,
+  type RecordReader,
+  type SniffResult,
+} from '../formats/registry';
 import { decodeBytes, type TextEncoding } from './decode';
 import { LineSplitter, Term } from './lines';
 
@@ -27,7 +36,8 @@ const SNIFF_LINES = 200;
 /** An open multi-line record longer than this is given up as plain lines. */
 const MAX_OPEN_LINES = 50_000;
 
-type Held = { nul: false; offset: number; text: string; term: Term } | { nul: true; offset: number; bytes: number };
+type Held =
+  { nul: false; offset: number; text: string; term: Term } | { nul: true; offset: number; bytes: number };
 interface OpenLine {
   offset: number;
   text: string;
@@ -59,7 +69,8 @@ export class TextSourceReader {
     private readonly sink: RowSink,
   ) {
     this.splitter = new LineSplitter({
-      line: (buf, start, end, offset, term) => this.onLine(decodeBytes(buf, start, end, this.encoding), offset, term),
+      line: (buf, start, end, offset, term) =>
+        this.onLine(decodeBytes(buf, start, end, this.encoding), offset, term),
       nulRun: (offset, bytes) => this.onNul(offset, bytes),
     });
   }
@@ -92,13 +103,21 @@ export class TextSourceReader {
   quirks(): string[] {
     const q: string[] = [];
     const [, lf, crlf, cr, split] = this.terms as [number, number, number, number, number, number];
-    const kinds = [lf > 0 ? `LF ${lf}` : '', crlf > 0 ? `CRLF ${crlf}` : '', cr > 0 ? `CR ${cr}` : ''].filter((s) => s !== '');
+    const kinds = [lf > 0 ? `LF ${lf}` : '', crlf > 0 ? `CRLF ${crlf}` : '', cr > 0 ? `CR ${cr}` : ''].filter(
+      (s) => s !== '',
+    );
     if (kinds.length > 1) q.push(`mixed line endings (${kinds.join(', ')})`);
     else if (crlf > 0) q.push('CRLF line endings');
     else if (cr > 0) q.push('CR line endings');
-    if (this.nulRuns > 0) q.push(`nul-runs: ${this.nulRuns} run(s), ${this.nulBytes} bytes (unclean-shutdown padding, one marker line each)`);
+    if (this.nulRuns > 0)
+      q.push(
+        `nul-runs: ${this.nulRuns} run(s), ${this.nulBytes} bytes (unclean-shutdown padding, one marker line each)`,
+      );
     if (this.droppedSeparators > 0) q.push(`${this.droppedSeparators} NUL record separators dropped`);
-    if (this.invalidLines > 0) q.push(`invalid-utf8: ${this.invalidLines} line(s) with bytes shown as U+FFFD (originals kept by offset)`);
+    if (this.invalidLines > 0)
+      q.push(
+        `invalid-utf8: ${this.invalidLines} line(s) with bytes shown as U+FFFD (originals kept by offset)`,
+      );
     if (split > 0) q.push(`${split} line piece(s) cut at 1 MiB`);
     if (this.terms[Term.None]! > 0) q.push('no final newline');
     return q;
@@ -180,13 +199,22 @@ export class TextSourceReader {
     this.sink.row(offset, text, def.parse(text), false);
   }
 
-  private records(text: string, offset: number, recs: ReadonlyArray<{ start: number; parsed: ParsedLine }>): void {
+  private records(
+    text: string,
+    offset: number,
+    recs: ReadonlyArray<{ start: number; parsed: ParsedLine }>,
+  ): void {
     for (let k = 0; k < recs.length; k++) {
       const r = recs[k]!;
       const end = recs[k + 1]?.start ?? text.length;
       const before = text.slice(0, r.start);
       // GB18030 byte lengths are not cheap to recount: its records share the line's offset.
-      const at = this.encoding === 'utf-8' ? offset + Buffer.byteLength(before, 'utf8') : this.encoding === 'latin1' ? offset + before.length : offset;
+      const at =
+        this.encoding === 'utf-8'
+          ? offset + Buffer.byteLength(before, 'utf8')
+          : this.encoding === 'latin1'
+            ? offset + before.length
+            : offset;
       this.sink.row(at, text.slice(r.start, end), r.parsed, r.parsed.continuation === true);
     }
   }

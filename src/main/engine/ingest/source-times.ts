@@ -8,7 +8,16 @@
  * end) rewrites the rows before it.
  */
 import type { TsParts } from '../formats/registry';
-import { type Anchor, type ClockOptions, type ClockResolution, type LineTime, type PendingTime, SourceClock, createResolver, describeZone } from './clock';
+import {
+  type Anchor,
+  type ClockOptions,
+  type ClockResolution,
+  type LineTime,
+  type PendingTime,
+  SourceClock,
+  createResolver,
+  describeZone,
+} from './clock';
 import { PendingTimes } from './pending-times';
 
 export interface ResolvedTime {
@@ -86,12 +95,17 @@ export class SourceTimes {
   }
 
   /** One row's printed time, in row order. */
-  push(parts: TsParts | undefined, how: { continuation?: boolean; damaged?: string; repair?: string; message?: string }): PendingTime {
+  push(
+    parts: TsParts | undefined,
+    how: { continuation?: boolean; damaged?: string; repair?: string; message?: string },
+  ): PendingTime {
     // Lines come several to a second: a clean line printing exactly the previous clean line's
     // time is pushed as a continuation, which the clock answers with that same PendingTime
     // (it still counts the line) instead of deciding it again.
-    const plain = parts !== undefined && !how.continuation && how.damaged === undefined && how.repair === undefined;
-    const same = plain && how.message === undefined && this.lastParts !== undefined && sameParts(parts, this.lastParts);
+    const plain =
+      parts !== undefined && !how.continuation && how.damaged === undefined && how.repair === undefined;
+    const same =
+      plain && how.message === undefined && this.lastParts !== undefined && sameParts(parts, this.lastParts);
     const p = this.clock.push(same ? undefined : parts, same ? AS_CONTINUATION : how);
     this.lastParts = plain && p.k === 'wall' && p.note === undefined ? parts : undefined;
     const index = this.pending.length;
@@ -178,7 +192,10 @@ export class SourceTimes {
     }
     this.final = res;
     const key = keyOf(res);
-    return { resolution: res, stale: this.ranges.filter((r) => r.key !== key).map((r) => ({ from: r.from, to: r.to })) };
+    return {
+      resolution: res,
+      stale: this.ranges.filter((r) => r.key !== key).map((r) => ({ from: r.from, to: r.to })),
+    };
   }
 
   /** Final times of the rows [from, to), for rewriting stale ranges (call after finish). */
@@ -203,9 +220,16 @@ export class SourceTimes {
     const parts: string[] = [];
     if (this.yearless > 0) {
       const years = [...new Set(res.epochYears)];
-      parts.push(years.length > 0 ? `year ${years.join('/')} inferred (year-inferred) for ${this.yearless} year-less line(s): ${res.yearAnchor}` : `year unknown for ${this.yearless} year-less line(s): ${res.yearAnchor}`);
+      parts.push(
+        years.length > 0
+          ? `year ${years.join('/')} inferred (year-inferred) for ${this.yearless} year-less line(s): ${res.yearAnchor}`
+          : `year unknown for ${this.yearless} year-less line(s): ${res.yearAnchor}`,
+      );
     }
-    if (this.zoneless > 0) parts.push(`zone ${describeZone(res.zone)}: ${res.zone.source}${res.zone.assumed ? ' (zone-assumed)' : ''}`);
+    if (this.zoneless > 0)
+      parts.push(
+        `zone ${describeZone(res.zone)}: ${res.zone.source}${res.zone.assumed ? ' (zone-assumed)' : ''}`,
+      );
     if (this.bootLines > 0) {
       const converted = res.bootStarts.filter((b) => b !== null).length;
       parts.push(

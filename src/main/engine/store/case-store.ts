@@ -144,19 +144,26 @@ export class CaseStore {
   }
 
   meta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      { value: string } | undefined;
     return row?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
   }
 
   // ---- ingest writes -------------------------------------------------------------------
 
   addInput(name: string, location: string, sizeBytes: number | null, mtimeMs: number | null): number {
     const r = this.db
-      .prepare('INSERT INTO inputs (name, location, size_bytes, mtime_ms, state, added_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO inputs (name, location, size_bytes, mtime_ms, state, added_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(name, location, sizeBytes, mtimeMs, 'indexing', Date.now());
     return Number(r.lastInsertRowid);
   }
@@ -178,24 +185,36 @@ export class CaseStore {
 
   findSourceBySha(sha256: string, exceptSourceId: number): number | null {
     const row = this.db
-      .prepare("SELECT source_id FROM sources WHERE sha256 = ? AND source_id <> ? AND status = 'complete' LIMIT 1")
+      .prepare(
+        "SELECT source_id FROM sources WHERE sha256 = ? AND source_id <> ? AND status = 'complete' LIMIT 1",
+      )
       .get(sha256, exceptSourceId) as { source_id: number } | undefined;
     return row?.source_id ?? null;
   }
 
-  beginSource(inputId: number, memberPath: string, sizeBytes: number, mtimeMs: number | null, kind: string): number {
+  beginSource(
+    inputId: number,
+    memberPath: string,
+    sizeBytes: number,
+    mtimeMs: number | null,
+    kind: string,
+  ): number {
     const r = this.db
       .prepare(
         'INSERT INTO sources (input_id, path, size_bytes, mtime_ms, kind, status, first_line_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(inputId, memberPath, sizeBytes, mtimeMs, kind, 'indexing', this.nextLineId());
     const sourceId = Number(r.lastInsertRowid);
-    this.db.prepare('INSERT OR IGNORE INTO source_paths (source_id, input_id, path) VALUES (?, ?, ?)').run(sourceId, inputId, memberPath);
+    this.db
+      .prepare('INSERT OR IGNORE INTO source_paths (source_id, input_id, path) VALUES (?, ?, ?)')
+      .run(sourceId, inputId, memberPath);
     return sourceId;
   }
 
   addSourcePath(sourceId: number, inputId: number, memberPath: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO source_paths (source_id, input_id, path) VALUES (?, ?, ?)').run(sourceId, inputId, memberPath);
+    this.db
+      .prepare('INSERT OR IGNORE INTO source_paths (source_id, input_id, path) VALUES (?, ?, ?)')
+      .run(sourceId, inputId, memberPath);
   }
 
   nextLineId(): number {
@@ -223,7 +242,9 @@ export class CaseStore {
           r.zoned ? 1 : null,
         );
       }
-      this.db.prepare("UPDATE sources SET line_count = line_count + ? WHERE source_id = ?").run(rows.length, rows[0]?.sourceId ?? -1);
+      this.db
+        .prepare('UPDATE sources SET line_count = line_count + ? WHERE source_id = ?')
+        .run(rows.length, rows[0]?.sourceId ?? -1);
     })();
     return id;
   }
@@ -251,11 +272,26 @@ export class CaseStore {
     severity: number | null,
     zoned: boolean,
   ): void {
-    this.insertLine.run(lineId, sourceId, lineNo, byteOffset, ts, qualityCode.get(quality) ?? 0, text, host, program, pid, severity, zoned ? 1 : null);
+    this.insertLine.run(
+      lineId,
+      sourceId,
+      lineNo,
+      byteOffset,
+      ts,
+      qualityCode.get(quality) ?? 0,
+      text,
+      host,
+      program,
+      pid,
+      severity,
+      zoned ? 1 : null,
+    );
   }
 
   commitLines(sourceId: number, count: number): void {
-    this.db.prepare('UPDATE sources SET line_count = line_count + ? WHERE source_id = ?').run(count, sourceId);
+    this.db
+      .prepare('UPDATE sources SET line_count = line_count + ? WHERE source_id = ?')
+      .run(count, sourceId);
     this.db.exec('COMMIT');
   }
 
@@ -295,7 +331,12 @@ export class CaseStore {
     let n = 0;
     this.db.transaction(() => {
       for (const r of rows) {
-        upd.run(r.time.ts, qualityCode.get(r.time.quality) ?? 0, r.time.zoned ? 1 : null, firstLineId + r.index);
+        upd.run(
+          r.time.ts,
+          qualityCode.get(r.time.quality) ?? 0,
+          r.time.zoned ? 1 : null,
+          firstLineId + r.index,
+        );
         n++;
       }
     })();
@@ -315,12 +356,23 @@ export class CaseStore {
 
   /** Stores the zone a source's zone-less times now use (after a re-normalisation). */
   setSourceZone(sourceId: number, zoneJson: string, timeAnchor: string | null): void {
-    this.db.prepare('UPDATE sources SET zone = ?, time_anchor = coalesce(?, time_anchor) WHERE source_id = ?').run(zoneJson, timeAnchor, sourceId);
+    this.db
+      .prepare('UPDATE sources SET zone = ?, time_anchor = coalesce(?, time_anchor) WHERE source_id = ?')
+      .run(zoneJson, timeAnchor, sourceId);
   }
 
-  recordSkipped(inputId: number, memberPath: string, sizeBytes: number, mtimeMs: number | null, kind: string, reason: string): number {
+  recordSkipped(
+    inputId: number,
+    memberPath: string,
+    sizeBytes: number,
+    mtimeMs: number | null,
+    kind: string,
+    reason: string,
+  ): number {
     const sourceId = this.beginSource(inputId, memberPath, sizeBytes, mtimeMs, kind);
-    this.db.prepare('UPDATE sources SET first_line_id = NULL, status = ?, error = ? WHERE source_id = ?').run('skipped', reason, sourceId);
+    this.db
+      .prepare('UPDATE sources SET first_line_id = NULL, status = ?, error = ? WHERE source_id = ?')
+      .run('skipped', reason, sourceId);
     return sourceId;
   }
 
@@ -335,13 +387,17 @@ export class CaseStore {
 
   /** After a kill: sources left `indexing` are dropped so the re-run reads them again. */
   dropInterrupted(): number {
-    const rows = this.db.prepare("SELECT source_id FROM sources WHERE status = 'indexing' ORDER BY source_id DESC").all() as { source_id: number }[];
+    const rows = this.db
+      .prepare("SELECT source_id FROM sources WHERE status = 'indexing' ORDER BY source_id DESC")
+      .all() as { source_id: number }[];
     for (const r of rows) this.dropSource(r.source_id);
     return rows.length;
   }
 
   log(level: 'info' | 'warning' | 'error', input: string, memberPath: string, message: string): void {
-    this.db.prepare('INSERT INTO ingest_log (at, level, input, path, message) VALUES (?, ?, ?, ?, ?)').run(Date.now(), level, input, memberPath, message);
+    this.db
+      .prepare('INSERT INTO ingest_log (at, level, input, path, message) VALUES (?, ?, ?, ?, ?)')
+      .run(Date.now(), level, input, memberPath, message);
   }
 
   setState(state: CaseInfo['state']): void {
@@ -354,7 +410,9 @@ export class CaseStore {
   // ---- reads ---------------------------------------------------------------------------
 
   info(): CaseInfo {
-    const counts = this.db.prepare('SELECT count(*) AS n, coalesce(sum(line_count), 0) AS lines FROM sources').get() as { n: number; lines: number };
+    const counts = this.db
+      .prepare('SELECT count(*) AS n, coalesce(sum(line_count), 0) AS lines FROM sources')
+      .get() as { n: number; lines: number };
     return {
       caseId: this.caseId,
       title: this.meta('title') ?? path.basename(this.file),
@@ -368,7 +426,9 @@ export class CaseStore {
 
   sourceRows(): SourceRow[] {
     return this.db
-      .prepare('SELECT s.*, i.name AS input_name FROM sources s JOIN inputs i ON i.input_id = s.input_id ORDER BY s.source_id')
+      .prepare(
+        'SELECT s.*, i.name AS input_name FROM sources s JOIN inputs i ON i.input_id = s.input_id ORDER BY s.source_id',
+      )
       .all() as SourceRow[];
   }
 
@@ -391,8 +451,17 @@ export class CaseStore {
   /** Format, quirks and clock anchors per source (the columns SourceInfo does not carry). */
   sourceDetails(): SourceDetails[] {
     const rows = this.db
-      .prepare('SELECT source_id, format, format_reason, quirks, time_anchor, zone FROM sources ORDER BY source_id')
-      .all() as { source_id: number; format: string | null; format_reason: string | null; quirks: string | null; time_anchor: string | null; zone: string | null }[];
+      .prepare(
+        'SELECT source_id, format, format_reason, quirks, time_anchor, zone FROM sources ORDER BY source_id',
+      )
+      .all() as {
+      source_id: number;
+      format: string | null;
+      format_reason: string | null;
+      quirks: string | null;
+      time_anchor: string | null;
+      zone: string | null;
+    }[];
     return rows.map((r) => ({
       sourceId: r.source_id,
       format: r.format,
@@ -410,7 +479,9 @@ export class CaseStore {
   }
 
   summary(): CaseSummary {
-    const range = this.db.prepare('SELECT min(ts) AS a, max(ts) AS b FROM lines WHERE ts IS NOT NULL').get() as { a: number | null; b: number | null };
+    const range = this.db
+      .prepare('SELECT min(ts) AS a, max(ts) AS b FROM lines WHERE ts IS NOT NULL')
+      .get() as { a: number | null; b: number | null };
     return {
       ...this.info(),
       sources: this.sources(),
@@ -423,9 +494,9 @@ export class CaseStore {
 
   private viewBounds(view: LineView): { first: number; total: number } {
     if (view.kind === 'source') {
-      const s = this.db.prepare('SELECT first_line_id, line_count FROM sources WHERE source_id = ?').get(view.sourceId) as
-        | { first_line_id: number | null; line_count: number }
-        | undefined;
+      const s = this.db
+        .prepare('SELECT first_line_id, line_count FROM sources WHERE source_id = ?')
+        .get(view.sourceId) as { first_line_id: number | null; line_count: number } | undefined;
       if (!s) throw new Error(`no source ${view.sourceId} in this case`);
       return { first: s.first_line_id ?? 1, total: s.line_count };
     }
@@ -439,8 +510,18 @@ export class CaseStore {
     const from = first + Math.min(start, total);
     const to = first + Math.min(start + count, total);
     const rows = this.db
-      .prepare('SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id')
-      .all(from, to) as { line_id: number; source_id: number; line_no: number; byte_offset: number; ts: number | null; ts_quality: number; text: string }[];
+      .prepare(
+        'SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
+      )
+      .all(from, to) as {
+      line_id: number;
+      source_id: number;
+      line_no: number;
+      byte_offset: number;
+      ts: number | null;
+      ts_quality: number;
+      text: string;
+    }[];
     const lines: ViewLine[] = rows.map((r) => ({
       lineId: r.line_id,
       sourceId: r.source_id,
@@ -459,7 +540,13 @@ export class CaseStore {
     return pos >= 0 && pos < total ? pos : null;
   }
 
-  search(view: LineView, query: string, mode: 'text' | 'regex', caseSensitive: boolean, limit: number): SearchResult {
+  search(
+    view: LineView,
+    query: string,
+    mode: 'text' | 'regex',
+    caseSensitive: boolean,
+    limit: number,
+  ): SearchResult {
     const started = performance.now();
     const { first, total } = this.viewBounds(view);
     let predicate: string;
@@ -482,9 +569,18 @@ export class CaseStore {
     }
     const range = 'line_id >= ? AND line_id < ?';
     const hitsRows = this.db
-      .prepare(`SELECT line_id, source_id, line_no, text FROM lines WHERE ${range} AND ${predicate} ORDER BY line_id LIMIT ?`)
-      .all(first, first + total, arg, limit) as { line_id: number; source_id: number; line_no: number; text: string }[];
-    const countRow = this.db.prepare(`SELECT count(*) AS n FROM lines WHERE ${range} AND ${predicate}`).get(first, first + total, arg) as { n: number };
+      .prepare(
+        `SELECT line_id, source_id, line_no, text FROM lines WHERE ${range} AND ${predicate} ORDER BY line_id LIMIT ?`,
+      )
+      .all(first, first + total, arg, limit) as {
+      line_id: number;
+      source_id: number;
+      line_no: number;
+      text: string;
+    }[];
+    const countRow = this.db
+      .prepare(`SELECT count(*) AS n FROM lines WHERE ${range} AND ${predicate}`)
+      .get(first, first + total, arg) as { n: number };
     const hits: SearchHit[] = hitsRows.map((r) => ({
       lineId: r.line_id,
       sourceId: r.source_id,
@@ -492,7 +588,13 @@ export class CaseStore {
       position: r.line_id - first,
       text: r.text,
     }));
-    return { query, hits, total: countRow.n, truncated: countRow.n > hits.length, elapsedMs: Math.round(performance.now() - started) };
+    return {
+      query,
+      hits,
+      total: countRow.n,
+      truncated: countRow.n > hits.length,
+      elapsedMs: Math.round(performance.now() - started),
+    };
   }
 
   lineById(lineId: number): (ViewLine & { sourceSha256: string | null; sourcePath: string }) | null {
@@ -501,7 +603,17 @@ export class CaseStore {
         'SELECT l.*, s.sha256 AS sha, s.path AS spath FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE l.line_id = ?',
       )
       .get(lineId) as
-      | { line_id: number; source_id: number; line_no: number; byte_offset: number; ts: number | null; ts_quality: number; text: string; sha: string | null; spath: string }
+      | {
+          line_id: number;
+          source_id: number;
+          line_no: number;
+          byte_offset: number;
+          ts: number | null;
+          ts_quality: number;
+          text: string;
+          sha: string | null;
+          spath: string;
+        }
       | undefined;
     if (!r) return null;
     return {
@@ -519,11 +631,27 @@ export class CaseStore {
 
   // ---- findings --------------------------------------------------------------------------
 
-  replaceFindings(kinds: readonly string[], findings: readonly Omit<Finding, 'findingId'>[], data: readonly unknown[]): void {
+  replaceFindings(
+    kinds: readonly string[],
+    findings: readonly Omit<Finding, 'findingId'>[],
+    data: readonly unknown[],
+  ): void {
     this.db.transaction(() => {
       for (const k of kinds) this.db.prepare('DELETE FROM findings WHERE kind = ?').run(k);
-      const ins = this.db.prepare('INSERT INTO findings (kind, ts, title, summary, severity, evidence, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      findings.forEach((f, i) => ins.run(f.kind, f.ts, f.title, f.summary, f.severity, JSON.stringify(f.evidence), JSON.stringify(data[i] ?? null)));
+      const ins = this.db.prepare(
+        'INSERT INTO findings (kind, ts, title, summary, severity, evidence, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      findings.forEach((f, i) =>
+        ins.run(
+          f.kind,
+          f.ts,
+          f.title,
+          f.summary,
+          f.severity,
+          JSON.stringify(f.evidence),
+          JSON.stringify(data[i] ?? null),
+        ),
+      );
     })();
   }
 
@@ -551,12 +679,16 @@ export class CaseStore {
   // ---- annotations -----------------------------------------------------------------------
 
   annotations(): Annotation[] {
-    const rows = this.db.prepare('SELECT * FROM annotations WHERE deleted_at IS NULL ORDER BY annotation_id').all() as AnnotationRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM annotations WHERE deleted_at IS NULL ORDER BY annotation_id')
+      .all() as AnnotationRow[];
     return rows.map((r) => this.toAnnotation(r));
   }
 
   annotation(annotationId: number): Annotation | null {
-    const r = this.db.prepare('SELECT * FROM annotations WHERE annotation_id = ? AND deleted_at IS NULL').get(annotationId) as AnnotationRow | undefined;
+    const r = this.db
+      .prepare('SELECT * FROM annotations WHERE annotation_id = ? AND deleted_at IS NULL')
+      .get(annotationId) as AnnotationRow | undefined;
     return r ? this.toAnnotation(r) : null;
   }
 
@@ -613,8 +745,18 @@ export class CaseStore {
     return this.db.transaction(() => {
       if (draft.annotationId !== undefined) {
         const r = this.db
-          .prepare('UPDATE annotations SET body = ?, tags = ?, starred = ?, span_start = coalesce(?, span_start), span_end = coalesce(?, span_end), updated_at = ? WHERE annotation_id = ? AND deleted_at IS NULL')
-          .run(draft.body, JSON.stringify(draft.tags), draft.starred ? 1 : 0, draft.spanStart ?? null, draft.spanEnd ?? null, now, draft.annotationId);
+          .prepare(
+            'UPDATE annotations SET body = ?, tags = ?, starred = ?, span_start = coalesce(?, span_start), span_end = coalesce(?, span_end), updated_at = ? WHERE annotation_id = ? AND deleted_at IS NULL',
+          )
+          .run(
+            draft.body,
+            JSON.stringify(draft.tags),
+            draft.starred ? 1 : 0,
+            draft.spanStart ?? null,
+            draft.spanEnd ?? null,
+            now,
+            draft.annotationId,
+          );
         if (r.changes === 0) throw new Error(`no annotation ${draft.annotationId} in this case`);
         return this.annotation(draft.annotationId)!;
       }
@@ -622,7 +764,12 @@ export class CaseStore {
       if (draft.lineId) {
         const line = this.lineById(draft.lineId);
         if (!line) throw new Error(`no line ${draft.lineId} in this case`);
-        anchor = { sha: line.sourceSha256, path: line.sourcePath, lineNo: line.lineNo, hash: textHash(line.text) };
+        anchor = {
+          sha: line.sourceSha256,
+          path: line.sourcePath,
+          lineNo: line.lineNo,
+          hash: textHash(line.text),
+        };
       }
       const r = this.db
         .prepare(
@@ -649,7 +796,9 @@ export class CaseStore {
 
   /** Soft delete, so an undo can restore it. */
   deleteAnnotation(annotationId: number): boolean {
-    const r = this.db.prepare('UPDATE annotations SET deleted_at = ? WHERE annotation_id = ? AND deleted_at IS NULL').run(Date.now(), annotationId);
+    const r = this.db
+      .prepare('UPDATE annotations SET deleted_at = ? WHERE annotation_id = ? AND deleted_at IS NULL')
+      .run(Date.now(), annotationId);
     return r.changes > 0;
   }
 }

@@ -44,7 +44,9 @@ function migrate(db: Db, file: string): void {
     );
   }
   if (current === 0) {
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
+      n: number;
+    };
     if (tables.n > 0) throw new CaseFormatError(file, 'an SQLite database, but not a Postmortem case');
   }
   const pending = MIGRATIONS.filter((m) => m.version > current);

@@ -28,8 +28,17 @@ export interface SourceRef {
 export function sourceRefs(db: Db): SourceRef[] {
   return (
     db
-      .prepare("SELECT source_id, path, kind, mtime_ms, line_count, zone FROM sources WHERE status IN ('complete', 'failed') ORDER BY source_id")
-      .all() as { source_id: number; path: string; kind: string; mtime_ms: number | null; line_count: number; zone: string | null }[]
+      .prepare(
+        "SELECT source_id, path, kind, mtime_ms, line_count, zone FROM sources WHERE status IN ('complete', 'failed') ORDER BY source_id",
+      )
+      .all() as {
+      source_id: number;
+      path: string;
+      kind: string;
+      mtime_ms: number | null;
+      line_count: number;
+      zone: string | null;
+    }[]
   ).map((r) => ({
     sourceId: r.source_id,
     path: r.path,
@@ -42,7 +51,9 @@ export function sourceRefs(db: Db): SourceRef[] {
 
 /** Every line of the given sources (all when omitted), each source in its own order. */
 export function* readRecordLines(db: Db, sources: readonly SourceRef[]): Generator<RecordLine> {
-  const stmt = db.prepare('SELECT line_id, source_id, line_no, ts, ts_quality, text FROM lines WHERE source_id = ? ORDER BY line_id');
+  const stmt = db.prepare(
+    'SELECT line_id, source_id, line_no, ts, ts_quality, text FROM lines WHERE source_id = ? ORDER BY line_id',
+  );
   for (const s of sources) {
     for (const r of stmt.iterate(s.sourceId) as IterableIterator<Row>) {
       yield {

@@ -108,7 +108,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    description: 'parsed line headers, the zone flag for re-normalising times, source format, quirks and clock anchors',
+    description:
+      'parsed line headers, the zone flag for re-normalising times, source format, quirks and clock anchors',
     sql: `
       -- Parsed header fields (NULL when the format does not give them). ts_zoned = 1 when the
       -- line printed a local wall time without an offset, so its ts moves with the zone: a zone

@@ -45,8 +45,12 @@ export function parseServerMessage(data: string): ServerMessage | null {
   if (msg.type === 'result' && typeof msg.id === 'number') {
     if (msg.ok === true) return { type: 'result', id: msg.id, ok: true, value: msg.value };
     const err = msg.error as Record<string, unknown> | undefined;
-    const code = typeof err?.code === 'string' && ERROR_CODES.has(err.code) ? (err.code as ApiErrorShape['code']) : 'failed';
-    const message = typeof err?.message === 'string' ? err.message : 'The host reported an error without a message.';
+    const code =
+      typeof err?.code === 'string' && ERROR_CODES.has(err.code)
+        ? (err.code as ApiErrorShape['code'])
+        : 'failed';
+    const message =
+      typeof err?.message === 'string' ? err.message : 'The host reported an error without a message.';
     return { type: 'result', id: msg.id, ok: false, error: { code, message } };
   }
   if (msg.type === 'event' && (msg.event === 'ingestProgress' || msg.event === 'caseChanged')) {

@@ -21,7 +21,8 @@ export function Header(): React.JSX.Element {
             {summary.title}
           </h1>
           <span className="case-counts" data-testid="case-counts">
-            {t('case.lines', { count: summary.lineCount })} · {t('case.sources', { count: summary.sourceCount })}
+            {t('case.lines', { count: summary.lineCount })} ·{' '}
+            {t('case.sources', { count: summary.sourceCount })}
             {summary.state === 'indexing' && ` · ${t('case.state.indexing')}`}
             {summary.state === 'incomplete' && ` · ${t('case.state.incomplete')}`}
           </span>

@@ -36,7 +36,9 @@ export function JobBar(): React.JSX.Element | null {
 
   return (
     <div className="job" data-testid="job" role="status">
-      <span className="job-phase">{t('job.progress', { phase: job.phase, percent: formatPercent(job.bytesDone, job.bytesTotal, lang) })}</span>
+      <span className="job-phase">
+        {t('job.progress', { phase: job.phase, percent: formatPercent(job.bytesDone, job.bytesTotal, lang) })}
+      </span>
       {job.bytesTotal ? <progress max={job.bytesTotal} value={job.bytesDone} /> : <progress />}
       {job.current && (
         <span className="job-current" title={job.current}>

@@ -15,7 +15,11 @@ interface Shown {
 }
 
 /** Splits a hit's text around the query so matches can be marked (as text nodes, never HTML). */
-function splitMatches(text: string, query: string, caseSensitive: boolean): Array<{ text: string; match: boolean }> {
+function splitMatches(
+  text: string,
+  query: string,
+  caseSensitive: boolean,
+): Array<{ text: string; match: boolean }> {
   const hay = caseSensitive ? text : text.toLowerCase();
   const needle = caseSensitive ? query : query.toLowerCase();
   const parts: Array<{ text: string; match: boolean }> = [];
@@ -92,7 +96,11 @@ export function SearchPanel(): React.JSX.Element {
           disabled={!caseId}
         />
         <label className="search-case">
-          <input type="checkbox" checked={caseSensitive} onChange={(e) => setCaseSensitive(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={caseSensitive}
+            onChange={(e) => setCaseSensitive(e.target.checked)}
+          />
           {t('search.matchCase')}
         </label>
         <button type="submit" disabled={!caseId}>

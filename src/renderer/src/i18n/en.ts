@@ -13,7 +13,8 @@ export const en = {
   'empty.title': 'No case is open',
   'empty.body':
     'Postmortem reads an archive a customer sent (sosreport, a tarball of /var/log, a zip or single log files) and indexes it into a case.',
-  'empty.app': 'In the desktop app: File → Open Archive…, Open Folder… or Open Files…, or drop files onto this window.',
+  'empty.app':
+    'In the desktop app: File → Open Archive…, Open Folder… or Open Files…, or drop files onto this window.',
   'empty.browser': 'In a browser: start the host with the archive, then open the URL it prints:',
   'empty.command': 'postmortem serve <archive>',
   'open.archive': 'Open archive…',

@@ -74,7 +74,9 @@ export function useT(): Translate {
  * A panel's own message table (en and zh-CN, same keys), so each panel keeps its strings
  * beside its code: `const useT = panelMessages({ en, 'zh-CN': zh })` then `const t = useT()`.
  */
-export function panelMessages<K extends string>(tables: Record<Lang, Record<K, string>>): () => (key: K, params?: Params) => string {
+export function panelMessages<K extends string>(
+  tables: Record<Lang, Record<K, string>>,
+): () => (key: K, params?: Params) => string {
   return function usePanelT() {
     const lang = useLang((s) => s.lang);
     return (key, params) => fill(lang, tables[lang][key], params);

@@ -13,7 +13,8 @@ export const zhCN: Record<MessageKey, string> = {
   'case.pick': '案例',
   'case.loadFailed': '无法打开案例:{message}',
   'empty.title': '尚未打开案例',
-  'empty.body': 'Postmortem 读取客户发来的归档(sosreport、/var/log 的 tar 包、zip 或单个日志文件),并将其索引为一个案例。',
+  'empty.body':
+    'Postmortem 读取客户发来的归档(sosreport、/var/log 的 tar 包、zip 或单个日志文件),并将其索引为一个案例。',
   'empty.app': '在桌面应用中:文件 → 打开归档…、打开文件夹… 或 打开文件…,也可以把文件拖到此窗口。',
   'empty.browser': '在浏览器中:用归档启动主机,然后打开它输出的网址:',
   'empty.command': 'postmortem serve <归档>',

@@ -25,7 +25,13 @@ export const useAnalysis = create<AnalysisState>((set, get) => ({
   error: null,
   load: async (caseId, stamp) => {
     if (get().caseId === caseId && get().stamp === stamp && (get().analysis || get().loading)) return;
-    set({ caseId, stamp, loading: true, error: null, ...(get().caseId !== caseId ? { analysis: null } : {}) });
+    set({
+      caseId,
+      stamp,
+      loading: true,
+      error: null,
+      ...(get().caseId !== caseId ? { analysis: null } : {}),
+    });
     try {
       const analysis = await getWorkbench().getAnalysis({ caseId });
       if (get().caseId === caseId) set({ analysis, loading: false });

@@ -13,11 +13,16 @@ function formatTs(ts: number): string {
 
 function describe(line: ViewLine, sourcePath: string | undefined): string[] {
   const lang = useLang.getState().lang;
-  const out = [translate(lang, 'viewer.hover.source', { path: sourcePath ?? `#${line.sourceId}`, lineNo: line.lineNo })];
+  const out = [
+    translate(lang, 'viewer.hover.source', { path: sourcePath ?? `#${line.sourceId}`, lineNo: line.lineNo }),
+  ];
   out.push(
     line.ts === null
       ? translate(lang, 'viewer.hover.noTime')
-      : translate(lang, 'viewer.hover.time', { time: formatTs(line.ts), quality: translate(lang, `time.${line.tsQuality}`) }),
+      : translate(lang, 'viewer.hover.time', {
+          time: formatTs(line.ts),
+          quality: translate(lang, `time.${line.tsQuality}`),
+        }),
   );
   return out;
 }
@@ -69,7 +74,13 @@ export function LogViewer(): React.JSX.Element {
     const c = controllerRef.current;
     const before = seen.current;
     seen.current = { caseId, updatedAt };
-    if (c && caseId && before.caseId === caseId && before.updatedAt !== null && updatedAt !== before.updatedAt) {
+    if (
+      c &&
+      caseId &&
+      before.caseId === caseId &&
+      before.updatedAt !== null &&
+      updatedAt !== before.updatedAt
+    ) {
       void c.refresh();
     }
   }, [caseId, updatedAt]);

@@ -97,7 +97,12 @@ export class LogViewerController {
           const line = this.win.lines[position.lineNumber - 1];
           if (!line) return null;
           return {
-            range: new monaco.Range(position.lineNumber, 1, position.lineNumber, model.getLineMaxColumn(position.lineNumber)),
+            range: new monaco.Range(
+              position.lineNumber,
+              1,
+              position.lineNumber,
+              model.getLineMaxColumn(position.lineNumber),
+            ),
             contents: this.callbacks.describe(line).map((text) => ({
               value: text.replace(MARKDOWN_SPECIAL, (c) => `\\${c}`),
               isTrusted: false,
@@ -166,7 +171,12 @@ export class LogViewerController {
         }
       }
       const target = position ?? 0;
-      let page = await this.api.getLines({ caseId, view, start: Math.max(0, target - Math.floor(WINDOW_SIZE / 2)), count: WINDOW_SIZE });
+      let page = await this.api.getLines({
+        caseId,
+        view,
+        start: Math.max(0, target - Math.floor(WINDOW_SIZE / 2)),
+        count: WINDOW_SIZE,
+      });
       if (gen !== this.gen) return;
       const start = windowStartAround(target, page.total);
       if (start !== page.start) {
@@ -178,7 +188,8 @@ export class LogViewerController {
       else this.editor.setScrollTop(0, IMMEDIATE);
       this.callbacks.onStatus({ kind: 'ready', total: page.total });
     } catch (err) {
-      if (gen === this.gen) this.callbacks.onStatus({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      if (gen === this.gen)
+        this.callbacks.onStatus({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
     } finally {
       if (gen === this.gen) this.busy = false;
     }
@@ -191,7 +202,13 @@ export class LogViewerController {
     const last = ranges[ranges.length - 1];
     if (!first || !last) return;
     const w = this.win;
-    const next = shiftedWindowStart(w.start + first.startLineNumber - 1, w.start + last.endLineNumber - 1, w.start, w.lines.length, w.total);
+    const next = shiftedWindowStart(
+      w.start + first.startLineNumber - 1,
+      w.start + last.endLineNumber - 1,
+      w.start,
+      w.lines.length,
+      w.total,
+    );
     if (next !== null) void this.fetchAndSwap(next, false);
   }
 
@@ -212,7 +229,8 @@ export class LogViewerController {
       this.restoreSelection(selection);
       this.callbacks.onStatus({ kind: 'ready', total: page.total });
     } catch (err) {
-      if (gen === this.gen) this.callbacks.onStatus({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      if (gen === this.gen)
+        this.callbacks.onStatus({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
     } finally {
       if (gen === this.gen) {
         this.busy = false;
@@ -250,7 +268,10 @@ export class LogViewerController {
     const first = this.editor.getVisibleRanges()[0];
     if (!first) return null;
     const line = first.startLineNumber;
-    return { position: this.win.start + line - 1, offset: this.editor.getScrollTop() - this.editor.getTopForLineNumber(line) };
+    return {
+      position: this.win.start + line - 1,
+      offset: this.editor.getScrollTop() - this.editor.getTopForLineNumber(line),
+    };
   }
 
   private restoreTop(anchor: { position: number; offset: number } | null): void {
@@ -260,7 +281,13 @@ export class LogViewerController {
     this.editor.setScrollTop(this.editor.getTopForLineNumber(line) + anchor.offset, IMMEDIATE);
   }
 
-  private absoluteSelection(): { start: number; startCol: number; end: number; endCol: number; rtl: boolean } | null {
+  private absoluteSelection(): {
+    start: number;
+    startCol: number;
+    end: number;
+    endCol: number;
+    rtl: boolean;
+  } | null {
     const sel = this.editor.getSelection();
     if (!sel) return null;
     return {

@@ -125,13 +125,15 @@ const REGISTER_RE =
   /^\s*(?:Krnl \w+|[A-Z][A-Za-z0-9_]{0,9}|[a-z]{1,3}\d{0,2}|GPR\d\d|x\d{1,2}|r\d{1,2}|pstate|psr|ORIG_\w+)\s*:\s*(?:\[<)?[0-9a-fA-Fx]{2,}/;
 const STACK_WORDS_RE = /^\s*(?:<?[0-9a-f]{8,16}>?|\?{8,16})(?:\s+(?:<?[0-9a-f]{8,16}>?|\?{8,16}))+\s*$/;
 const FREE_TEXT_DECOR_RE = /^\s*(?:={5,}|-{5,}|\*{3}.*\*{3}|\[ .* \]|\s*$)/;
-const HUNG_TASK_STATE_RE = /^\s*\S.*\s[RSDTtZXIW]\s+(?:ffff[0-9a-f]+|[0-9a-f]{8,16}|\d+)\s+\d+\s+\d+\s+\d+\s+0x[0-9a-f]+\s*$/;
+const HUNG_TASK_STATE_RE =
+  /^\s*\S.*\s[RSDTtZXIW]\s+(?:ffff[0-9a-f]+|[0-9a-f]{8,16}|\d+)\s+\d+\s+\d+\s+\d+\s+0x[0-9a-f]+\s*$/;
 
 const ARM_STACK_RE = /^\s*[0-9a-f]{4}:(?:\s+[0-9a-f]{8})+\s*$/;
 const BARE_ADDR_RE = /^\s*\[<?[0-9a-f]{6,}>?\]/;
 
 /** A wrapped `Modules linked in:` list: module names (with taint flags) and nothing else. */
-export const MODULE_CONT_RE = /^\s+[\w-]+(?:\([A-Z+-]+\))?(?:\s+[\w-]+(?:\([A-Z+-]+\))?)*\s*(?:\[last unloaded: [\w-]+\])?\s*$/;
+export const MODULE_CONT_RE =
+  /^\s+[\w-]+(?:\([A-Z+-]+\))?(?:\s+[\w-]+(?:\([A-Z+-]+\))?)*\s*(?:\[last unloaded: [\w-]+\])?\s*$/;
 
 export function isFrameLine(message: string): boolean {
   return FRAME_RE.test(message);

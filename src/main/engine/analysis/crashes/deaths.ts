@@ -9,25 +9,32 @@ import type { KernelMessage } from '../kernel/message';
 import type { IncidentDraft } from './group';
 import { decodeExitStatus, signalByName, signalByNumber } from './signals';
 
-const MAIN_EXITED = /^(?<unit>\S+?):? [Mm]ain process exited, code=(?<code>killed|dumped|exited), status=(?<status>\d+)(?:\/(?<name>\w+))?/;
+const MAIN_EXITED =
+  /^(?<unit>\S+?):? [Mm]ain process exited, code=(?<code>killed|dumped|exited), status=(?<status>\d+)(?:\/(?<name>\w+))?/;
 const FAILED_RESULT = /^(?<unit>\S+?): Failed with result '(?<result>[\w-]+)'/;
-const UNIT_OOM = /^(?<unit>\S+?): (?:A process of this unit has been killed by the OOM killer|The unit was killed by the OOM killer)/;
+const UNIT_OOM =
+  /^(?<unit>\S+?): (?:A process of this unit has been killed by the OOM killer|The unit was killed by the OOM killer)/;
 const RESTART =
   /^(?<unit>\S+?):? (?:Service )?(?:has no hold-?off time, scheduling restart|Service hold-off time over, scheduling restart|Scheduled restart job, restart counter is at (?<counter>\d+)|Start request repeated too quickly)/i;
 const COREDUMP = /^Process (?<pid>\d+) \((?<comm>[^)]*)\) of user (?<uid>\d+) dumped core\./;
 const ABRT_SAVED = /Saved core dump of pid (?<pid>\d+) \((?<exe>[^)]+)\) to (?<path>\S+)/;
-const AUDIT_ABEND = /ANOM_ABEND .*?\bpid=(?<pid>\d+) comm="(?<comm>[^"]*)"(?: exe="(?<exe>[^"]*)")?.*?\bsig=(?<sig>\d+)/;
+const AUDIT_ABEND =
+  /ANOM_ABEND .*?\bpid=(?<pid>\d+) comm="(?<comm>[^"]*)"(?: exe="(?<exe>[^"]*)")?.*?\bsig=(?<sig>\d+)/;
 const SHIM_REAPED = /msg="shim reaped" id=(?<id>[0-9a-f]{12,64})/;
-const OOM_EVENT = /\/tasks\/oom\b|TaskOOM|\bOOMKilled\b(?!"?\s*[:=]\s*false)|(?:System|Cgroup) OOM encountered/;
+const OOM_EVENT =
+  /\/tasks\/oom\b|TaskOOM|\bOOMKilled\b(?!"?\s*[:=]\s*false)|(?:System|Cgroup) OOM encountered/;
 const VICTIM = /victim process: (?<comm>[^,]+), pid: (?<pid>\d+)/;
-const EXIT_CODE = /(?:\bexit ?[Cc]ode|\bexitCode|\bExitCode|exit_status|exited with code)"?\s*[:=]?\s*"?(?<status>\d{1,3})\b/;
-const CONTAINER_ID = /\b(?:id|container|containerID|container_id)[=:]"?(?:docker:\/\/|containerd:\/\/)?(?<id>[0-9a-f]{12,64})/;
+const EXIT_CODE =
+  /(?:\bexit ?[Cc]ode|\bexitCode|\bExitCode|exit_status|exited with code)"?\s*[:=]?\s*"?(?<status>\d{1,3})\b/;
+const CONTAINER_ID =
+  /\b(?:id|container|containerID|container_id)[=:]"?(?:docker:\/\/|containerd:\/\/)?(?<id>[0-9a-f]{12,64})/;
 
 const KILLED_PROCESS = /Killed process (?<pid>\d+) \((?<comm>[^)]*)\)/;
 const CPUSET = /^(?<comm>\S+) cpuset=(?<cpuset>\S+) mems_allowed=/;
 const OOM_SUMMARY = /oom-kill:.*?task_memcg=(?<memcg>[^,]+),task=(?<comm>[^,]+),pid=(?<pid>\d+)/;
 
-export const DEATH_PREFILTER = /process exited|Failed with result|OOM|hold-?off time|restart|dumped core|Saved core dump|ANOM_ABEND|shim reaped|exit ?[Cc]ode|ExitCode|exited with code|Killed process|cpuset=|oom-kill:|oom/;
+export const DEATH_PREFILTER =
+  /process exited|Failed with result|OOM|hold-?off time|restart|dumped core|Saved core dump|ANOM_ABEND|shim reaped|exit ?[Cc]ode|ExitCode|exited with code|Killed process|cpuset=|oom-kill:|oom/;
 
 interface OomKill {
   line: RecordLine;
@@ -84,7 +91,10 @@ export class DeathDetector {
     }
   }
 
-  private findKill(line: RecordLine, by: { pid?: number; containerId?: string; any?: boolean }): OomKill | undefined {
+  private findKill(
+    line: RecordLine,
+    by: { pid?: number; containerId?: string; any?: boolean },
+  ): OomKill | undefined {
     for (let i = this.kills.length - 1; i >= 0; i--) {
       const k = this.kills[i]!;
       if (line.ts !== null && k.line.ts !== null && line.ts - k.line.ts > LINK_WINDOW_MS) break;
@@ -95,8 +105,21 @@ export class DeathDetector {
     return undefined;
   }
 
-  private emit(kind: IncidentKind, line: RecordLine, d: DeathDetails, signature: string, summary: string): IncidentDraft {
-    const draft: IncidentDraft = { kind, signature, summary, header: line, lines: [line], details: { type: 'death', ...d } };
+  private emit(
+    kind: IncidentKind,
+    line: RecordLine,
+    d: DeathDetails,
+    signature: string,
+    summary: string,
+  ): IncidentDraft {
+    const draft: IncidentDraft = {
+      kind,
+      signature,
+      summary,
+      header: line,
+      lines: [line],
+      details: { type: 'death', ...d },
+    };
     this.drafts.push(draft);
     return draft;
   }
@@ -114,7 +137,10 @@ export class DeathDetector {
     if (m?.groups) {
       const g = m.groups;
       const status = Number(g.status);
-      const d: DeathDetails = { unit: g.unit!, printed: `code=${g.code}, status=${g.status}${g.name ? `/${g.name}` : ''}` };
+      const d: DeathDetails = {
+        unit: g.unit!,
+        printed: `code=${g.code}, status=${g.status}${g.name ? `/${g.name}` : ''}`,
+      };
       if (g.code === 'exited') {
         const dec = decodeExitStatus(status);
         d.exitStatus = status;
@@ -127,7 +153,13 @@ export class DeathDetector {
       }
       const kind: IncidentKind = g.code === 'dumped' ? 'core-dumped' : 'process-killed';
       const sigName = d.signal?.name ?? `status ${status}`;
-      const draft = this.emit(kind, line, d, `${g.unit}|${sigName}`, `${g.unit}: main process ${g.code === 'dumped' ? 'dumped core' : 'was killed'} by ${sigName}`);
+      const draft = this.emit(
+        kind,
+        line,
+        d,
+        `${g.unit}|${sigName}`,
+        `${g.unit}: main process ${g.code === 'dumped' ? 'dumped core' : 'was killed'} by ${sigName}`,
+      );
       this.lastByUnit.set(g.unit!, draft);
       return;
     }
@@ -135,13 +167,15 @@ export class DeathDetector {
     if (m?.groups) {
       const unit = m.groups.unit!;
       const result = m.groups.result ?? 'oom-kill';
-      if (result !== 'oom-kill' && result !== 'core-dump' && result !== 'signal' && result !== 'watchdog') return;
+      if (result !== 'oom-kill' && result !== 'core-dump' && result !== 'signal' && result !== 'watchdog')
+        return;
       const prev = this.lastByUnit.get(unit);
       const near = prev && (line.ts === null || prev.header.ts === null || line.ts - prev.header.ts < 60_000);
       if (prev && near && prev.details.type === 'death') {
         prev.lines.push(line);
         prev.details.result = result;
-        if (result === 'oom-kill' && !prev.details.oomKill) this.link(prev.details, this.findKill(line, { any: true }));
+        if (result === 'oom-kill' && !prev.details.oomKill)
+          this.link(prev.details, this.findKill(line, { any: true }));
         if (result === 'oom-kill') prev.details.oomKill = true;
         return;
       }
@@ -179,7 +213,13 @@ export class DeathDetector {
       const d: DeathDetails = { comm: g.comm!, pid: Number(g.pid), printed: msg.trim() };
       if (sig) d.signal = sig;
       const kind: IncidentKind = sig?.dumpsCore ? 'core-dumped' : 'process-killed';
-      this.emit(kind, line, d, `${g.comm}|${sig?.name ?? g.sig}`, `${g.comm}[${g.pid}] ended abnormally by ${sig?.name ?? `signal ${g.sig}`} (audit ANOM_ABEND)`);
+      this.emit(
+        kind,
+        line,
+        d,
+        `${g.comm}|${sig?.name ?? g.sig}`,
+        `${g.comm}[${g.pid}] ended abnormally by ${sig?.name ?? `signal ${g.sig}`} (audit ANOM_ABEND)`,
+      );
       return;
     }
     this.runtimeLine(line, msg);
@@ -197,7 +237,13 @@ export class DeathDetector {
       const sig = signalByName('KILL');
       if (sig) d.signal = sig;
       d.inferred = `the container's process ${kill.comm}[${kill.pid}] was killed by the OOM killer (container id in the OOM report's cpuset/memcg)`;
-      this.emit('process-killed', line, d, `container ${id.slice(0, 12)}|oom`, `container ${id.slice(0, 12)} (${kill.comm}) exited after the OOM killer killed ${kill.comm}[${kill.pid}]`);
+      this.emit(
+        'process-killed',
+        line,
+        d,
+        `container ${id.slice(0, 12)}|oom`,
+        `container ${id.slice(0, 12)} (${kill.comm}) exited after the OOM killer killed ${kill.comm}[${kill.pid}]`,
+      );
       return;
     }
     const oom = OOM_EVENT.exec(msg);
@@ -223,7 +269,13 @@ export class DeathDetector {
     }
     if (oom) {
       d.oomKill = true;
-      this.link(d, this.findKill(line, d.pid !== undefined ? { pid: d.pid } : cid ? { containerId: cid } : { any: true }));
+      this.link(
+        d,
+        this.findKill(
+          line,
+          d.pid !== undefined ? { pid: d.pid } : cid ? { containerId: cid } : { any: true },
+        ),
+      );
     }
     const who = d.container ? `container ${d.container.slice(0, 12)}` : (d.comm ?? 'a container');
     const how = oom ? 'OOM-killed' : `killed by ${d.signal?.name ?? '?'}`;

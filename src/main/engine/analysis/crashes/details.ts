@@ -7,12 +7,14 @@ import { decodeTaintLetters } from '../kernel/taint';
 import { MODULE_CONT_RE } from './body';
 import { firstCallTrace, parseFrame } from './frames';
 
-const CPU_PID = /\bCPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?: Kdump: \w+)? (?:Not tainted|Tainted: ([A-Z ]+?)) +(\d+\.\d+\S*)/;
+const CPU_PID =
+  /\bCPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?: Kdump: \w+)? (?:Not tainted|Tainted: ([A-Z ]+?)) +(\d+\.\d+\S*)/;
 const PID_COMM = /^Pid: (\d+), comm: (.+?) (?:Not tainted|Tainted: ([A-Z ]+?)) +(\d+\.\d+\S*)/;
 const TAINT_ONLY = /^\s*(?:Not tainted|Tainted: ([A-Z ]+?)) +(\d+\.\d+\S*)/;
 const HARDWARE = /^Hardware name: (.*)$/;
 const MODULES = /^Modules linked in:(.*)$/;
-const REGISTER_PAIR = /\b([A-Z][A-Z0-9_]{1,9}|GPR\d\d|x\d{1,2}|r\d{1,2}|pc|lr|sp|ip|fp|pstate|psr)\s*:\s*((?:\[<)?[0-9a-fA-F]{4,}(?:>\])?(?::[0-9a-fA-F]+)?)/g;
+const REGISTER_PAIR =
+  /\b([A-Z][A-Z0-9_]{1,9}|GPR\d\d|x\d{1,2}|r\d{1,2}|pc|lr|sp|ip|fp|pstate|psr)\s*:\s*((?:\[<)?[0-9a-fA-F]{4,}(?:>\])?(?::[0-9a-fA-F]+)?)/g;
 
 function ipOf(messages: readonly string[]): { ip?: string; arch?: Arch } {
   for (const msg of messages) {
@@ -59,7 +61,8 @@ function registersOf(messages: readonly string[]): Record<string, string> | unde
   for (const msg of messages) {
     const t = msg.trim();
     // Register lines only: skip frames, code bytes and the header lines that also contain "X: value".
-    if (/^(?:Code|Krnl Code|CPU|Hardware name|Modules linked in|Call Trace|task|Workqueue)\b/.test(t)) continue;
+    if (/^(?:Code|Krnl Code|CPU|Hardware name|Modules linked in|Call Trace|task|Workqueue)\b/.test(t))
+      continue;
     if (parseFrame(msg)) continue;
     REGISTER_PAIR.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -84,7 +87,13 @@ export function blockDetails(messages: readonly string[], headline: string): Ker
   for (const msg of messages) {
     const t = msg.trim();
     if (inModules && MODULE_CONT_RE.test(msg)) {
-      modules?.push(...t.split(/\s+/).filter((x) => x !== '' && !x.startsWith('[') && !x.endsWith(']') && x !== 'last' && x !== 'unloaded:'));
+      modules?.push(
+        ...t
+          .split(/\s+/)
+          .filter(
+            (x) => x !== '' && !x.startsWith('[') && !x.endsWith(']') && x !== 'last' && x !== 'unloaded:',
+          ),
+      );
       continue;
     }
     inModules = false;
@@ -123,7 +132,10 @@ export function blockDetails(messages: readonly string[], headline: string): Ker
     if (modules === undefined) {
       const m = MODULES.exec(t);
       if (m) {
-        modules = m[1]!.trim().split(/\s+/).filter((x) => x !== '');
+        modules = m[1]!
+          .trim()
+          .split(/\s+/)
+          .filter((x) => x !== '');
         inModules = true;
       }
     }
@@ -131,7 +143,12 @@ export function blockDetails(messages: readonly string[], headline: string): Ker
   if (release !== undefined) d.kernelRelease = release;
   if (taintField !== undefined) {
     const dec = decodeTaintLetters(taintField);
-    d.taint = { printed: taintField.trim(), letters: dec.letters, meanings: dec.flags.map((f) => `${f.letter}: ${f.meaning}`), unknown: dec.unknown };
+    d.taint = {
+      printed: taintField.trim(),
+      letters: dec.letters,
+      meanings: dec.flags.map((f) => `${f.letter}: ${f.meaning}`),
+      unknown: dec.unknown,
+    };
   } else if (release !== undefined) {
     d.taint = { printed: 'Not tainted', letters: [], meanings: [], unknown: [] };
   }

@@ -48,11 +48,17 @@ interface LossRule {
 }
 
 const LOSS_RULES: LossRule[] = [
-  { re: /^Forwarding to syslog missed (\d+) messages?/, reporter: 'journald: forwarding to syslog missed messages' },
+  {
+    re: /^Forwarding to syslog missed (\d+) messages?/,
+    reporter: 'journald: forwarding to syslog missed messages',
+  },
   { re: /^Suppressed (\d+) messages from /, reporter: 'journald: rate limit suppressed messages' },
   { re: /^Missed (\d+) kernel messages/, reporter: 'journald: missed kernel messages' },
   { re: /^imjournal: (\d+) messages lost due to rate-limiting/, reporter: 'rsyslog imjournal: rate limit' },
-  { re: /^imuxsock(?:\[\d+\])?:? .*?(?:lost (\d+) messages|begins to drop messages)/, reporter: 'rsyslog imuxsock: rate limit' },
+  {
+    re: /^imuxsock(?:\[\d+\])?:? .*?(?:lost (\d+) messages|begins to drop messages)/,
+    reporter: 'rsyslog imuxsock: rate limit',
+  },
   { re: /^\*\* (\d+) printk messages dropped \*\*/, reporter: 'kernel: printk messages dropped' },
   { re: /^printk: (\d+) messages suppressed/, reporter: 'kernel: printk messages suppressed' },
   { re: /^(?:[\w.-]+: )?(\d+) callbacks suppressed$/, reporter: 'kernel: ratelimited callbacks suppressed' },
@@ -115,7 +121,18 @@ export class FloodDetector {
       run = undefined;
     }
     if (!run) {
-      run = { key, message: text, count: 0, repeated: 0, first: line, last: line, lastIndex: this.index, times: [], firstT: t, lastT: t };
+      run = {
+        key,
+        message: text,
+        count: 0,
+        repeated: 0,
+        first: line,
+        last: line,
+        lastIndex: this.index,
+        times: [],
+        firstT: t,
+        lastT: t,
+      };
       if (km.program !== undefined) run.program = km.program;
       if (km.host !== undefined) run.host = km.host;
       this.runs.set(key, run);
@@ -131,11 +148,13 @@ export class FloodDetector {
   finish(): IncidentDraft[] {
     for (const run of this.runs.values()) this.retire(run);
     this.runs.clear();
-    const floods = this.done.map((r) => this.floodDraft(r)).filter((d) => {
-      // A periodic job logging once every few minutes is a schedule, not a flood.
-      const rate = d.details.type === 'flood' ? d.details.perMinute : null;
-      return rate === null || rate >= FLOOD_MIN_PER_MINUTE || (d.count ?? 0) >= 100;
-    });
+    const floods = this.done
+      .map((r) => this.floodDraft(r))
+      .filter((d) => {
+        // A periodic job logging once every few minutes is a schedule, not a flood.
+        const rate = d.details.type === 'flood' ? d.details.perMinute : null;
+        return rate === null || rate >= FLOOD_MIN_PER_MINUTE || (d.count ?? 0) >= 100;
+      });
     return [...floods, ...this.losses];
   }
 
@@ -166,7 +185,9 @@ export class FloodDetector {
   private sweep(now: RecordLine): void {
     for (const run of this.runs.values()) {
       const quiet =
-        now.ts !== null && run.last.ts !== null ? now.ts - run.last.ts > RUN_GAP_MS : this.index - run.lastIndex > QUIET_LINES;
+        now.ts !== null && run.last.ts !== null
+          ? now.ts - run.last.ts > RUN_GAP_MS
+          : this.index - run.lastIndex > QUIET_LINES;
       if (quiet) this.retire(run);
     }
     if (this.lastKeyByHost.size > 1000) this.lastKeyByHost = new Map();
@@ -178,7 +199,8 @@ export class FloodDetector {
     const spanSecs = run.firstT !== null && run.lastT !== null ? (run.lastT - run.firstT) / 1000 : null;
     const intervals: number[] = [];
     for (let i = 1; i < run.times.length; i++) intervals.push((run.times[i]! - run.times[i - 1]!) / 1000);
-    const perMinute = spanSecs !== null && spanSecs > 0 ? Math.round((run.count / (spanSecs / 60)) * 100) / 100 : null;
+    const perMinute =
+      spanSecs !== null && spanSecs > 0 ? Math.round((run.count / (spanSecs / 60)) * 100) / 100 : null;
     const d: FloodDetails = {
       message: run.message,
       perMinute,

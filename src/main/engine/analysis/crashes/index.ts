@@ -53,6 +53,6 @@ export function detectIncidents(lines: Iterable<RecordLine>, options: DetectOpti
   drafts.push(...faults, ...deaths.finish());
   if (floods) drafts.push(...floods.finish());
   const incidents = groupDrafts(drafts);
-  incidents.sort((a, b) => (a.line.sourceId - b.line.sourceId) || (a.line.lineNo - b.line.lineNo));
+  incidents.sort((a, b) => a.line.sourceId - b.line.sourceId || a.line.lineNo - b.line.lineNo);
   return incidents;
 }

@@ -72,9 +72,13 @@ export class KernelBlockCutter {
     }
     if (!open) return false;
     // printk caller ids tell interleaved CPUs/tasks apart: another caller's line is stepped over.
-    if (open.callerId !== undefined && km.callerId !== undefined && km.callerId !== open.callerId) return false;
+    if (open.callerId !== undefined && km.callerId !== undefined && km.callerId !== open.callerId)
+      return false;
     const t = timeOf(line, km);
-    if ((open.lastTime !== null && t !== null && Math.abs(t - open.lastTime) > MAX_GAP_MS) || open.lines.length >= MAX_LINES) {
+    if (
+      (open.lastTime !== null && t !== null && Math.abs(t - open.lastTime) > MAX_GAP_MS) ||
+      open.lines.length >= MAX_LINES
+    ) {
       this.close();
       return false;
     }
@@ -84,14 +88,25 @@ export class KernelBlockCutter {
       return true;
     }
     // dmesg lines each carry a stamp; a line without one inside a stamped report is a wrapped continuation.
-    if (open.bootSecs !== undefined && km.bootSecs === undefined && km.program === undefined && msg.trim() !== '') {
+    if (
+      open.bootSecs !== undefined &&
+      km.bootSecs === undefined &&
+      km.program === undefined &&
+      msg.trim() !== ''
+    ) {
       this.add(open, line, km);
       return true;
     }
     const prev = open.messages[open.messages.length - 1] ?? '';
-    const moduleList = (prev.trimStart().startsWith('Modules linked in:') || open.inModules) && MODULE_CONT_RE.test(msg);
+    const moduleList =
+      (prev.trimStart().startsWith('Modules linked in:') || open.inModules) && MODULE_CONT_RE.test(msg);
     open.inModules = moduleList;
-    if (moduleList || (open.freeText && !open.traceSeen) || isBodyLine(msg) || (open.lines.length <= 2 && !isDecorLine(msg))) {
+    if (
+      moduleList ||
+      (open.freeText && !open.traceSeen) ||
+      isBodyLine(msg) ||
+      (open.lines.length <= 2 && !isDecorLine(msg))
+    ) {
       this.add(open, line, km);
       return true;
     }
@@ -149,7 +164,8 @@ export class KernelBlockCutter {
     const t = timeOf(line, km);
     if (t !== null) o.lastTime = t;
     // Lockdep prints frames inside its dependency chain; only the final "Call Trace:" ends the free text.
-    if (!o.traceSeen && o.lines.length > 1 && /^\s*(?:Call [Tt]race:|stack backtrace:)/.test(km.message)) o.traceSeen = true;
+    if (!o.traceSeen && o.lines.length > 1 && /^\s*(?:Call [Tt]race:|stack backtrace:)/.test(km.message))
+      o.traceSeen = true;
   }
 
   private close(): void {

@@ -75,7 +75,9 @@ function signatureOf(kind: string, d: KernelBlockDetails): string {
       return normaliseText(d.panicReason ?? d.headline);
     case 'warning':
     case 'bug':
-      return d.location ? `${d.location}${where ? ` | ${where}` : ''}` : `${normaliseText(d.headline)}${where ? ` | ${where}` : ''}`;
+      return d.location
+        ? `${d.location}${where ? ` | ${where}` : ''}`
+        : `${normaliseText(d.headline)}${where ? ` | ${where}` : ''}`;
     case 'io-error':
     case 'fs-error':
     case 'nfs':

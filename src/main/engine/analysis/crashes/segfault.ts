@@ -13,7 +13,8 @@ const TRAP =
   /^traps: (?<comm>.+?)\[(?<pid>\d+)\] (?:trap )?(?<what>[a-z][a-z0-9 ]*?) ip:(?<ip>[0-9a-f]+) sp:(?<sp>[0-9a-f]+) error:(?<err>[0-9a-f]+)(?: in (?<obj>[^[]*?) ?\[(?<base>[0-9a-f]+)\+(?<size>[0-9a-f]+)\])?(?: likely on CPU (?<cpu>\d+))?/;
 const ARM_UNHANDLED =
   /^(?<comm>.+?)\[(?<pid>\d+)\]: unhandled (?<what>.+? fault) \((?<sig>\d+)\) at 0x(?<addr>[0-9a-f]+), esr 0x[0-9a-f]+(?:, in (?<obj>[^[]*?)\[(?<base>[0-9a-f]+)\+(?<size>[0-9a-f]+)\])?/;
-const ARM32_UNHANDLED = /^(?<comm>.+?): unhandled (?<what>page fault|alignment exception) \((?<sig>\d+)\) at 0x(?<addr>[0-9a-f]+), code 0x[0-9a-f]+/;
+const ARM32_UNHANDLED =
+  /^(?<comm>.+?): unhandled (?<what>page fault|alignment exception) \((?<sig>\d+)\) at 0x(?<addr>[0-9a-f]+), code 0x[0-9a-f]+/;
 
 const ERROR_BITS: [bit: number, set: string, clear: string | null][] = [
   [0, 'protection violation', 'page not present'],
@@ -59,7 +60,7 @@ function fillMapping(d: SegfaultDetails, g: Record<string, string | undefined>):
   } else {
     d.addr2line = `addr2line -f -C -e ${target} ${d.offset}`;
     d.addr2lineNote =
-      'inferred: ip − base; exact when the printed mapping starts at file offset 0 — otherwise add that mapping\'s file offset from /proc/PID/maps (ProcMaps)';
+      "inferred: ip − base; exact when the printed mapping starts at file offset 0 — otherwise add that mapping's file offset from /proc/PID/maps (ProcMaps)";
   }
 }
 
@@ -70,15 +71,36 @@ export function segfaultDraft(line: RecordLine, message: string): IncidentDraft 
   let d: SegfaultDetails;
   if (m) {
     g = m.groups ?? {};
-    d = { comm: g.comm!, pid: Number(g.pid), what: 'segfault', faultAddress: g.addr!, ip: g.ip!, sp: g.sp!, error: decodeFaultError(g.err!) };
+    d = {
+      comm: g.comm!,
+      pid: Number(g.pid),
+      what: 'segfault',
+      faultAddress: g.addr!,
+      ip: g.ip!,
+      sp: g.sp!,
+      error: decodeFaultError(g.err!),
+    };
   } else if ((m = TRAP.exec(message))) {
     kind = 'trap';
     g = m.groups ?? {};
-    d = { comm: g.comm!, pid: Number(g.pid), what: g.what!.trim(), ip: g.ip!, sp: g.sp!, error: { code: parseInt(g.err!, 16), meaning: [] } };
+    d = {
+      comm: g.comm!,
+      pid: Number(g.pid),
+      what: g.what!.trim(),
+      ip: g.ip!,
+      sp: g.sp!,
+      error: { code: parseInt(g.err!, 16), meaning: [] },
+    };
   } else if ((m = ARM_UNHANDLED.exec(message) ?? ARM32_UNHANDLED.exec(message))) {
     kind = 'trap';
     g = m.groups ?? {};
-    d = { comm: g.comm!, pid: Number(g.pid ?? 0), what: `${g.what!} (signal ${g.sig!})`, faultAddress: g.addr!, ip: g.addr! };
+    d = {
+      comm: g.comm!,
+      pid: Number(g.pid ?? 0),
+      what: `${g.what!} (signal ${g.sig!})`,
+      faultAddress: g.addr!,
+      ip: g.addr!,
+    };
   } else {
     return null;
   }

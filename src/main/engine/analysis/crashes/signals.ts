@@ -5,10 +5,26 @@
  */
 import type { SignalInfo } from '../../../../shared/model/incident';
 
-type Row = [name: string, x86: number | null, alpha: number | null, mips: number | null, action: SignalInfo['action'], en: string, zh: string];
+type Row = [
+  name: string,
+  x86: number | null,
+  alpha: number | null,
+  mips: number | null,
+  action: SignalInfo['action'],
+  en: string,
+  zh: string,
+];
 
 const ROWS: Row[] = [
-  ['SIGHUP', 1, 1, 1, 'term', 'hangup of the controlling terminal or death of the controlling process', '终端挂起或者控制进程终止'],
+  [
+    'SIGHUP',
+    1,
+    1,
+    1,
+    'term',
+    'hangup of the controlling terminal or death of the controlling process',
+    '终端挂起或者控制进程终止',
+  ],
   ['SIGINT', 2, 2, 2, 'term', 'interrupt from the keyboard', '键盘中断'],
   ['SIGQUIT', 3, 3, 3, 'core', 'quit from the keyboard', '键盘的退出键被按下'],
   ['SIGILL', 4, 4, 4, 'core', 'illegal instruction', '非法指令'],
@@ -21,7 +37,15 @@ const ROWS: Row[] = [
   ['SIGUSR1', 10, 30, 16, 'term', 'user-defined signal 1', '用户自定义信号1'],
   ['SIGSEGV', 11, 11, 11, 'core', 'invalid memory reference', '无效的内存引用'],
   ['SIGUSR2', 12, 31, 17, 'term', 'user-defined signal 2', '用户自定义信号2'],
-  ['SIGPIPE', 13, 13, 13, 'term', 'broken pipe: write to a pipe with no readers', '管道破裂: 写一个没有读端口的管道'],
+  [
+    'SIGPIPE',
+    13,
+    13,
+    13,
+    'term',
+    'broken pipe: write to a pipe with no readers',
+    '管道破裂: 写一个没有读端口的管道',
+  ],
   ['SIGALRM', 14, 14, 14, 'term', 'timer signal from alarm(2)', '由alarm(2)发出的信号'],
   ['SIGTERM', 15, 15, 15, 'term', 'termination signal', '终止信号'],
   ['SIGSTKFLT', 16, null, null, 'term', 'stack fault on coprocessor (unused)', '协处理器栈错误(未使用)'],
@@ -42,7 +66,12 @@ const ROWS: Row[] = [
   ['SIGSYS', 31, 12, 12, 'core', 'bad system call', '错误的系统调用'],
 ];
 
-const ALIASES: Record<string, string> = { SIGIOT: 'SIGABRT', SIGPOLL: 'SIGIO', SIGCLD: 'SIGCHLD', SIGUNUSED: 'SIGSYS' };
+const ALIASES: Record<string, string> = {
+  SIGIOT: 'SIGABRT',
+  SIGPOLL: 'SIGIO',
+  SIGCLD: 'SIGCHLD',
+  SIGUNUSED: 'SIGSYS',
+};
 
 const ACTION_ZH: Record<SignalInfo['action'], string> = {
   term: '缺省的动作是终止进程',
@@ -107,7 +136,11 @@ export function decodeExitStatus(status: number, numbering: SignalNumbering = 'x
   if (status > 128 && status < 128 + 65) {
     const sig = signalByNumber(status - 128, numbering);
     if (sig) {
-      return { status, signal: sig, note: `exit status ${status} read as 128+${status - 128} = ${sig.name} (inferred from the shell/runtime convention)` };
+      return {
+        status,
+        signal: sig,
+        note: `exit status ${status} read as 128+${status - 128} = ${sig.name} (inferred from the shell/runtime convention)`,
+      };
     }
   }
   return { status, note: `exit status ${status}: the process exited by itself` };

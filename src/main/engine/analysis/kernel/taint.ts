@@ -61,7 +61,7 @@ export function decodeTaintLetters(field: string): DecodedTaint {
 
 /** Decodes /proc/sys/kernel/tainted (a decimal bitmask). */
 export function decodeTaintMask(mask: number): DecodedTaint {
-  const flags = TAINT_FLAGS.filter((f) => (mask & 2 ** f.bit) !== 0);
+  const flags = TAINT_FLAGS.filter((f) => (mask & (2 ** f.bit)) !== 0);
   const knownBits = TAINT_FLAGS.reduce((acc, f) => acc + 2 ** f.bit, 0);
   const unknown = mask & ~knownBits ? [`bits 0x${(mask & ~knownBits).toString(16)}`] : [];
   return { letters: flags.map((f) => f.letter), flags, unknown, tainted: mask !== 0 };

@@ -19,7 +19,9 @@ const DUPLICATE = 5_000;
 const CAPTURE_KERNEL = 60_000;
 
 function conflicts(c: Cluster, p: BootPoint): boolean {
-  return c.points.some((q) => q.sourceKey === p.sourceKey && q.kind === p.kind && Math.abs(q.ts - p.ts) > DUPLICATE);
+  return c.points.some(
+    (q) => q.sourceKey === p.sourceKey && q.kind === p.kind && Math.abs(q.ts - p.ts) > DUPLICATE,
+  );
 }
 
 function findCluster(clusters: Cluster[], p: BootPoint, before: number, after: number): Cluster | undefined {
@@ -58,7 +60,13 @@ export function clusterBoots(points: readonly BootPoint[], ends: readonly EndPoi
     // a journal boundary's time is its next line's: the boot lies between the lines around it
     const c =
       p.notBefore !== undefined
-        ? clusters.filter((q) => q.firstTs > (p.notBefore as number) && q.firstTs <= p.ts + EARLY_SLACK && !conflicts(q, p)).sort((a, b) => a.firstTs - b.firstTs).pop()
+        ? clusters
+            .filter(
+              (q) =>
+                q.firstTs > (p.notBefore as number) && q.firstTs <= p.ts + EARLY_SLACK && !conflicts(q, p),
+            )
+            .sort((a, b) => a.firstTs - b.firstTs)
+            .pop()
         : findCluster(clusters, p, EARLY_SLACK, LATE_WINDOW);
     if (c) c.points.push(p);
     else clusters.push({ firstTs: p.ts, points: [p] });
@@ -78,7 +86,11 @@ export function clusterBoots(points: readonly BootPoint[], ends: readonly EndPoi
     const onlyLogs = c.points.every((p) => p.kind !== 'wtmp-boot' && p.kind !== 'last-reboot');
     const isCapture =
       onlyLogs &&
-      capture.some((e) => c.points.some((p) => p.evidence.sourceId === e.evidence.sourceId && Math.abs(p.ts - e.ts) <= CAPTURE_KERNEL));
+      capture.some((e) =>
+        c.points.some(
+          (p) => p.evidence.sourceId === e.evidence.sourceId && Math.abs(p.ts - e.ts) <= CAPTURE_KERNEL,
+        ),
+      );
     (isCapture ? captureKernels : kept).push(c);
   }
   for (const c of kept) c.points.sort((a, b) => a.ts - b.ts);

@@ -12,7 +12,8 @@ export interface CrashDir {
   layout: 'rhel' | 'ubuntu';
 }
 
-const RHEL = /(?:^|\/)var\/crash\/((?:[\w.:-]+?-)?(\d{4})-(\d\d)-(\d\d)-(\d\d):(\d\d):(\d\d))(?=\/|\s|$|['"])/;
+const RHEL =
+  /(?:^|\/)var\/crash\/((?:[\w.:-]+?-)?(\d{4})-(\d\d)-(\d\d)-(\d\d):(\d\d):(\d\d))(?=\/|\s|$|['"])/;
 const UBUNTU = /(?:^|\/)var\/crash\/((\d{4})(\d\d)(\d\d)(\d\d)(\d\d))(?=\/|\s|$|['"])/;
 
 function valid(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {

@@ -64,7 +64,10 @@ function pointsOf(span: BootSpan, c: Collected): EndPoint[] {
   });
 }
 
-function wtmpCovers(span: BootSpan, input: BootHistoryInput): { covered: boolean; shutdown: BootEvidence | null; source: string | null } {
+function wtmpCovers(
+  span: BootSpan,
+  input: BootHistoryInput,
+): { covered: boolean; shutdown: BootEvidence | null; source: string | null } {
   if (span.next === null) return { covered: false, shutdown: null, source: null };
   const next = span.next;
   for (const w of input.wtmp ?? []) {
@@ -97,7 +100,8 @@ function logsCover(span: BootSpan, input: BootHistoryInput): string | null {
   if (span.next === null) return null;
   for (const s of input.scan?.spans ?? []) {
     if (s.userspaceLines === 0) continue;
-    if (s.first && s.last && s.first.ts < span.next && s.last.ts >= span.next && s.last.ts >= span.start) return s.sourcePath;
+    if (s.first && s.last && s.first.ts < span.next && s.last.ts >= span.next && s.last.ts >= span.start)
+      return s.sourcePath;
   }
   return null;
 }
@@ -112,7 +116,9 @@ function hintsText(points: readonly EndPoint[]): string {
 export function classifyEnd(span: BootSpan, c: Collected, input: BootHistoryInput): Ending {
   const pts = pointsOf(span, c);
   const lsolTs = span.lsol?.ts ?? span.start;
-  const crash = pts.filter((p) => p.kind === 'crash' || p.kind === 'crash-after').sort((a, b) => (a.refTs ?? a.ts) - (b.refTs ?? b.ts));
+  const crash = pts
+    .filter((p) => p.kind === 'crash' || p.kind === 'crash-after')
+    .sort((a, b) => (a.refTs ?? a.ts) - (b.refTs ?? b.ts));
   const nearEnd = (p: EndPoint): boolean => p.ts >= lsolTs - NEAR_END;
   const clean = pts.filter((p) => p.kind === 'clean' && nearEnd(p));
   const stopping = storm(pts.filter((p) => p.kind === 'stopping' && nearEnd(p)));
@@ -120,12 +126,22 @@ export function classifyEnd(span: BootSpan, c: Collected, input: BootHistoryInpu
   const wt = wtmpCovers(span, input);
   const wtmpShutdown = clean.some((p) => p.fromWtmp) || wt.shutdown !== null;
   const logsClean = clean.some((p) => !p.fromWtmp) || stopping !== null;
-  const base = { wtmpShutdown, wtmpNoShutdown: wt.covered && wt.shutdown === null && !clean.some((p) => p.fromWtmp), logsClean };
+  const base = {
+    wtmpShutdown,
+    wtmpNoShutdown: wt.covered && wt.shutdown === null && !clean.some((p) => p.fromWtmp),
+    logsClean,
+  };
   if (crash.length > 0) {
     const panic = crash.find((p) => p.kind === 'crash' && p.what === 'kernel panic');
     const end = panic ? panic.ts : lsolTs;
     const whats = [...new Set(crash.map((p) => `${p.what} (${cite(p)})`))].join('; ');
-    return { ...base, endKind: 'crash', end, endReason: `crash evidence: ${whats}.${hintsText(hints)}`, evidence: [...crash, ...hints].map((p) => p.evidence) };
+    return {
+      ...base,
+      endKind: 'crash',
+      end,
+      endReason: `crash evidence: ${whats}.${hintsText(hints)}`,
+      evidence: [...crash, ...hints].map((p) => p.evidence),
+    };
   }
   if (clean.length > 0 || stopping) {
     // a storm is cited by its first and last lines, not by every unit it stopped
@@ -147,14 +163,22 @@ export function classifyEnd(span: BootSpan, c: Collected, input: BootHistoryInpu
     const reason = collected
       ? `newest boot, no shutdown or crash evidence after it; the archive was collected during it (${collected.what}, ${iso(collected.ts)}).`
       : 'newest boot, no shutdown or crash evidence after it: taken as the boot the archive was collected in.';
-    return { ...base, endKind: 'running', end: null, endReason: reason + hintsText(hints), evidence: hints.map((p) => p.evidence) };
+    return {
+      ...base,
+      endKind: 'running',
+      end: null,
+      endReason: reason + hintsText(hints),
+      evidence: hints.map((p) => p.evidence),
+    };
   }
   const logSource = logsCover(span, input);
   const covering: string[] = [];
   if (wt.covered) covering.push(`${wt.source} has no shutdown record between this boot and the next`);
   if (logSource) covering.push(`${logSource} spans the reboot and shows no shutdown sequence`);
   if (covering.length > 0) {
-    const lsol = span.lsol ? ` The last sign of life is ${span.lsol.source}:${span.lsol.line} at ${iso(span.lsol.ts)}.` : '';
+    const lsol = span.lsol
+      ? ` The last sign of life is ${span.lsol.source}:${span.lsol.line} at ${iso(span.lsol.ts)}.`
+      : '';
     return {
       ...base,
       endKind: 'hard',

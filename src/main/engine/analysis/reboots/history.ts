@@ -3,7 +3,14 @@
  * markers, with how each one ended, its last sign of life, downtime and uptime, and what is
  * odd about it (kernel change, wtmp and logs disagreeing, `still running` on an old boot).
  */
-import type { Boot, BootEvidence, BootFlag, BootHistory, SignOfLife, StartConfidence } from '../../../../shared/model/boot';
+import type {
+  Boot,
+  BootEvidence,
+  BootFlag,
+  BootHistory,
+  SignOfLife,
+  StartConfidence,
+} from '../../../../shared/model/boot';
 import { collect, type BootHistoryInput, type BootPoint, type Collected } from './inputs';
 import { clusterBoots, type Cluster } from './clusters';
 import { classifyEnd, iso, type BootSpan } from './ending';
@@ -56,15 +63,27 @@ function keyOf(ev: { sourceId: number; lineNo: number }): string {
   return `${ev.sourceId}:${ev.lineNo}`;
 }
 
-function lastSignOfLife(c: Collected, lo: number, hi: number, exclude: Set<string>, input: BootHistoryInput): SignOfLife | null {
+function lastSignOfLife(
+  c: Collected,
+  lo: number,
+  hi: number,
+  exclude: Set<string>,
+  input: BootHistoryInput,
+): SignOfLife | null {
   let best: SignOfLife | null = null;
   for (const l of c.life) {
     if (l.ts < lo || l.ts >= hi || exclude.has(keyOf(l.evidence))) continue;
-    if (!best || l.ts > best.ts || (l.ts === best.ts && l.evidence.sourceId === best.evidence.sourceId && l.line > best.line)) best = l;
+    if (
+      !best ||
+      l.ts > best.ts ||
+      (l.ts === best.ts && l.evidence.sourceId === best.evidence.sourceId && l.line > best.line)
+    )
+      best = l;
   }
   if (input.lastLineBefore && Number.isFinite(hi)) {
     const q = input.lastLineBefore(hi);
-    if (q && q.ts >= lo && q.ts < hi && !exclude.has(keyOf(q.evidence)) && (!best || q.ts > best.ts)) best = q;
+    if (q && q.ts >= lo && q.ts < hi && !exclude.has(keyOf(q.evidence)) && (!best || q.ts > best.ts))
+      best = q;
   }
   return best;
 }
@@ -76,7 +95,10 @@ function kernelOf(c: Cluster): { kernel: string | null; truncated: boolean } {
   return { kernel: cut?.kernel ?? null, truncated: cut !== undefined };
 }
 
-function sameKernel(a: { kernel: string | null; kernelTruncated: boolean }, b: { kernel: string | null; kernelTruncated: boolean }): boolean | null {
+function sameKernel(
+  a: { kernel: string | null; kernelTruncated: boolean },
+  b: { kernel: string | null; kernelTruncated: boolean },
+): boolean | null {
   if (!a.kernel || !b.kernel) return null;
   if (a.kernelTruncated || b.kernelTruncated) {
     const n = Math.min(a.kernel.length, b.kernel.length);
@@ -94,7 +116,8 @@ function stillRunningKeys(input: BootHistoryInput): Set<string> {
     }
   }
   for (const l of input.last ?? []) {
-    for (const e of l.parse.entries) if (e.kind === 'reboot' && e.endKind === 'still-running') keys.add(`${l.sourceId}:${e.lineNo}`);
+    for (const e of l.parse.entries)
+      if (e.kind === 'reboot' && e.endKind === 'still-running') keys.add(`${l.sourceId}:${e.lineNo}`);
   }
   return keys;
 }
@@ -145,13 +168,21 @@ export function buildBootHistory(input: BootHistoryInput): BootHistory {
   const { clusters, orphans, captureKernels } = clusterBoots(c.boots, c.ends);
   const notes: string[] = [];
   for (const o of orphans) {
-    notes.push(`${o.evidence.what} at ${iso(o.ts)} (${o.evidence.sourcePath}:${o.evidence.lineNo}) has no boot near it: a daemon restart, not counted as a boot.`);
+    notes.push(
+      `${o.evidence.what} at ${iso(o.ts)} (${o.evidence.sourcePath}:${o.evidence.lineNo}) has no boot near it: a daemon restart, not counted as a boot.`,
+    );
   }
   for (const k of captureKernels) {
     const p = k.points[0];
-    if (p) notes.push(`kernel lines at ${iso(p.ts)} (${p.evidence.sourcePath}:${p.evidence.lineNo}) are a kdump capture kernel booting, counted as crash evidence, not as a boot.`);
+    if (p)
+      notes.push(
+        `kernel lines at ${iso(p.ts)} (${p.evidence.sourcePath}:${p.evidence.lineNo}) are a kdump capture kernel booting, counted as crash evidence, not as a boot.`,
+      );
   }
-  if (c.unplaced > 0) notes.push(`${c.unplaced} boot-related lines carry no usable time (dmesg seconds since boot, or a year that could not be inferred) and were not placed.`);
+  if (c.unplaced > 0)
+    notes.push(
+      `${c.unplaced} boot-related lines carry no usable time (dmesg seconds since boot, or a year that could not be inferred) and were not placed.`,
+    );
 
   const starts = clusters.map(startPoint);
   const stillRunning = stillRunningKeys(input);
@@ -167,7 +198,10 @@ export function buildBootHistory(input: BootHistoryInput): BootHistory {
     const span: BootSpan = { cluster, start: sp.ts, next: nextStart, nextCluster, lsol };
     const ending = classifyEnd(span, c, input);
     // a boot seen only through its own boot lines: it ended, but nothing says when
-    const onlyOwnLines = lsol !== null && cluster.points.some((p) => keyOf(p.evidence) === keyOf(lsol.evidence)) && lsol.ts <= sp.ts + EARLY;
+    const onlyOwnLines =
+      lsol !== null &&
+      cluster.points.some((p) => keyOf(p.evidence) === keyOf(lsol.evidence)) &&
+      lsol.ts <= sp.ts + EARLY;
     if (onlyOwnLines && ending.endKind === 'hard') {
       ending.end = null;
       ending.endReason += ' Nothing after its boot lines is known, so its end time is not known.';
@@ -184,28 +218,52 @@ export function buildBootHistory(input: BootHistoryInput): BootHistory {
         `a later boot started at ${iso(nextStart)}, so this boot is not running: it ended without a shutdown record (${ending.endKind}).`;
       flags.push({ kind: 'still-running-old', message: explanation, evidence: [srPoint.evidence] });
     }
-    const uptimeEnd = ending.endKind === 'running' ? (input.collectedAt?.ts ?? (onlyOwnLines ? null : (lsol?.ts ?? null))) : ending.end;
+    const uptimeEnd =
+      ending.endKind === 'running'
+        ? (input.collectedAt?.ts ?? (onlyOwnLines ? null : (lsol?.ts ?? null)))
+        : ending.end;
     const uptimeS = uptimeEnd !== null ? Math.round((uptimeEnd - sp.ts) / 1000) : null;
-    const downtimeS = nextStart !== null && ending.end !== null ? Math.round((nextStart - ending.end) / 1000) : null;
+    const downtimeS =
+      nextStart !== null && ending.end !== null ? Math.round((nextStart - ending.end) / 1000) : null;
     if (uptimeS !== null && uptimeS < SHORT_BOOT_S && ending.endKind !== 'running') {
       flags.push({ kind: 'short-boot', message: `up for ${uptimeS} s only.`, evidence: [sp.evidence] });
     }
     if (!sp.exactTime) {
-      flags.push({ kind: 'time-inferred', message: `start time from ${START_FROM[sp.kind] ?? sp.kind}: ${sp.evidence.what}; its year or zone is inferred.`, evidence: [sp.evidence] });
+      flags.push({
+        kind: 'time-inferred',
+        message: `start time from ${START_FROM[sp.kind] ?? sp.kind}: ${sp.evidence.what}; its year or zone is inferred.`,
+        evidence: [sp.evidence],
+      });
     }
     const inWtmp = cluster.points.some((p) => p.kind === 'wtmp-boot' || p.kind === 'last-reboot');
     const inLogs = cluster.points.some((p) => p.kind !== 'wtmp-boot' && p.kind !== 'last-reboot');
     if (!inWtmp && coversWtmp(input, sp.ts)) {
-      flags.push({ kind: 'not-in-wtmp', message: 'the logs show this boot but wtmp, which covers the time, has no boot record for it.', evidence: [sp.evidence] });
+      flags.push({
+        kind: 'not-in-wtmp',
+        message: 'the logs show this boot but wtmp, which covers the time, has no boot record for it.',
+        evidence: [sp.evidence],
+      });
     }
     const logSrc = inLogs ? null : coversLogs(input, sp.ts);
     if (logSrc) {
-      flags.push({ kind: 'not-in-logs', message: `wtmp shows this boot but ${logSrc}, which covers the time, has no boot lines for it.`, evidence: [sp.evidence] });
+      flags.push({
+        kind: 'not-in-logs',
+        message: `wtmp shows this boot but ${logSrc}, which covers the time, has no boot lines for it.`,
+        evidence: [sp.evidence],
+      });
     }
     if (ending.wtmpShutdown && ending.endKind === 'crash') {
-      flags.push({ kind: 'wtmp-logs-disagree', message: 'wtmp records a shutdown but the logs show a crash.', evidence: ending.evidence });
+      flags.push({
+        kind: 'wtmp-logs-disagree',
+        message: 'wtmp records a shutdown but the logs show a crash.',
+        evidence: ending.evidence,
+      });
     } else if (ending.wtmpNoShutdown && ending.logsClean) {
-      flags.push({ kind: 'wtmp-logs-disagree', message: 'the logs show a shutdown sequence but wtmp has no shutdown record for this boot.', evidence: ending.evidence });
+      flags.push({
+        kind: 'wtmp-logs-disagree',
+        message: 'the logs show a shutdown sequence but wtmp has no shutdown record for this boot.',
+        evidence: ending.evidence,
+      });
     }
     const evidence: BootEvidence[] = [...firstOfEachKind(cluster.points), ...lastOfEachWhat(ending.evidence)];
     if (lsol) evidence.push({ ...lsol.evidence, ts: lsol.ts, what: `last sign of life: ${lsol.what}` });
@@ -234,12 +292,17 @@ export function buildBootHistory(input: BootHistoryInput): BootHistory {
     const a = boots[k - 1] as Boot;
     const b = boots[k] as Boot;
     if (sameKernel(a, b) === false) {
-      b.flags.unshift({ kind: 'kernel-changed', message: `kernel ${a.kernel} → ${b.kernel}.`, evidence: b.evidence.filter((e) => /kernel|boot/.test(e.what)).slice(0, 2) });
+      b.flags.unshift({
+        kind: 'kernel-changed',
+        message: `kernel ${a.kernel} → ${b.kernel}.`,
+        evidence: b.evidence.filter((e) => /kernel|boot/.test(e.what)).slice(0, 2),
+      });
     }
   }
   const first = boots[0];
   const last = boots[boots.length - 1];
   const days = first && last ? (last.start - first.start) / 86_400_000 : 0;
-  const rebootsPerDay = boots.length >= 2 && days > 0 ? Math.round(((boots.length - 1) / days) * 100) / 100 : null;
+  const rebootsPerDay =
+    boots.length >= 2 && days > 0 ? Math.round(((boots.length - 1) / days) * 100) / 100 : null;
   return { boots, rebootsPerDay, notes };
 }

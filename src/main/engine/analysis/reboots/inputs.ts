@@ -96,7 +96,13 @@ function lifeFrom(ev: BootEvidence, ts: number, text: string): SignOfLife {
     line: ev.lineNo,
     text,
     what: ev.what,
-    evidence: { sourceId: ev.sourceId, sourcePath: ev.sourcePath, lineNo: ev.lineNo, lineId: ev.lineId, what: ev.what },
+    evidence: {
+      sourceId: ev.sourceId,
+      sourcePath: ev.sourcePath,
+      lineNo: ev.lineNo,
+      lineId: ev.lineId,
+      what: ev.what,
+    },
   };
 }
 
@@ -140,7 +146,14 @@ function fromWtmp(w: WtmpInput, out: Collected): void {
       if (kernel !== undefined) p.kernel = kernel;
       out.boots.push(p);
     } else if (isWtmpShutdown(r)) {
-      out.ends.push({ ts: r.ts, kind: 'clean', what: 'wtmp shutdown record', evidence: wtmpEvidence(w, r, 'wtmp shutdown record'), fromWtmp: true, refTs: null });
+      out.ends.push({
+        ts: r.ts,
+        kind: 'clean',
+        what: 'wtmp shutdown record',
+        evidence: wtmpEvidence(w, r, 'wtmp shutdown record'),
+        fromWtmp: true,
+        refTs: null,
+      });
     }
     if (r.type !== 0) {
       const what = `wtmp ${r.typeName} ${r.user} ${r.line}`.trim();
@@ -174,12 +187,33 @@ function fromLast(l: LastInput, out: Collected): void {
       out.boots.push(p);
       if (e.endKind === 'time' && e.end !== null) {
         // last ends a reboot line at the newest shutdown record after it
-        out.ends.push({ ts: e.end, kind: 'clean', what: 'shutdown record (end of a last reboot line)', evidence: lastEvidence(l, e, e.end, 'last: reboot line ends at a shutdown record'), fromWtmp: true, refTs: null });
+        out.ends.push({
+          ts: e.end,
+          kind: 'clean',
+          what: 'shutdown record (end of a last reboot line)',
+          evidence: lastEvidence(l, e, e.end, 'last: reboot line ends at a shutdown record'),
+          fromWtmp: true,
+          refTs: null,
+        });
       }
     } else if (e.kind === 'shutdown') {
-      out.ends.push({ ts: e.login, kind: 'clean', what: 'shutdown record (last -x)', evidence: lastEvidence(l, e, e.login, 'last -x: system down'), fromWtmp: true, refTs: null });
+      out.ends.push({
+        ts: e.login,
+        kind: 'clean',
+        what: 'shutdown record (last -x)',
+        evidence: lastEvidence(l, e, e.login, 'last -x: system down'),
+        fromWtmp: true,
+        refTs: null,
+      });
     } else if (e.kind === 'runlevel' && (e.runlevel === '0' || e.runlevel === '6')) {
-      out.ends.push({ ts: e.login, kind: 'clean', what: `runlevel ${e.runlevel} record (last -x)`, evidence: lastEvidence(l, e, e.login, `last -x: to runlevel ${e.runlevel}`), fromWtmp: true, refTs: null });
+      out.ends.push({
+        ts: e.login,
+        kind: 'clean',
+        what: `runlevel ${e.runlevel} record (last -x)`,
+        evidence: lastEvidence(l, e, e.login, `last -x: to runlevel ${e.runlevel}`),
+        fromWtmp: true,
+        refTs: null,
+      });
     }
     const what = e.kind === 'session' ? `last: login of ${e.user} on ${e.tty}` : `last: ${e.user} ${e.tty}`;
     out.life.push(lifeFrom(lastEvidence(l, e, e.login, what), e.login, e.text));
@@ -226,11 +260,25 @@ function fromScan(scan: BootScan, out: Collected): void {
       if (m.afterTs != null) p.notBefore = m.afterTs;
       out.boots.push(p);
       if (m.kind === 'list-boots' && m.lastEntryTs != null) {
-        out.life.push(lifeFrom(bootEvidence(m.evidence, m.lastEntryTs, `last journal entry of boot ${m.bootId ?? ''}`.trim()), m.lastEntryTs, m.text));
+        out.life.push(
+          lifeFrom(
+            bootEvidence(m.evidence, m.lastEntryTs, `last journal entry of boot ${m.bootId ?? ''}`.trim()),
+            m.lastEntryTs,
+            m.text,
+          ),
+        );
       }
     } else {
       const kind = endKindOf(m);
-      if (kind) out.ends.push({ ts: m.ts, kind, what: m.evidence.what, evidence: ev, fromWtmp: false, refTs: m.refTs });
+      if (kind)
+        out.ends.push({
+          ts: m.ts,
+          kind,
+          what: m.evidence.what,
+          evidence: ev,
+          fromWtmp: false,
+          refTs: m.refTs,
+        });
     }
     if (m.life && m.kind !== 'list-boots') out.life.push(lifeFrom(ev, m.ts, m.text));
   }
@@ -248,7 +296,14 @@ function fromCrashDirs(dirs: readonly { path: string; sourceId: number }[], out:
     if (!dir || seen.has(dir.dir)) continue;
     seen.add(dir.dir);
     const what = `kdump crash directory ${dir.dir}`;
-    const evidence: BootEvidence = { sourceId: d.sourceId, sourcePath: d.path, lineNo: 1, lineId: 0, ts: dir.ts, what };
+    const evidence: BootEvidence = {
+      sourceId: d.sourceId,
+      sourcePath: d.path,
+      lineNo: 1,
+      lineId: 0,
+      ts: dir.ts,
+      what,
+    };
     out.ends.push({ ts: dir.ts, kind: 'crash-after', what, evidence, fromWtmp: false, refTs: dir.ts });
   }
 }

@@ -60,7 +60,14 @@ export function lastSystemEntries(records: readonly UtmpRecord[]): LastSystemEnt
       lastDown = lastRunlevelChange = ts;
       down = true;
     } else if (type === 2) {
-      out.push({ kind: 'reboot', record: r, ts, end: lastDown === NOW ? 'still running' : lastDown, runlevel: null, host: r.host });
+      out.push({
+        kind: 'reboot',
+        record: r,
+        ts,
+        end: lastDown === NOW ? 'still running' : lastDown,
+        runlevel: null,
+        host: r.host,
+      });
       down = true;
     } else if (type === 1) {
       const level = String.fromCharCode(r.pid & 255);

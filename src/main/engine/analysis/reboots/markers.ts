@@ -73,27 +73,154 @@ interface Rule {
 }
 
 const RULES: readonly Rule[] = [
-  { kind: 'kernel-banner', role: 'boot', strength: 'strong', kernel: true, re: /^Linux version (\S+)/, what: 'kernel banner' },
-  { kind: 'kernel-cmdline', role: 'boot', strength: 'strong', kernel: true, re: /^(?:Kernel )?[Cc]ommand line: ?(.*)$/, what: 'kernel command line' },
-  { kind: 'kernel-boot-msg', role: 'boot', strength: 'medium', kernel: true, re: /^Initializing cgroup subsys \w+/, what: 'kernel boot message (cgroup init)' },
+  {
+    kind: 'kernel-banner',
+    role: 'boot',
+    strength: 'strong',
+    kernel: true,
+    re: /^Linux version (\S+)/,
+    what: 'kernel banner',
+  },
+  {
+    kind: 'kernel-cmdline',
+    role: 'boot',
+    strength: 'strong',
+    kernel: true,
+    re: /^(?:Kernel )?[Cc]ommand line: ?(.*)$/,
+    what: 'kernel command line',
+  },
+  {
+    kind: 'kernel-boot-msg',
+    role: 'boot',
+    strength: 'medium',
+    kernel: true,
+    re: /^Initializing cgroup subsys \w+/,
+    what: 'kernel boot message (cgroup init)',
+  },
   // panic and hang texts are distinctive enough to trust without a kernel prefix (bare oops dumps)
-  { kind: 'panic', role: 'end-crash', strength: 'strong', re: /^Kernel panic - not syncing/, what: 'kernel panic' },
-  { kind: 'hang', role: 'hint', strength: 'medium', re: /^INFO: task .+ blocked for more than \d+ seconds/, what: 'hung task' },
-  { kind: 'hang', role: 'hint', strength: 'medium', re: /(?:soft|hard) lockup|self-detected stall|detected stalls? on CPU/i, what: 'lockup or RCU stall' },
-  { kind: 'shutdown', role: 'end-clean', strength: 'strong', kernel: true, re: /^reboot: (?:Restarting system|Power down|System halted)|^(?:Restarting system|Power down|System halted)\.?$/, what: 'kernel restart/power-off' },
-  { kind: 'syslog-start', role: 'boot', strength: 'weak', re: /\[origin software="rsyslogd"[^\]]*\] start\s*$/, onLine: true, what: 'rsyslogd start' },
-  { kind: 'syslog-start', role: 'boot', strength: 'weak', re: /\bsyslogd [\d.]+: restart/, onLine: true, what: 'syslogd restart' },
-  { kind: 'shutdown', role: 'end-clean', strength: 'medium', re: /\[origin software="rsyslogd"[^\]]*\] exiting on signal 15/, onLine: true, what: 'rsyslogd exiting on signal 15' },
-  { kind: 'shutdown', role: 'end-clean', strength: 'strong', re: /^Reached target (?:System )?(?:Shutdown|Power-Off|Power Off|Reboot|Halt|Kexec|Final Step)\b/, what: 'systemd reached a shutdown target' },
-  { kind: 'shutdown', role: 'end-clean', strength: 'strong', re: /systemd-shutdown(?:\[\d+\])?: /, onLine: true, what: 'systemd-shutdown' },
-  { kind: 'shutdown', role: 'end-clean', strength: 'strong', re: /^(?:Shutting down\.|System is (?:rebooting|powering down|halting)\.?|Powering off\.|Rebooting\.)$/, what: 'shutdown announced' },
-  { kind: 'shutdown', role: 'end-clean', strength: 'strong', re: /shutting down for system (?:reboot|halt|poweroff)/, onLine: true, what: 'shutdown command' },
-  { kind: 'shutdown', role: 'end-clean', strength: 'medium', re: /^Journal stopped$/, what: 'journald stopped' },
+  {
+    kind: 'panic',
+    role: 'end-crash',
+    strength: 'strong',
+    re: /^Kernel panic - not syncing/,
+    what: 'kernel panic',
+  },
+  {
+    kind: 'hang',
+    role: 'hint',
+    strength: 'medium',
+    re: /^INFO: task .+ blocked for more than \d+ seconds/,
+    what: 'hung task',
+  },
+  {
+    kind: 'hang',
+    role: 'hint',
+    strength: 'medium',
+    re: /(?:soft|hard) lockup|self-detected stall|detected stalls? on CPU/i,
+    what: 'lockup or RCU stall',
+  },
+  {
+    kind: 'shutdown',
+    role: 'end-clean',
+    strength: 'strong',
+    kernel: true,
+    re: /^reboot: (?:Restarting system|Power down|System halted)|^(?:Restarting system|Power down|System halted)\.?$/,
+    what: 'kernel restart/power-off',
+  },
+  {
+    kind: 'syslog-start',
+    role: 'boot',
+    strength: 'weak',
+    re: /\[origin software="rsyslogd"[^\]]*\] start\s*$/,
+    onLine: true,
+    what: 'rsyslogd start',
+  },
+  {
+    kind: 'syslog-start',
+    role: 'boot',
+    strength: 'weak',
+    re: /\bsyslogd [\d.]+: restart/,
+    onLine: true,
+    what: 'syslogd restart',
+  },
+  {
+    kind: 'shutdown',
+    role: 'end-clean',
+    strength: 'medium',
+    re: /\[origin software="rsyslogd"[^\]]*\] exiting on signal 15/,
+    onLine: true,
+    what: 'rsyslogd exiting on signal 15',
+  },
+  {
+    kind: 'shutdown',
+    role: 'end-clean',
+    strength: 'strong',
+    re: /^Reached target (?:System )?(?:Shutdown|Power-Off|Power Off|Reboot|Halt|Kexec|Final Step)\b/,
+    what: 'systemd reached a shutdown target',
+  },
+  {
+    kind: 'shutdown',
+    role: 'end-clean',
+    strength: 'strong',
+    re: /systemd-shutdown(?:\[\d+\])?: /,
+    onLine: true,
+    what: 'systemd-shutdown',
+  },
+  {
+    kind: 'shutdown',
+    role: 'end-clean',
+    strength: 'strong',
+    re: /^(?:Shutting down\.|System is (?:rebooting|powering down|halting)\.?|Powering off\.|Rebooting\.)$/,
+    what: 'shutdown announced',
+  },
+  {
+    kind: 'shutdown',
+    role: 'end-clean',
+    strength: 'strong',
+    re: /shutting down for system (?:reboot|halt|poweroff)/,
+    onLine: true,
+    what: 'shutdown command',
+  },
+  {
+    kind: 'shutdown',
+    role: 'end-clean',
+    strength: 'medium',
+    re: /^Journal stopped$/,
+    what: 'journald stopped',
+  },
   { kind: 'stopping', role: 'hint', strength: 'weak', re: /^Stopping .+/, what: 'systemd stopping a unit' },
-  { kind: 'power-button', role: 'hint', strength: 'medium', re: /Power key pressed|button\/power|Power button pressed/i, onLine: true, what: 'power button pressed' },
-  { kind: 'systemd-startup', role: 'boot', strength: 'medium', re: /^Startup finished in /, what: 'systemd startup finished' },
-  { kind: 'journal-boundary', role: 'boot', strength: 'medium', re: /^-- (?:Reboot|Boot ([0-9a-f]{32})) --$/, onLine: true, what: 'journal boot boundary' },
-  { kind: 'kdump', role: 'crash-after', strength: 'strong', re: /kdump[\w-]*(?:\[\d+\])?: .*(?:sav(?:ing|ed) (?:the )?vmcore|vmcore saved|saving to )/i, onLine: true, what: 'kdump saved a vmcore', life: false },
+  {
+    kind: 'power-button',
+    role: 'hint',
+    strength: 'medium',
+    re: /Power key pressed|button\/power|Power button pressed/i,
+    onLine: true,
+    what: 'power button pressed',
+  },
+  {
+    kind: 'systemd-startup',
+    role: 'boot',
+    strength: 'medium',
+    re: /^Startup finished in /,
+    what: 'systemd startup finished',
+  },
+  {
+    kind: 'journal-boundary',
+    role: 'boot',
+    strength: 'medium',
+    re: /^-- (?:Reboot|Boot ([0-9a-f]{32})) --$/,
+    onLine: true,
+    what: 'journal boot boundary',
+  },
+  {
+    kind: 'kdump',
+    role: 'crash-after',
+    strength: 'strong',
+    re: /kdump[\w-]*(?:\[\d+\])?: .*(?:sav(?:ing|ed) (?:the )?vmcore|vmcore saved|saving to )/i,
+    onLine: true,
+    what: 'kdump saved a vmcore',
+    life: false,
+  },
 ];
 
 // One pass over the line for every keyword the rules need. Cheap substrings only.
@@ -131,7 +258,10 @@ export function listBootsMarker(line: RecordLine): BootMarker | null {
     refTs: first,
     tsQuality: known ? 'exact' : 'zone-assumed',
     life: true,
-    evidence: evidenceOf(line, `journal boot ${m[1]} (${m[2]})${known ? '' : `, zone ${m[4]} taken as UTC`}`) as Evidence & { what: string },
+    evidence: evidenceOf(
+      line,
+      `journal boot ${m[1]} (${m[2]})${known ? '' : `, zone ${m[4]} taken as UTC`}`,
+    ) as Evidence & { what: string },
     text: line.text,
     bootId: m[2],
     lastEntryTs: last,
@@ -186,7 +316,17 @@ export function detectBootMarker(line: RecordLine): BootMarker | null {
       case 'kernel-cmdline': {
         const cmdline = (m[1] ?? '').trim();
         if (/\belfcorehdr=/.test(cmdline)) {
-          return make(line, { ...rule, kind: 'kdump-kernel', role: 'end-crash', what: 'capture kernel booting (elfcorehdr=)', life: false }, { commandLine: cmdline });
+          return make(
+            line,
+            {
+              ...rule,
+              kind: 'kdump-kernel',
+              role: 'end-crash',
+              what: 'capture kernel booting (elfcorehdr=)',
+              life: false,
+            },
+            { commandLine: cmdline },
+          );
         }
         return make(line, rule, { commandLine: cmdline });
       }
@@ -208,12 +348,29 @@ export function detectBootMarker(line: RecordLine): BootMarker | null {
     }
   }
   if (km.isKernel && km.bootSecs === 0 && msg.trim() !== '') {
-    return make(line, { kind: 'kernel-time-zero', role: 'boot', strength: 'strong', re: /$/, what: 'dmesg time 0.000000' });
+    return make(line, {
+      kind: 'kernel-time-zero',
+      role: 'boot',
+      strength: 'strong',
+      re: /$/,
+      what: 'dmesg time 0.000000',
+    });
   }
   if (text.includes('var/crash/')) {
     const dir = crashDirTime(text);
     if (dir) {
-      return make(line, { kind: 'kdump', role: 'crash-after', strength: 'strong', re: /$/, what: `crash directory ${dir.dir}`, life: false }, { refTs: dir.ts });
+      return make(
+        line,
+        {
+          kind: 'kdump',
+          role: 'crash-after',
+          strength: 'strong',
+          re: /$/,
+          what: `crash directory ${dir.dir}`,
+          life: false,
+        },
+        { refTs: dir.ts },
+      );
     }
   }
   return null;

@@ -47,11 +47,20 @@ const LIST_BOOTS_START = /^\s*-?\d+ [0-9a-f]{32} /;
 // Cheap test, no parsing: a syslog `kernel:` tag or a dmesg `[` / `<N>[` start.
 function isKernelText(text: string): boolean {
   const c = text.charCodeAt(0);
-  return c === 91 || (c === 60 && text.includes(']')) || text.includes(' kernel: ') || text.includes(' kernel[');
+  return (
+    c === 91 || (c === 60 && text.includes(']')) || text.includes(' kernel: ') || text.includes(' kernel[')
+  );
 }
 
 export function signOfLife(line: RecordLine, ts: number, what: string): SignOfLife {
-  return { ts, source: line.sourcePath, line: line.lineNo, text: line.text, what, evidence: evidenceOf(line, what) };
+  return {
+    ts,
+    source: line.sourcePath,
+    line: line.lineNo,
+    text: line.text,
+    what,
+    evidence: evidenceOf(line, what),
+  };
 }
 
 export class BootScanner {
@@ -82,7 +91,13 @@ export class BootScanner {
 
   private tail(s: SourceState, marker: BootMarker): void {
     if (!s.last) return;
-    this.tails.push(signOfLife(s.last, s.lastTs, `last line of ${s.sourcePath} before the boot marker at line ${marker.evidence.lineNo}`));
+    this.tails.push(
+      signOfLife(
+        s.last,
+        s.lastTs,
+        `last line of ${s.sourcePath} before the boot marker at line ${marker.evidence.lineNo}`,
+      ),
+    );
   }
 
   private bootMarker(s: SourceState, marker: BootMarker): void {
@@ -94,7 +109,8 @@ export class BootScanner {
       s.lastBootTs = null;
       return;
     }
-    if (s.lastBootTs === null || marker.ts - s.lastBootTs > SAME_BOOT_MS || marker.ts < s.lastBootTs) this.tail(s, marker);
+    if (s.lastBootTs === null || marker.ts - s.lastBootTs > SAME_BOOT_MS || marker.ts < s.lastBootTs)
+      this.tail(s, marker);
     s.lastBootTs = marker.ts;
   }
 

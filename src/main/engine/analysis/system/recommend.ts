@@ -2,7 +2,13 @@
  * Recommendations tied to what an incident left missing: no vmcore of a hang, no swap under an
  * OOM, no core of a dead process, lost log lines. Each names the facts and incidents it rests on.
  */
-import type { CrashArtefact, Incident, Recommendation, SystemFact, SystemFactKey } from '../../../../shared/model/incident';
+import type {
+  CrashArtefact,
+  Incident,
+  Recommendation,
+  SystemFact,
+  SystemFactKey,
+} from '../../../../shared/model/incident';
 import type { Evidence } from '../../../../shared/model/log';
 
 export interface RecommendInput {
@@ -57,9 +63,13 @@ export function recommend(input: RecommendInput): Recommendation[] {
   const kernelDeaths = incidents.filter((i) => KERNEL_DEATH_KINDS.has(i.kind));
   const hang = input.hang !== undefined || hangIncidents.length > 0;
   const hangEvidence = [...(input.hang?.evidence ?? []), ...hangIncidents.map((i) => i.line)];
-  const hasVmcore = artefacts.some((a) => a.kind === 'vmcore' || (a.kind === 'kdump-dir' && a.completeness !== 'missing'));
+  const hasVmcore = artefacts.some(
+    (a) => a.kind === 'vmcore' || (a.kind === 'kdump-dir' && a.completeness !== 'missing'),
+  );
   const kdumpEvidenced =
-    value(facts, 'kexec_crash_loaded') === '1' || (value(facts, 'crashkernel') !== null && value(facts, 'crashkernel') !== 'absent') || /^(ready|enabled|configured)$/.test(value(facts, 'kdump') ?? '');
+    value(facts, 'kexec_crash_loaded') === '1' ||
+    (value(facts, 'crashkernel') !== null && value(facts, 'crashkernel') !== 'absent') ||
+    /^(ready|enabled|configured)$/.test(value(facts, 'kdump') ?? '');
 
   if ((hang || kernelDeaths.length > 0) && !hasVmcore) {
     const keys: SystemFactKey[] = ['crashkernel', 'kexec_crash_loaded', 'kdump'];
@@ -71,7 +81,11 @@ export function recommend(input: RecommendInput): Recommendation[] {
         en: `No vmcore is in the archive${kdumpEvidenced ? '' : ' and kdump is not evidenced'} (${keys.map((k) => state(facts, k)).join('; ')}). Reserve memory with crashkernel=, enable the kdump service and check that /sys/kernel/kexec_crash_loaded is 1, so the next crash can be analysed with crash(8).`,
         zh: `归档中没有vmcore${kdumpEvidenced ? '' : ',也没有kdump已启用的证据'}(${keys.map((k) => stateZh(facts, k)).join(';')})。请用crashkernel=预留内存、启用kdump服务并确认/sys/kernel/kexec_crash_loaded为1,以便下次崩溃时用crash工具分析vmcore。`,
       },
-      because: [...keys, ...(input.hang ? ['hang'] : []), ...new Set([...hangIncidents, ...kernelDeaths].map((i) => i.kind))],
+      because: [
+        ...keys,
+        ...(input.hang ? ['hang'] : []),
+        ...new Set([...hangIncidents, ...kernelDeaths].map((i) => i.kind)),
+      ],
       evidence: [...hangEvidence, ...kernelDeaths.map((i) => i.line), ...ev(facts, keys)],
     });
   }
@@ -80,7 +94,11 @@ export function recommend(input: RecommendInput): Recommendation[] {
     const htp = value(facts, 'kernel.hung_task_panic');
     const slp = value(facts, 'kernel.softlockup_panic');
     if (htp !== '1' || slp !== '1') {
-      const keys: SystemFactKey[] = ['kernel.hung_task_panic', 'kernel.softlockup_panic', 'kernel.hung_task_timeout_secs'];
+      const keys: SystemFactKey[] = [
+        'kernel.hung_task_panic',
+        'kernel.softlockup_panic',
+        'kernel.hung_task_timeout_secs',
+      ];
       out.push({
         id: 'hang-to-vmcore',
         severity: 'important',
@@ -123,8 +141,13 @@ export function recommend(input: RecommendInput): Recommendation[] {
     });
   }
 
-  const deaths = incidents.filter((i) => i.kind === 'process-killed' || i.kind === 'core-dumped' || i.kind === 'segfault' || i.kind === 'trap');
-  const hasCore = artefacts.some((a) => a.kind === 'coredump' || a.kind === 'apport' || a.kind === 'abrt' || a.kind === 'core-file');
+  const deaths = incidents.filter(
+    (i) =>
+      i.kind === 'process-killed' || i.kind === 'core-dumped' || i.kind === 'segfault' || i.kind === 'trap',
+  );
+  const hasCore = artefacts.some(
+    (a) => a.kind === 'coredump' || a.kind === 'apport' || a.kind === 'abrt' || a.kind === 'core-file',
+  );
   if ((deaths.length > 0 || input.oom) && !hasCore) {
     const limit = value(facts, 'core-size-limit');
     const pattern = value(facts, 'kernel.core_pattern');
@@ -151,7 +174,10 @@ export function recommend(input: RecommendInput): Recommendation[] {
       id: 'oom-dump-tasks',
       severity: 'info',
       title: { en: 'OOM reports without the task table', zh: 'OOM报告不含进程表' },
-      text: { en: 'vm.oom_dump_tasks=0: set it to 1 so the next OOM report lists every task and its memory.', zh: 'vm.oom_dump_tasks=0:设为1后,下次OOM报告会列出所有进程及其内存。' },
+      text: {
+        en: 'vm.oom_dump_tasks=0: set it to 1 so the next OOM report lists every task and its memory.',
+        zh: 'vm.oom_dump_tasks=0:设为1后,下次OOM报告会列出所有进程及其内存。',
+      },
       because: ['vm.oom_dump_tasks', 'oom'],
       evidence: ev(facts, ['vm.oom_dump_tasks']),
     });

@@ -42,7 +42,11 @@ export function CardNote({ lineId }: { lineId: number }): React.JSX.Element | nu
             onChange={(e) => edit(lineId, e.target.value)}
           />
           <div className="crash-note-bar">
-            <span className={status === 'error' ? 'crash-note-status error' : 'crash-note-status'} data-testid="crash-note-status" role="status">
+            <span
+              className={status === 'error' ? 'crash-note-status error' : 'crash-note-status'}
+              data-testid="crash-note-status"
+              role="status"
+            >
               {statusText}
             </span>
             <button type="button" onClick={() => setEditing(false)}>
@@ -58,7 +62,11 @@ export function CardNote({ lineId }: { lineId: number }): React.JSX.Element | nu
               {t('note.edit')}
             </button>
             {status !== 'idle' && (
-              <span className={status === 'error' ? 'crash-note-status error' : 'crash-note-status'} data-testid="crash-note-status" role="status">
+              <span
+                className={status === 'error' ? 'crash-note-status error' : 'crash-note-status'}
+                data-testid="crash-note-status"
+                role="status"
+              >
                 {statusText}
               </span>
             )}
@@ -68,7 +76,12 @@ export function CardNote({ lineId }: { lineId: number }): React.JSX.Element | nu
           </pre>
         </>
       ) : (
-        <button type="button" className="crash-link" data-testid="crash-note-add" onClick={() => setEditing(true)}>
+        <button
+          type="button"
+          className="crash-link"
+          data-testid="crash-note-add"
+          onClick={() => setEditing(true)}
+        >
           {t('note.add')}
         </button>
       )}

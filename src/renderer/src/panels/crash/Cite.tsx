@@ -10,7 +10,13 @@ export function openLine(lineId: number): void {
 /** `source:line` of one evidence line, clickable. */
 export function Cite({ ev, label }: { ev: Evidence; label?: string }): React.JSX.Element {
   return (
-    <button type="button" className="crash-cite" data-testid="crash-cite" disabled={ev.lineId <= 0} onClick={() => openLine(ev.lineId)}>
+    <button
+      type="button"
+      className="crash-cite"
+      data-testid="crash-cite"
+      disabled={ev.lineId <= 0}
+      onClick={() => openLine(ev.lineId)}
+    >
       {ev.sourcePath}:{ev.lineNo}
       {label !== undefined && <span className="crash-cite-what"> {label}</span>}
     </button>
@@ -18,9 +24,22 @@ export function Cite({ ev, label }: { ev: Evidence; label?: string }): React.JSX
 }
 
 /** A value that opens the line it was read from. */
-export function LineLink({ lineId, children, mono }: { lineId: number; children: ReactNode; mono?: boolean }): React.JSX.Element {
+export function LineLink({
+  lineId,
+  children,
+  mono,
+}: {
+  lineId: number;
+  children: ReactNode;
+  mono?: boolean;
+}): React.JSX.Element {
   return (
-    <button type="button" className={mono ? 'crash-value mono' : 'crash-value'} disabled={lineId <= 0} onClick={() => openLine(lineId)}>
+    <button
+      type="button"
+      className={mono ? 'crash-value mono' : 'crash-value'}
+      disabled={lineId <= 0}
+      onClick={() => openLine(lineId)}
+    >
       {children}
     </button>
   );

@@ -45,7 +45,8 @@ export function CrashPanel(): React.JSX.Element {
     <div className="crash-panel">
       <section className="crash-incidents">
         <h3>
-          {t('incidents.title')} <span className="crash-dim">{t('incidents.count', { count: incidents.length })}</span>
+          {t('incidents.title')}{' '}
+          <span className="crash-dim">{t('incidents.count', { count: incidents.length })}</span>
         </h3>
         {notesError && (
           <p className="crash-error" role="alert">
@@ -65,7 +66,9 @@ export function CrashPanel(): React.JSX.Element {
         )}
         {incidents.length > FIRST_CARDS && (
           <button type="button" className="crash-more" onClick={() => setAll(!all)}>
-            {all ? t('incidents.showFewer', { count: FIRST_CARDS }) : t('incidents.showAll', { count: incidents.length })}
+            {all
+              ? t('incidents.showFewer', { count: FIRST_CARDS })
+              : t('incidents.showAll', { count: incidents.length })}
           </button>
         )}
       </section>

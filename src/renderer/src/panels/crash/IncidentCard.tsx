@@ -17,16 +17,25 @@ export function IncidentCard({ incident }: { incident: Incident }): React.JSX.El
   const sev = severityOf(incident.kind);
   const quality = qualityNote(header?.tsQuality, t);
   const first = incident.firstTs ?? incident.ts;
-  const grouped = incident.count > 1 && incident.lastTs !== null && first !== null && incident.lastTs !== first;
+  const grouped =
+    incident.count > 1 && incident.lastTs !== null && first !== null && incident.lastTs !== first;
   const when =
     first === null
       ? t('time.none')
       : grouped
-        ? t('card.firstLast', { first: formatUtc(first, lang, t), last: formatUtc(incident.lastTs ?? first, lang, t) })
+        ? t('card.firstLast', {
+            first: formatUtc(first, lang, t),
+            last: formatUtc(incident.lastTs ?? first, lang, t),
+          })
         : formatUtc(first, lang, t);
   const summary = summaryOf(incident, lang, t);
   return (
-    <article className={`crash-card sev-${sev}`} data-testid="crash-card" data-kind={incident.kind} aria-label={summary}>
+    <article
+      className={`crash-card sev-${sev}`}
+      data-testid="crash-card"
+      data-kind={incident.kind}
+      aria-label={summary}
+    >
       <div className="crash-card-head">
         <button
           type="button"
@@ -57,7 +66,13 @@ export function IncidentCard({ incident }: { incident: Incident }): React.JSX.El
             {first !== null && quality !== null && <span className="crash-quality"> ({quality})</span>}
           </span>
         </button>
-        <button type="button" className="crash-toggle" data-testid="crash-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          className="crash-toggle"
+          data-testid="crash-toggle"
+          aria-expanded={open}
+          onClick={() => setOpen(!open)}
+        >
           {open ? t('card.hideDetails') : t('card.details')}
         </button>
       </div>

@@ -3,10 +3,24 @@ import { useLang } from '../../i18n';
 import { Cite, LineLink } from './Cite';
 import { useCrashT, type CrashKey } from './messages';
 
-const LABELLED = new Set(['swap', 'core-size-limit', 'kdump', 'crashkernel', 'kexec_crash_loaded', 'pstore', 'kernel-release']);
+const LABELLED = new Set([
+  'swap',
+  'core-size-limit',
+  'kdump',
+  'crashkernel',
+  'kexec_crash_loaded',
+  'pstore',
+  'kernel-release',
+]);
 
 /** The machine's readiness: what the archive says about its settings, and what to change. */
-export function SystemReadiness({ facts, recommendations }: { facts: SystemFact[]; recommendations: Recommendation[] }): React.JSX.Element {
+export function SystemReadiness({
+  facts,
+  recommendations,
+}: {
+  facts: SystemFact[];
+  recommendations: Recommendation[];
+}): React.JSX.Element {
   const t = useCrashT();
   const lang = useLang((s) => s.lang);
   return (

@@ -13,7 +13,15 @@ import type {
 import { useLang } from '../../i18n';
 import { Cite, LineLink } from './Cite';
 import { Field } from './Field';
-import { deathInferred, faultBits, formatNumber, formatSpan, formatUtc, lossReporter, taintMeaning } from './format';
+import {
+  deathInferred,
+  faultBits,
+  formatNumber,
+  formatSpan,
+  formatUtc,
+  lossReporter,
+  taintMeaning,
+} from './format';
 import { useBlockLines } from './lines';
 import { useCrashT } from './messages';
 
@@ -39,7 +47,8 @@ export function IncidentDetails({ incident }: { incident: Incident }): React.JSX
 function Occurrences({ incident }: { incident: Incident }): React.JSX.Element | null {
   const t = useCrashT();
   const [all, setAll] = useState(false);
-  const list = incident.occurrences.length > 1 ? incident.occurrences : incident.lines.length > 1 ? incident.lines : [];
+  const list =
+    incident.occurrences.length > 1 ? incident.occurrences : incident.lines.length > 1 ? incident.lines : [];
   if (list.length === 0) return null;
   const shown = all ? list : list.slice(0, LIST_CAP);
   return (
@@ -51,7 +60,9 @@ function Occurrences({ incident }: { incident: Incident }): React.JSX.Element | 
         ))}
         {list.length > LIST_CAP && (
           <button type="button" className="crash-more" onClick={() => setAll(!all)}>
-            {all ? t('incidents.showFewer', { count: LIST_CAP }) : t('incidents.showAll', { count: list.length })}
+            {all
+              ? t('incidents.showFewer', { count: LIST_CAP })
+              : t('incidents.showAll', { count: list.length })}
           </button>
         )}
       </div>
@@ -153,7 +164,12 @@ function DeathView({ d, header }: { d: DeathDetails; header: number }): React.JS
       {sig && (
         <>
           <Field label={t('death.signal')} lineId={header} mono>
-            {t('death.signalNumbers', { name: sig.name, number: num(sig.number), alpha: num(sig.alphaSparc), mips: num(sig.mips) })}
+            {t('death.signalNumbers', {
+              name: sig.name,
+              number: num(sig.number),
+              alpha: num(sig.alphaSparc),
+              mips: num(sig.mips),
+            })}
           </Field>
           <Field label={t('death.action')} lineId={header}>
             {t(`action.${sig.action}`)}
@@ -267,7 +283,9 @@ function SegfaultView({ d, header }: { d: SegfaultDetails; header: number }): Re
           </div>
           {d.addr2lineNote !== undefined && (
             <p className="crash-note-inferred">
-              {nonPie ? t('seg.noteNonPie', { object: d.object ?? '', base: d.base ?? '' }) : t('seg.noteOffset')}
+              {nonPie
+                ? t('seg.noteNonPie', { object: d.object ?? '', base: d.base ?? '' })
+                : t('seg.noteOffset')}
             </p>
           )}
         </div>
@@ -277,7 +295,11 @@ function SegfaultView({ d, header }: { d: SegfaultDetails; header: number }): Re
 }
 
 /** Finds the block line a decoded value was printed on, else the header. */
-function locator(block: readonly ViewLine[], ids: ReadonlySet<number>, header: number): (test: (text: string) => boolean, from?: number) => number {
+function locator(
+  block: readonly ViewLine[],
+  ids: ReadonlySet<number>,
+  header: number,
+): (test: (text: string) => boolean, from?: number) => number {
   return (test, from = 0) => {
     for (let i = 0; i < block.length; i++) {
       const l = block[i]!;
@@ -289,7 +311,11 @@ function locator(block: readonly ViewLine[], ids: ReadonlySet<number>, header: n
 }
 
 /** Each frame's line: the frames are printed in order after `Call Trace:`. */
-function frameLines(frames: readonly KernelFrame[], at: ReturnType<typeof locator>, header: number): { f: KernelFrame; lineId: number }[] {
+function frameLines(
+  frames: readonly KernelFrame[],
+  at: ReturnType<typeof locator>,
+  header: number,
+): { f: KernelFrame; lineId: number }[] {
   const traceStart = at((x) => x.includes('Call Trace'));
   let from = traceStart === header ? 0 : traceStart;
   return frames.map((f) => {

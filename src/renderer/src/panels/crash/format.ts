@@ -79,7 +79,12 @@ export function qualityNote(quality: TimeQuality | undefined, t: CrashT): string
 
 export function formatSpan(secs: number, lang: Lang): string {
   const unit = (value: number, u: 'second' | 'minute' | 'hour' | 'day'): string =>
-    new Intl.NumberFormat(lang, { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
+    new Intl.NumberFormat(lang, {
+      style: 'unit',
+      unit: u,
+      unitDisplay: 'short',
+      maximumFractionDigits: 1,
+    }).format(value);
   if (secs < 120) return unit(secs, 'second');
   if (secs < 2 * 3600) return unit(secs / 60, 'minute');
   if (secs < 2 * 86400) return unit(secs / 3600, 'hour');
@@ -114,7 +119,9 @@ export function faultBits(code: number, t: CrashT): string[] {
 const TAINT_LETTERS = 'PFSRMBUDAWCIOELKXTNJ';
 
 export function taintMeaning(letter: string, t: CrashT): string {
-  return TAINT_LETTERS.includes(letter) && letter.length === 1 ? t(`taint.${letter}` as CrashKey) : t('kernel.unknownLetter');
+  return TAINT_LETTERS.includes(letter) && letter.length === 1
+    ? t(`taint.${letter}` as CrashKey)
+    : t('kernel.unknownLetter');
 }
 
 const LOSS_REPORTERS = new Set<string>([
@@ -144,10 +151,12 @@ function deathWho(d: DeathDetails): string {
 export function deathInferred(d: DeathDetails, t: CrashT): string | null {
   if (!d.inferred) return null;
   if (d.exitStatus !== undefined) {
-    if (d.signal && d.exitStatus > 128) return t('death.inferredExit', { status: d.exitStatus, n: d.exitStatus - 128, signal: d.signal.name });
+    if (d.signal && d.exitStatus > 128)
+      return t('death.inferredExit', { status: d.exitStatus, n: d.exitStatus - 128, signal: d.signal.name });
     return t('death.inferredSelfExit', { status: d.exitStatus });
   }
-  if (d.container && d.oomKill && d.comm && d.pid !== undefined) return t('death.inferredContainer', { comm: d.comm, pid: String(d.pid) });
+  if (d.container && d.oomKill && d.comm && d.pid !== undefined)
+    return t('death.inferredContainer', { comm: d.comm, pid: String(d.pid) });
   return null;
 }
 
@@ -157,11 +166,18 @@ export function summaryOf(inc: Incident, lang: Lang, t: CrashT): string {
   switch (d.type) {
     case 'flood':
       if (d.perMinute !== null && d.spanSecs !== null) {
-        return t('summary.flood', { message: d.message, count: inc.count, span: formatSpan(d.spanSecs, lang), rate: formatNumber(d.perMinute, lang) });
+        return t('summary.flood', {
+          message: d.message,
+          count: inc.count,
+          span: formatSpan(d.spanSecs, lang),
+          rate: formatNumber(d.perMinute, lang),
+        });
       }
       return t('summary.floodNoRate', { message: d.message, count: inc.count });
     case 'log-loss':
-      return d.lost > 0 ? t('summary.loss', { reporter: lossReporter(d.reporter, t), lost: d.lost }) : t('summary.lossUnknown', { reporter: lossReporter(d.reporter, t) });
+      return d.lost > 0
+        ? t('summary.loss', { reporter: lossReporter(d.reporter, t), lost: d.lost })
+        : t('summary.lossUnknown', { reporter: lossReporter(d.reporter, t) });
     case 'segfault': {
       const where = d.object
         ? d.offset
@@ -174,10 +190,17 @@ export function summaryOf(inc: Incident, lang: Lang, t: CrashT): string {
     case 'death': {
       if (inc.kind === 'restart-loop') return t('summary.restarts', { who: deathWho(d) });
       if (d.container && d.oomKill && d.comm && d.pid !== undefined && !d.unit) {
-        return t('summary.deathOomContainer', { container: d.container.slice(0, 12), comm: d.comm, pid: String(d.pid) });
+        return t('summary.deathOomContainer', {
+          container: d.container.slice(0, 12),
+          comm: d.comm,
+          pid: String(d.pid),
+        });
       }
       const who = deathWho(d);
-      if (inc.kind === 'core-dumped') return d.signal ? t('summary.dumpedBy', { who, signal: d.signal.name }) : t('summary.dumped', { who });
+      if (inc.kind === 'core-dumped')
+        return d.signal
+          ? t('summary.dumpedBy', { who, signal: d.signal.name })
+          : t('summary.dumped', { who });
       if (d.oomKill) return t('summary.killedOom', { who });
       return d.signal ? t('summary.killedBy', { who, signal: d.signal.name }) : t('summary.killed', { who });
     }

@@ -10,7 +10,13 @@ const MAX_BLOCK_LINES = 600;
 
 const cache = new Map<string, Promise<ViewLine[]>>();
 
-function readRange(caseId: string, stamp: number, sourceId: number, firstLineNo: number, count: number): Promise<ViewLine[]> {
+function readRange(
+  caseId: string,
+  stamp: number,
+  sourceId: number,
+  firstLineNo: number,
+  count: number,
+): Promise<ViewLine[]> {
   const key = `${caseId}|${stamp}|${sourceId}|${firstLineNo}|${count}`;
   let p = cache.get(key);
   if (!p) {

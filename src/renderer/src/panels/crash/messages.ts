@@ -93,13 +93,15 @@ export const en = {
   'death.inferred': 'Inferred',
   'death.inferredExit': 'exit status {status} read as 128 + {n} = {signal} (shell/runtime convention)',
   'death.inferredSelfExit': 'exit status {status}: the process exited by itself',
-  'death.inferredContainer': 'the container’s process {comm}[{pid}] was killed by the OOM killer (the container id is in the OOM report’s cpuset/memcg)',
+  'death.inferredContainer':
+    'the container’s process {comm}[{pid}] was killed by the OOM killer (the container id is in the OOM report’s cpuset/memcg)',
   'action.term': 'terminate',
   'action.ign': 'ignore',
   'action.core': 'terminate and dump core',
   'action.stop': 'stop',
   'action.cont': 'continue',
-  'summary.deathOomContainer': 'container {container} ({comm}) exited after the OOM killer killed {comm}[{pid}]',
+  'summary.deathOomContainer':
+    'container {container} ({comm}) exited after the OOM killer killed {comm}[{pid}]',
   'kernel.headline': 'Headline',
   'kernel.panicReason': 'Panic reason',
   'kernel.location': 'Location',
@@ -157,8 +159,10 @@ export const en = {
   'seg.addr2line': 'Run on a machine with the same binaries',
   'seg.copy': 'Copy',
   'seg.copied': 'Copied',
-  'seg.noteOffset': 'inferred: IP − BASE; exact when the printed mapping starts at file offset 0, otherwise add that mapping’s file offset from /proc/PID/maps',
-  'seg.noteNonPie': 'inferred: {object} is mapped at 0x{base}, the load address of a non-PIE executable, so the IP is already a link-time address',
+  'seg.noteOffset':
+    'inferred: IP − BASE; exact when the printed mapping starts at file offset 0, otherwise add that mapping’s file offset from /proc/PID/maps',
+  'seg.noteNonPie':
+    'inferred: {object} is mapped at 0x{base}, the load address of a non-PIE executable, so the IP is already a link-time address',
   'seg.cpu': 'CPU',
   'bit.0.set': 'protection violation',
   'bit.0.clear': 'page not present',
@@ -310,7 +314,8 @@ export const zh: Record<CrashKey, string> = {
   'death.inferred': '推断',
   'death.inferredExit': '退出码 {status} 按 128 + {n} = {signal} 解读(shell/容器运行时的约定)',
   'death.inferredSelfExit': '退出码 {status}:进程自行退出',
-  'death.inferredContainer': '容器中的进程 {comm}[{pid}] 被 OOM killer 杀死(容器 ID 出现在 OOM 报告的 cpuset/memcg 中)',
+  'death.inferredContainer':
+    '容器中的进程 {comm}[{pid}] 被 OOM killer 杀死(容器 ID 出现在 OOM 报告的 cpuset/memcg 中)',
   'action.term': '终止进程',
   'action.ign': '忽略此信号',
   'action.core': '终止进程并转储 core',
@@ -374,7 +379,8 @@ export const zh: Record<CrashKey, string> = {
   'seg.addr2line': '在装有相同二进制文件的机器上运行',
   'seg.copy': '复制',
   'seg.copied': '已复制',
-  'seg.noteOffset': '推断:IP − BASE;当打印的映射从文件偏移 0 开始时准确,否则需加上 /proc/PID/maps 中该映射的文件偏移',
+  'seg.noteOffset':
+    '推断:IP − BASE;当打印的映射从文件偏移 0 开始时准确,否则需加上 /proc/PID/maps 中该映射的文件偏移',
   'seg.noteNonPie': '推断:{object} 映射在 0x{base},即非 PIE 可执行文件的装载地址,因此 IP 已是链接时地址',
   'seg.cpu': 'CPU',
   'bit.0.set': '保护违例',

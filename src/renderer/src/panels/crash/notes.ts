@@ -48,7 +48,14 @@ export function notesByLine(annotations: readonly Annotation[]): Record<number, 
     if (a.lineId === null || !a.tags.includes(NOTE_TAG)) continue;
     if ((newest[a.lineId] ?? -Infinity) > a.updatedAt) continue;
     newest[a.lineId] = a.updatedAt;
-    out[a.lineId] = { annotationId: a.annotationId, body: a.body, tags: a.tags, starred: a.starred, status: 'idle', error: null };
+    out[a.lineId] = {
+      annotationId: a.annotationId,
+      body: a.body,
+      tags: a.tags,
+      starred: a.starred,
+      status: 'idle',
+      error: null,
+    };
   }
   return out;
 }
@@ -84,7 +91,8 @@ export const useCrashNotes = create<NotesState>((set, get) => {
           tags: note.tags.includes(NOTE_TAG) ? note.tags : [...note.tags, NOTE_TAG],
           starred: note.starred,
         });
-        if (get().caseId === caseId) patch(lineId, { annotationId: saved.annotationId, tags: saved.tags, starred: saved.starred });
+        if (get().caseId === caseId)
+          patch(lineId, { annotationId: saved.annotationId, tags: saved.tags, starred: saved.starred });
       }
       if (get().caseId !== caseId) return;
       const now = get().byLine[lineId];

@@ -65,9 +65,21 @@ export function BootBar({ rows, selected, onPick }: Props): React.JSX.Element | 
 
   return (
     <div className="rb-bar" ref={ref}>
-      <svg width={width} height={HEIGHT} role="group" aria-label={t('bar.label')} data-testid="boot-bar-chart">
+      <svg
+        width={width}
+        height={HEIGHT}
+        role="group"
+        aria-label={t('bar.label')}
+        data-testid="boot-bar-chart"
+      >
         <defs>
-          <pattern id="rb-hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <pattern
+            id="rb-hatch"
+            width="5"
+            height="5"
+            patternUnits="userSpaceOnUse"
+            patternTransform="rotate(45)"
+          >
             <rect width="5" height="5" className="rb-hatch-bg" />
             <line x1="0" y1="0" x2="0" y2="5" className="rb-hatch-line" />
           </pattern>
@@ -81,10 +93,20 @@ export function BootBar({ rows, selected, onPick }: Props): React.JSX.Element | 
           const solidEndT = running ? t1 : (r.end ?? Math.max(r.start, r.lsolTs ?? r.start));
           const xe = Math.max(xs + MIN_SOLID_PX, x(solidEndT));
           const openEnd = !running && r.end === null ? x(r.nextStart ?? t1) : null;
-          const downEnd = r.end !== null && r.nextStart !== null && r.nextStart > r.end ? x(r.nextStart) : null;
+          const downEnd =
+            r.end !== null && r.nextStart !== null && r.nextStart > r.end ? x(r.nextStart) : null;
           const hitEnd = Math.max(xe, openEnd ?? 0, downEnd ?? 0, xs + 6);
-          const endLabel = running ? t('bar.runningEnd') : r.end !== null ? formatUtc(r.end, lang) : t('bar.endOpen');
-          const label = t('bar.boot', { n: String(r.n), start: formatUtc(r.start, lang), end: endLabel, kind: t(`kind.${kind}`) });
+          const endLabel = running
+            ? t('bar.runningEnd')
+            : r.end !== null
+              ? formatUtc(r.end, lang)
+              : t('bar.endOpen');
+          const label = t('bar.boot', {
+            n: String(r.n),
+            start: formatUtc(r.start, lang),
+            end: endLabel,
+            kind: t(`kind.${kind}`),
+          });
           return (
             <g
               key={r.n}
@@ -106,12 +128,33 @@ export function BootBar({ rows, selected, onPick }: Props): React.JSX.Element | 
               <title>{label}</title>
               <rect x={xs} y={TRACK_Y} width={hitEnd - xs} height={TRACK_H} className="rb-hit" />
               {openEnd !== null && openEnd > xe && (
-                <rect x={xe} y={TRACK_Y + 3} width={openEnd - xe} height={TRACK_H - 6} className={`rb-open rb-fill-${kind}`} />
+                <rect
+                  x={xe}
+                  y={TRACK_Y + 3}
+                  width={openEnd - xe}
+                  height={TRACK_H - 6}
+                  className={`rb-open rb-fill-${kind}`}
+                />
               )}
-              {downEnd !== null && downEnd > xe && <rect x={xe} y={TRACK_Y} width={downEnd - xe} height={TRACK_H} fill="url(#rb-hatch)" className="rb-down" />}
+              {downEnd !== null && downEnd > xe && (
+                <rect
+                  x={xe}
+                  y={TRACK_Y}
+                  width={downEnd - xe}
+                  height={TRACK_H}
+                  fill="url(#rb-hatch)"
+                  className="rb-down"
+                />
+              )}
               <rect x={xs} y={TRACK_Y} width={xe - xs} height={TRACK_H} className="rb-up" />
               {(r.end !== null || running) && (
-                <rect x={Math.max(xs, xe - CAP_PX)} y={TRACK_Y} width={Math.min(CAP_PX, xe - xs)} height={TRACK_H} className={`rb-fill-${kind}`} />
+                <rect
+                  x={Math.max(xs, xe - CAP_PX)}
+                  y={TRACK_Y}
+                  width={Math.min(CAP_PX, xe - xs)}
+                  height={TRACK_H}
+                  className={`rb-fill-${kind}`}
+                />
               )}
               <line x1={xs} x2={xs} y1={TRACK_Y - 3} y2={TRACK_Y + TRACK_H + 3} className="rb-start" />
             </g>
@@ -121,7 +164,11 @@ export function BootBar({ rows, selected, onPick }: Props): React.JSX.Element | 
         {ticks.map((k) => (
           <g key={k.t} className="rb-tick">
             <line x1={x(k.t)} x2={x(k.t)} y1={AXIS_Y} y2={AXIS_Y + 4} />
-            <text x={x(k.t)} y={AXIS_Y + 15} textAnchor={x(k.t) > width - 36 ? 'end' : x(k.t) < 36 ? 'start' : 'middle'}>
+            <text
+              x={x(k.t)}
+              y={AXIS_Y + 15}
+              textAnchor={x(k.t) > width - 36 ? 'end' : x(k.t) < 36 ? 'start' : 'middle'}
+            >
               {k.label}
             </text>
           </g>

@@ -24,7 +24,11 @@ function DurationCell({ seconds, testId }: { seconds: number | null; testId: str
   }
   if (seconds < 0) {
     return (
-      <td className="rb-num rb-bad" data-testid={testId} title={t('dur.negativeDesc', { dur: duration(t, -seconds) })}>
+      <td
+        className="rb-num rb-bad"
+        data-testid={testId}
+        title={t('dur.negativeDesc', { dur: duration(t, -seconds) })}
+      >
         {t('dur.negative')}
       </td>
     );
@@ -48,7 +52,9 @@ function flagMessage(t: RebootsT, lang: Lang, kind: BootFlagKind, row: BootRow):
         ? t('flagMsg.kernel-changed', { from: row.previousKernel, to: row.boot.kernel })
         : t('flagMsg.kernel-changed-any');
     case 'short-boot':
-      return t('flagMsg.short-boot', { dur: row.boot.uptimeS !== null ? duration(t, row.boot.uptimeS) : t('notKnown') });
+      return t('flagMsg.short-boot', {
+        dur: row.boot.uptimeS !== null ? duration(t, row.boot.uptimeS) : t('notKnown'),
+      });
     case 'time-inferred':
       return t('flagMsg.time-inferred', { from: startFromText(lang, row.boot.startFrom) });
     default:
@@ -91,7 +97,8 @@ function Details({ row }: { row: BootRow }): React.JSX.Element {
           <ul className="rb-flag-list">
             {b.flags.map((f, i) => (
               <li key={i}>
-                <span className="rb-chip">{t(`flag.${f.kind}`)}</span> {lang !== 'en' && flagMessage(t, lang, f.kind, row)}
+                <span className="rb-chip">{t(`flag.${f.kind}`)}</span>{' '}
+                {lang !== 'en' && flagMessage(t, lang, f.kind, row)}
                 <span lang="en" className="rb-original">
                   {f.message}
                 </span>
@@ -121,8 +128,10 @@ function Details({ row }: { row: BootRow }): React.JSX.Element {
           <p className="rb-label">{t('details.evidence')}</p>
           <ul className="rb-evidence">
             {b.evidence.map((e, i) => {
-              const cite = e.line === row.startCite?.line && e.source === row.startCite.source ? row.startCite : null;
-              const lsol = e.line === row.lsolCite?.line && e.source === row.lsolCite.source ? row.lsolCite : null;
+              const cite =
+                e.line === row.startCite?.line && e.source === row.startCite.source ? row.startCite : null;
+              const lsol =
+                e.line === row.lsolCite?.line && e.source === row.lsolCite.source ? row.lsolCite : null;
               const resolved = cite ?? lsol;
               return (
                 <li key={i}>
@@ -144,7 +153,15 @@ function Details({ row }: { row: BootRow }): React.JSX.Element {
   );
 }
 
-function EvidenceLink({ source, line, what }: { source: string; line: number; what: string }): React.JSX.Element {
+function EvidenceLink({
+  source,
+  line,
+  what,
+}: {
+  source: string;
+  line: number;
+  what: string;
+}): React.JSX.Element {
   const resolve = useRebootsResolve();
   return <CiteLink cite={{ source, line, what, target: resolve(source, line) }} testId="boot-evidence" />;
 }
@@ -191,11 +208,18 @@ function BootRowGroup({ row, selected, onSelect }: RowProps): React.JSX.Element 
             <span data-testid="boot-start">{startText}</span>
           )}
           <div className="rb-sub">
-            <span className={`rb-conf rb-conf-${b.startConfidence}`} title={t(`confDesc.${b.startConfidence}`)}>
+            <span
+              className={`rb-conf rb-conf-${b.startConfidence}`}
+              title={t(`confDesc.${b.startConfidence}`)}
+            >
               {t(`conf.${b.startConfidence}`)}
             </span>
             {inferred && (
-              <span className="rb-inferred" data-testid="boot-start-inferred" title={flagMessage(t, lang, 'time-inferred', row)}>
+              <span
+                className="rb-inferred"
+                data-testid="boot-start-inferred"
+                title={flagMessage(t, lang, 'time-inferred', row)}
+              >
                 {t('inferred')}
               </span>
             )}
@@ -233,7 +257,9 @@ function BootRowGroup({ row, selected, onSelect }: RowProps): React.JSX.Element 
               </>
             ) : lsol && row.lsolCite ? (
               <>
-                <span className="rb-lsol-when">{row.lsolTs !== null ? formatUtc(row.lsolTs, lang) : t('noTime')}</span>
+                <span className="rb-lsol-when">
+                  {row.lsolTs !== null ? formatUtc(row.lsolTs, lang) : t('noTime')}
+                </span>
                 <CiteLink cite={row.lsolCite} testId="boot-lsol-link" />
                 <code className="rb-lsol-text rb-data" title={lsol.text} data-testid="boot-lsol-text">
                   {lsol.text}
@@ -246,11 +272,19 @@ function BootRowGroup({ row, selected, onSelect }: RowProps): React.JSX.Element 
           <Explanation row={row} />
           <div className="rb-chips">
             {/* time-inferred shows as the marker beside the start it qualifies */}
-            {b.flags.filter((f) => f.kind !== 'time-inferred').map((f, i) => (
-              <span key={i} className={`rb-chip rb-chip-${f.kind}`} data-testid="boot-flag" data-flag-kind={f.kind} title={flagMessage(t, lang, f.kind, row)}>
-                {t(`flag.${f.kind}`)}
-              </span>
-            ))}
+            {b.flags
+              .filter((f) => f.kind !== 'time-inferred')
+              .map((f, i) => (
+                <span
+                  key={i}
+                  className={`rb-chip rb-chip-${f.kind}`}
+                  data-testid="boot-flag"
+                  data-flag-kind={f.kind}
+                  title={flagMessage(t, lang, f.kind, row)}
+                >
+                  {t(`flag.${f.kind}`)}
+                </span>
+              ))}
             <button
               type="button"
               className="rb-toggle"

@@ -28,7 +28,12 @@ export function RebootsPanel(): React.JSX.Element {
   const rows = useMemo(() => bootRows(analysis?.boots ?? [], sources ?? []), [analysis, sources]);
 
   if (!analysis) {
-    if (error) return <p className="rb-error" role="alert">{t('failed', { message: error })}</p>;
+    if (error)
+      return (
+        <p className="rb-error" role="alert">
+          {t('failed', { message: error })}
+        </p>
+      );
     return loading ? <p className="rb-dim">{t('loading')}</p> : <></>;
   }
   const pick = (row: BootRow): void => {
@@ -38,7 +43,11 @@ export function RebootsPanel(): React.JSX.Element {
   const rate = analysis.rebootsPerDay;
   return (
     <div className="rb" data-testid="reboots">
-      {error && <p className="rb-error" role="alert">{t('failed', { message: error })}</p>}
+      {error && (
+        <p className="rb-error" role="alert">
+          {t('failed', { message: error })}
+        </p>
+      )}
       {rows.length === 0 ? (
         <p className="rb-dim" data-testid="reboots-none">
           {t('none')}

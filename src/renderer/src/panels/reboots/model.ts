@@ -73,7 +73,14 @@ export function bootRows(boots: readonly BootJson[], sources: readonly SourceInf
       nextStart: sorted[k + 1]?.start ?? null,
       previousKernel: sorted[k - 1]?.boot.kernel ?? null,
       startCite: se ? { ...se, target: resolveLine(sources, se.source, se.line) } : null,
-      lsolCite: lsol ? { source: lsol.source, line: lsol.line, what: lsol.what, target: resolveLine(sources, lsol.source, lsol.line) } : null,
+      lsolCite: lsol
+        ? {
+            source: lsol.source,
+            line: lsol.line,
+            what: lsol.what,
+            target: resolveLine(sources, lsol.source, lsol.line),
+          }
+        : null,
     };
   });
 }
@@ -98,7 +105,10 @@ export function durationParts(seconds: number): DurationParts {
   return { negative, d, h, m, s: rest - m * 60 };
 }
 
-export function formatDuration(seconds: number, unit: (u: 'd' | 'h' | 'm' | 's', n: number) => string): string {
+export function formatDuration(
+  seconds: number,
+  unit: (u: 'd' | 'h' | 'm' | 's', n: number) => string,
+): string {
   const p = durationParts(seconds);
   if (p.d === 0 && p.h === 0 && p.m === 0) return unit('s', p.s);
   const out: string[] = [];
@@ -162,7 +172,9 @@ export function timeTicks(from: number, to: number, max: number, lang: Lang): Ti
   } else {
     const d = new Date(from);
     let y = d.getUTCFullYear();
-    let m = Math.ceil((d.getUTCMonth() + (d.getUTCDate() > 1 || d.getUTCHours() > 0 ? 1 : 0)) / step.months) * step.months;
+    let m =
+      Math.ceil((d.getUTCMonth() + (d.getUTCDate() > 1 || d.getUTCHours() > 0 ? 1 : 0)) / step.months) *
+      step.months;
     if (step.months >= 12) {
       y = d.getUTCMonth() === 0 && d.getUTCDate() === 1 ? y : y + 1;
       y = Math.ceil(y / (step.months / 12)) * (step.months / 12);
