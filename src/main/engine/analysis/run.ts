@@ -5,6 +5,7 @@
  * writes the result back.
  */
 import type { CaseAnalysis } from '../../../shared/model/analysis';
+import type { OomAnalysis, OomReport } from '../../../shared/model/oom';
 import type { BootHistory } from '../../../shared/model/boot';
 import type { Finding } from '../../../shared/model/finding';
 import type { IncidentKind } from '../../../shared/model/incident';
@@ -12,8 +13,9 @@ import type { Evidence, RecordLine } from '../../../shared/model/log';
 import { parseLastText } from '../formats/last-text';
 import { localToUtc } from '../ingest/clock';
 import { detectIncidents } from './crashes';
-import { analyzeOomCase, oomCaseFindings } from './oom';
-import { buildBootHistory, scanBootLines, toBootJson, type LastInput } from './reboots';
+import { crossReport, OomCollector, oomCaseFindings, type AftermathCandidate } from './oom';
+import { aftermathOf, mayBeAftermath } from './oom/aftermath';
+import { BootScanner, buildBootHistory, toBootJson, type LastInput } from './reboots';
 import { collectSystemFacts, type SystemFile } from './system/facts';
 import { recommend } from './system/recommend';
 
@@ -107,6 +109,37 @@ function lastOffsetMinutes(sources: readonly AnalysisSource[], at: number): numb
     : Math.round((at - localToUtc(at, learned.zone)) / 60_000);
 }
 
+/** The widest window crossReport links an aftermath line in (oom/cross.ts: 10 min, or 500 lines without times). */
+const AFTERMATH_MS = 10 * 60_000;
+const AFTERMATH_LINES = 500;
+
+/**
+ * OOM reports, then — only when there are kills — a second pass for the lines near them that
+ * may show the victim restarted. Two passes keep memory bounded (a case where containerd or
+ * systemd log restarts all day long would otherwise be held whole) and do not depend on the
+ * order of sources (the journal may come before kern.log).
+ */
+function oomWithAftermath(reports: OomReport[], again: () => Iterable<RecordLine>): OomAnalysis {
+  const kills = reports
+    .filter((r) => r.victim)
+    .map((r) => ({ ts: r.ts, sourceId: r.sourceId, line: r.lastLine }));
+  const candidates: AftermathCandidate[] = [];
+  if (kills.length > 0) {
+    for (const line of again()) {
+      if (!mayBeAftermath(line.text)) continue;
+      const near = kills.some((k) =>
+        k.ts !== null && line.ts !== null
+          ? line.ts - k.ts >= -1000 && line.ts - k.ts <= AFTERMATH_MS
+          : k.sourceId === line.sourceId && line.lineNo > k.line && line.lineNo - k.line <= AFTERMATH_LINES,
+      );
+      if (!near) continue;
+      const c = aftermathOf(line);
+      if (c) candidates.push(c);
+    }
+  }
+  return { reports, cross: crossReport(reports, candidates) };
+}
+
 export function analyzeCase(
   input: AnalysisInput,
   lang: 'en' | 'zh' = 'en',
@@ -114,8 +147,21 @@ export function analyzeCase(
   const timings: Record<string, number> = {};
   const logs = logSources(input.sources);
 
-  const oom = timed(timings, 'oom', () => analyzeOomCase(input.lines(logs)));
-  const incidents = timed(timings, 'incidents', () => detectIncidents(input.lines(logs)));
+  // One read of the logs feeds the OOM collector, the boot scanner and the incident detector.
+  const oomCollector = new OomCollector();
+  const bootScanner = new BootScanner();
+  const incidents = timed(timings, 'logsPass', () =>
+    detectIncidents(
+      (function* tee(): Generator<RecordLine> {
+        for (const line of input.lines(logs)) {
+          oomCollector.push(line);
+          bootScanner.push(line);
+          yield line;
+        }
+      })(),
+    ),
+  );
+  const oom = timed(timings, 'oom', () => oomWithAftermath(oomCollector.finish(), () => input.lines(logs)));
 
   const history = timed(timings, 'boots', (): BootHistory => {
     const collectedAt = collectionTime(input.sources);
@@ -134,7 +180,7 @@ export function analyzeCase(
         return { sourceId: s.sourceId, sourcePath: s.path, parse: parseLastText(lines, options) };
       });
     return buildBootHistory({
-      scan: scanBootLines(input.lines(logs)),
+      scan: bootScanner.finish(),
       last,
       crashDirs: input.sources
         .filter((s) => CRASH_DIR.test(s.path))

@@ -125,7 +125,7 @@ export function parseCrashSession(text: string): CrashSession {
         }
       }
     } else if (cmd === 'log' || cmd === 'dmesg') {
-      out.log.push(...s.lines.filter((l) => l !== ''));
+      for (const l of s.lines) if (l !== '') out.log.push(l);
     } else if (s.command === 'kmem -i') {
       for (const l of s.lines) {
         const m = KMEM_ROW.exec(l);

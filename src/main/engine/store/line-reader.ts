@@ -6,14 +6,8 @@ import type { RecordLine } from '../../../shared/model/log';
 import type { Db } from './database';
 import { TIME_QUALITY_CODES } from './schema';
 
-interface Row {
-  line_id: number;
-  source_id: number;
-  line_no: number;
-  ts: number | null;
-  ts_quality: number;
-  text: string;
-}
+/** line_id, source_id, line_no, ts, ts_quality, text — raw arrays read faster than row objects. */
+type Row = [number, number, number, number | null, number, string];
 
 export interface SourceRef {
   sourceId: number;
@@ -21,6 +15,7 @@ export interface SourceRef {
   kind: string;
   mtimeMs: number | null;
   lineCount: number;
+  firstLineId: number | null;
   /** The zone its zone-less times were resolved with, and whether the archive gave it. */
   zone: { zone: number | string; source: string; assumed: boolean } | null;
 }
@@ -29,7 +24,7 @@ export function sourceRefs(db: Db): SourceRef[] {
   return (
     db
       .prepare(
-        "SELECT source_id, path, kind, mtime_ms, line_count, zone FROM sources WHERE status IN ('complete', 'failed') ORDER BY source_id",
+        "SELECT source_id, path, kind, mtime_ms, line_count, first_line_id, zone FROM sources WHERE status IN ('complete', 'failed') ORDER BY source_id",
       )
       .all() as {
       source_id: number;
@@ -37,6 +32,7 @@ export function sourceRefs(db: Db): SourceRef[] {
       kind: string;
       mtime_ms: number | null;
       line_count: number;
+      first_line_id: number | null;
       zone: string | null;
     }[]
   ).map((r) => ({
@@ -45,25 +41,33 @@ export function sourceRefs(db: Db): SourceRef[] {
     kind: r.kind,
     mtimeMs: r.mtime_ms,
     lineCount: r.line_count,
+    firstLineId: r.first_line_id,
     zone: r.zone ? (JSON.parse(r.zone) as SourceRef['zone']) : null,
   }));
 }
 
-/** Every line of the given sources (all when omitted), each source in its own order. */
+/**
+ * Every line of the given sources, each source in its own order. A source's lines are
+ * contiguous in line ids, so each is one range scan on the primary key (raw rows: no objects
+ * built by the driver).
+ */
 export function* readRecordLines(db: Db, sources: readonly SourceRef[]): Generator<RecordLine> {
-  const stmt = db.prepare(
-    'SELECT line_id, source_id, line_no, ts, ts_quality, text FROM lines WHERE source_id = ? ORDER BY line_id',
-  );
+  const stmt = db
+    .prepare(
+      'SELECT line_id, source_id, line_no, ts, ts_quality, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
+    )
+    .raw(true);
   for (const s of sources) {
-    for (const r of stmt.iterate(s.sourceId) as IterableIterator<Row>) {
+    if (s.firstLineId === null || s.lineCount === 0) continue;
+    for (const r of stmt.iterate(s.firstLineId, s.firstLineId + s.lineCount) as IterableIterator<Row>) {
       yield {
-        lineId: r.line_id,
-        sourceId: r.source_id,
+        lineId: r[0],
+        sourceId: r[1],
         sourcePath: s.path,
-        lineNo: r.line_no,
-        ts: r.ts,
-        tsQuality: TIME_QUALITY_CODES[r.ts_quality] ?? 'none',
-        text: r.text,
+        lineNo: r[2],
+        ts: r[3],
+        tsQuality: TIME_QUALITY_CODES[r[4]] ?? 'none',
+        text: r[5],
       };
     }
   }

@@ -50,8 +50,10 @@ export function detectIncidents(lines: Iterable<RecordLine>, options: DetectOpti
   }
   const blocks = cutter.finish();
   const drafts: IncidentDraft[] = blocks.map(kernelDraft);
-  drafts.push(...faults, ...deaths.finish());
-  if (floods) drafts.push(...floods.finish());
+  // Loops, not spread: a big case can yield more drafts than a call's argument limit.
+  for (const d of faults) drafts.push(d);
+  for (const d of deaths.finish()) drafts.push(d);
+  if (floods) for (const d of floods.finish()) drafts.push(d);
   const incidents = groupDrafts(drafts);
   incidents.sort((a, b) => a.line.sourceId - b.line.sourceId || a.line.lineNo - b.line.lineNo);
   return incidents;

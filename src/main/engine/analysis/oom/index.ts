@@ -51,6 +51,17 @@ export function analyzeOomCase(lines: Iterable<RecordLine>): OomAnalysis {
   return { reports, cross };
 }
 
+/** The streaming form of analyzeOom: push lines as they are read (in a pass shared with other analysers). */
+export class OomCollector {
+  private readonly assembler = new ReportAssembler();
+  push(line: RecordLine): void {
+    this.assembler.push(line);
+  }
+  finish(): OomReport[] {
+    return buildAll(this.assembler.finish());
+  }
+}
+
 /** Every OOM report in `lines`, in source and line order. */
 export function analyzeOom(lines: Iterable<RecordLine>): OomReport[] {
   const assembler = new ReportAssembler();
