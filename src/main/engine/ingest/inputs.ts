@@ -36,6 +36,16 @@ export interface InputProblem {
   reason: string;
 }
 
+function problem(
+  path: string,
+  level: InputProblem['level'],
+  reason: string,
+  size = 0,
+  mtimeMs: number | null = null,
+): WalkItem {
+  return { kind: 'problem', problem: { path, size, mtimeMs, level, reason } };
+}
+
 export type WalkItem = { kind: 'entry'; entry: InputEntry } | { kind: 'problem'; problem: InputProblem };
 
 // Large reads: the per-chunk overhead (and the number of transactions) falls with chunk size.
@@ -108,16 +118,7 @@ export async function* walkInput(location: string): AsyncGenerator<WalkItem> {
       },
     };
   } else {
-    yield {
-      kind: 'problem',
-      problem: {
-        path: path.basename(location),
-        size: 0,
-        mtimeMs: null,
-        level: 'skipped',
-        reason: 'not a regular file, folder or archive',
-      },
-    };
+    yield problem(path.basename(location), 'skipped', 'not a regular file, folder or archive');
   }
 }
 
@@ -142,43 +143,22 @@ async function* walkDirectory(root: string): AsyncGenerator<WalkItem> {
         try {
           target = await realpath(abs);
         } catch {
-          yield {
-            kind: 'problem',
-            problem: {
-              path: relPath,
-              size: 0,
-              mtimeMs: null,
-              level: 'skipped',
-              reason: 'symbolic link to a missing target',
-            },
-          };
+          yield problem(relPath, 'skipped', 'symbolic link to a missing target');
           continue;
         }
         if (target !== realRoot && !target.startsWith(realRoot + path.sep)) {
-          yield {
-            kind: 'problem',
-            problem: {
-              path: relPath,
-              size: 0,
-              mtimeMs: null,
-              level: 'skipped',
-              reason: 'symbolic link pointing outside the input folder',
-            },
-          };
+          yield problem(relPath, 'skipped', 'symbolic link pointing outside the input folder');
           continue;
         }
         const ts = await stat(target);
         if (ts.isDirectory()) {
-          yield {
-            kind: 'problem',
-            problem: {
-              path: relPath,
-              size: 0,
-              mtimeMs: null,
-              level: 'skipped',
-              reason: `symbolic link to folder ${path.relative(realRoot, target)}, read there`,
-            },
-          };
+          yield problem(
+            relPath,
+            'skipped',
+            `symbolic link to folder ${path.relative(realRoot, target)}, read there`,
+            0,
+            null,
+          );
           continue;
         }
         if (ts.isFile()) {
@@ -197,17 +177,13 @@ async function* walkDirectory(root: string): AsyncGenerator<WalkItem> {
       if (ls.isDirectory()) subdirs.push(relPath);
       else if (ls.isFile()) {
         if (isTarName(name)) {
-          yield {
-            kind: 'problem',
-            problem: {
-              path: relPath,
-              size: ls.size,
-              mtimeMs: ls.mtimeMs,
-              level: 'skipped',
-              reason:
-                'archive inside a folder: open it on its own (nested archives come with the full ingest engine)',
-            },
-          };
+          yield problem(
+            relPath,
+            'skipped',
+            'archive inside a folder: open it on its own (nested archives come with the full ingest engine)',
+            ls.size,
+            ls.mtimeMs,
+          );
           continue;
         }
         yield {
@@ -220,16 +196,7 @@ async function* walkDirectory(root: string): AsyncGenerator<WalkItem> {
           },
         };
       } else {
-        yield {
-          kind: 'problem',
-          problem: {
-            path: relPath,
-            size: 0,
-            mtimeMs: null,
-            level: 'skipped',
-            reason: 'device file, FIFO or socket',
-          },
-        };
+        yield problem(relPath, 'skipped', 'device file, FIFO or socket');
       }
     }
     for (const d of subdirs.reverse()) stack.push(d);
@@ -250,8 +217,7 @@ async function* walkTar(location: string): AsyncGenerator<WalkItem> {
       const { path: memberPath, note } = safeMemberPath(h.name);
       const mtimeMs = h.mtime ? h.mtime.getTime() : null;
       const size = h.size ?? 0;
-      if (note)
-        yield { kind: 'problem', problem: { path: memberPath, size, mtimeMs, level: 'error', reason: note } };
+      if (note) yield problem(memberPath, 'error', note, size, mtimeMs);
       if (h.type === 'file' || h.type === 'contiguous-file') {
         if (memberPath === '') {
           member.resume();
@@ -270,22 +236,10 @@ async function* walkTar(location: string): AsyncGenerator<WalkItem> {
           h.type === 'symlink' || h.type === 'link'
             ? `${h.type === 'symlink' ? 'symbolic' : 'hard'} link to ${JSON.stringify(h.linkname ?? '')} (its target is indexed under its own path)`
             : `${h.type} entry (not a regular file)`;
-        yield {
-          kind: 'problem',
-          problem: { path: memberPath, size, mtimeMs, level: 'skipped', reason: what },
-        };
+        yield problem(memberPath, 'skipped', what, size, mtimeMs);
       }
     }
   } catch (err) {
-    yield {
-      kind: 'problem',
-      problem: {
-        path: path.basename(location),
-        size: 0,
-        mtimeMs: null,
-        level: 'error',
-        reason: `archive damaged: ${(err as Error).message}`,
-      },
-    };
+    yield problem(path.basename(location), 'error', `archive damaged: ${(err as Error).message}`);
   }
 }

@@ -66,6 +66,28 @@ export interface FinishSourceFields {
   zone?: string | null;
 }
 
+interface LineDbRow {
+  line_id: number;
+  source_id: number;
+  line_no: number;
+  byte_offset: number;
+  ts: number | null;
+  ts_quality: number;
+  text: string;
+}
+
+function viewLineOf(r: LineDbRow): ViewLine {
+  return {
+    lineId: r.line_id,
+    sourceId: r.source_id,
+    lineNo: r.line_no,
+    byteOffset: r.byte_offset,
+    ts: r.ts,
+    tsQuality: qualityOf(r.ts_quality),
+    text: r.text,
+  };
+}
+
 interface SourceRow {
   source_id: number;
   input_id: number;
@@ -513,24 +535,8 @@ export class CaseStore {
       .prepare(
         'SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
       )
-      .all(from, to) as {
-      line_id: number;
-      source_id: number;
-      line_no: number;
-      byte_offset: number;
-      ts: number | null;
-      ts_quality: number;
-      text: string;
-    }[];
-    const lines: ViewLine[] = rows.map((r) => ({
-      lineId: r.line_id,
-      sourceId: r.source_id,
-      lineNo: r.line_no,
-      byteOffset: r.byte_offset,
-      ts: r.ts,
-      tsQuality: qualityOf(r.ts_quality),
-      text: r.text,
-    }));
+      .all(from, to) as LineDbRow[];
+    const lines: ViewLine[] = rows.map(viewLineOf);
     return { view, start: Math.min(start, total), total, lines };
   }
 
@@ -602,31 +608,9 @@ export class CaseStore {
       .prepare(
         'SELECT l.*, s.sha256 AS sha, s.path AS spath FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE l.line_id = ?',
       )
-      .get(lineId) as
-      | {
-          line_id: number;
-          source_id: number;
-          line_no: number;
-          byte_offset: number;
-          ts: number | null;
-          ts_quality: number;
-          text: string;
-          sha: string | null;
-          spath: string;
-        }
-      | undefined;
+      .get(lineId) as (LineDbRow & { sha: string | null; spath: string }) | undefined;
     if (!r) return null;
-    return {
-      lineId: r.line_id,
-      sourceId: r.source_id,
-      lineNo: r.line_no,
-      byteOffset: r.byte_offset,
-      ts: r.ts,
-      tsQuality: qualityOf(r.ts_quality),
-      text: r.text,
-      sourceSha256: r.sha,
-      sourcePath: r.spath,
-    };
+    return { ...viewLineOf(r), sourceSha256: r.sha, sourcePath: r.spath };
   }
 
   // ---- findings --------------------------------------------------------------------------
