@@ -4,16 +4,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { chromiumSkipReason, hasChromium, hostFromEnv, SAMPLE_ARCHIVE, SCREENSHOT_PATH } from './env';
 import { callHost, probeSocket, wsUrl } from './host-api';
 import { grepCountIgnoreCase, readMember } from './sample';
+import { plain } from './viewer-helpers';
 
 const OOM_TEXT = 'invoked oom-killer';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 test.skip(!hasChromium, chromiumSkipReason);
-
-/** Monaco renders spaces as U+00A0 in its view lines. */
-function plain(text: string | null): string {
-  return (text ?? '').replace(/\u00a0/g, ' ');
-}
 
 /** The gutter number Monaco shows beside the first rendered line containing `needle`. */
 async function gutterNumberOf(page: Page, needle: string): Promise<string | null> {

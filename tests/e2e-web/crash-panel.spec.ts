@@ -12,6 +12,7 @@ import type { CaseSummary } from '../../src/shared/model/case';
 import { chromiumSkipReason, hasChromium, hostFromEnv, REPO_ROOT, SAMPLE_ARCHIVE } from './env';
 import { callHost } from './host-api';
 import { grepCountIgnoreCase, readMember } from './sample';
+import { activeLine } from './viewer-helpers';
 
 test.skip(!hasChromium, chromiumSkipReason);
 
@@ -19,26 +20,6 @@ const SHOT_LIGHT = resolve(REPO_ROOT, 'docs/panel-crash.png');
 const SHOT_DARK_ZH = resolve(REPO_ROOT, 'docs/panel-crash-dark-zh.png');
 const FLOOD = 'WARNING: [write_iter] inode ifops has restore.';
 const NOTE_TAG = 'crash-note';
-
-/** Monaco renders spaces as U+00A0 in its view lines. */
-function plain(text: string | null): string {
-  return (text ?? '').replace(/\u00a0/g, ' ');
-}
-
-/** The gutter number and the text of the line the viewer has selected. */
-async function activeLine(page: Page): Promise<{ lineId: string; text: string } | null> {
-  const viewer = page.getByTestId('log-viewer');
-  const number = viewer.locator('.line-numbers.active-line-number');
-  if ((await number.count()) !== 1) return null;
-  const box = await number.boundingBox();
-  if (!box) return null;
-  for (const line of await viewer.locator('.view-line').all()) {
-    const b = await line.boundingBox();
-    if (b && Math.abs(b.y - box.y) < 2)
-      return { lineId: (await number.textContent())?.trim() ?? '', text: plain(await line.textContent()) };
-  }
-  return null;
-}
 
 interface SyslogFacts {
   path: string;

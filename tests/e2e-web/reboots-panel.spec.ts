@@ -12,32 +12,13 @@ import type { CaseSummary } from '../../src/shared/model/case';
 import { chromiumSkipReason, hasChromium, hostFromEnv, REPO_ROOT, SAMPLE_ARCHIVE } from './env';
 import { callHost } from './host-api';
 import { readMember } from './sample';
+import { activeLine } from './viewer-helpers';
 
 test.skip(!hasChromium, chromiumSkipReason);
 
 const SHOT_LIGHT = resolve(REPO_ROOT, 'docs/panel-reboots.png');
 const SHOT_DARK_ZH = resolve(REPO_ROOT, 'docs/panel-reboots-dark-zh.png');
 const NEWEST_LAST_LINE = 'Wed Jun  8 10:10';
-
-/** Monaco renders spaces as U+00A0 in its view lines. */
-function plain(text: string | null): string {
-  return (text ?? '').replace(/\u00a0/g, ' ');
-}
-
-/** The gutter number and the text of the line the viewer has selected. */
-async function activeLine(page: Page): Promise<{ lineId: string; text: string } | null> {
-  const viewer = page.getByTestId('log-viewer');
-  const number = viewer.locator('.line-numbers.active-line-number');
-  if ((await number.count()) !== 1) return null;
-  const box = await number.boundingBox();
-  if (!box) return null;
-  for (const line of await viewer.locator('.view-line').all()) {
-    const b = await line.boundingBox();
-    if (b && Math.abs(b.y - box.y) < 2)
-      return { lineId: (await number.textContent())?.trim() ?? '', text: plain(await line.textContent()) };
-  }
-  return null;
-}
 
 /** Global line id of `path:line`, from the host's source list (sources' lines are contiguous). */
 function globalLineId(summary: CaseSummary, path: string, line: number): number {
