@@ -175,6 +175,11 @@ class ZoneOffsets {
   }
 }
 
+/** Minutes east of UTC of a zone (an offset or an IANA name) at the UTC instant t. */
+export function offsetAt(zone: number | string, t: number): number {
+  return typeof zone === 'number' ? zone : zoneOffsets(zone).at(t);
+}
+
 const zoneCache = new Map<string, ZoneOffsets>();
 function zoneOffsets(name: string): ZoneOffsets {
   let z = zoneCache.get(name);

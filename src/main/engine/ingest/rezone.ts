@@ -6,50 +6,9 @@
  * hours; it could only move a year for lines within hours of New Year, and is not redone).
  */
 import type { CaseStore } from '../store/case-store';
-import { type ZoneSpec, describeZone, localToUtc, parseZone } from './clock';
+import { type ZoneSpec, describeZone, localToUtc, offsetAt, parseZone } from './clock';
 
 const UTC_ASSUMED: ZoneSpec = { zone: 0, source: 'no zone known: UTC assumed', assumed: true };
-
-/** Minutes east of UTC of a zone at a UTC instant. */
-function offsetAt(
-  zone: number | string,
-  utcMs: number,
-  cache: Map<number, number>,
-  dtf: Intl.DateTimeFormat | null,
-): number {
-  if (typeof zone === 'number') return zone;
-  const key = Math.floor(utcMs / 900_000);
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const base = key * 900_000;
-  const parts = dtf!.formatToParts(new Date(base));
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const local = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  const off = Math.round((local - base) / 60_000);
-  cache.set(key, off);
-  return off;
-}
-
-function formatterFor(zone: number | string): Intl.DateTimeFormat | null {
-  if (typeof zone === 'number') return null;
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-}
 
 export interface RezoneOutcome {
   zone: ZoneSpec;
@@ -80,12 +39,10 @@ export function setCaseZone(store: CaseStore, zoneText: string | null): RezoneOu
     for (const s of sources) {
       const old = JSON.parse(s.zone) as ZoneSpec;
       if (!old.assumed) continue;
-      const cache = new Map<number, number>();
-      const dtf = formatterFor(old.zone);
       let prev: number | undefined;
       store.db.function('pm_rezone', { deterministic: false, safeIntegers: false }, (ts: unknown) => {
         const t = Number(ts);
-        const utc = localToUtc(t + offsetAt(old.zone, t, cache, dtf) * 60_000, next.zone, prev);
+        const utc = localToUtc(t + offsetAt(old.zone, t) * 60_000, next.zone, prev);
         prev = utc;
         return utc;
       });
