@@ -46,6 +46,8 @@ export function sourceRefs(db: Db): SourceRef[] {
   }));
 }
 
+const READ_CHUNK = 8192;
+
 /**
  * Every line of the given sources, each source in its own order. A source's lines are
  * contiguous in line ids, so each is one range scan on the primary key (raw rows: no objects
@@ -59,16 +61,21 @@ export function* readRecordLines(db: Db, sources: readonly SourceRef[]): Generat
     .raw(true);
   for (const s of sources) {
     if (s.firstLineId === null || s.lineCount === 0) continue;
-    for (const r of stmt.iterate(s.firstLineId, s.firstLineId + s.lineCount) as IterableIterator<Row>) {
-      yield {
-        lineId: r[0],
-        sourceId: r[1],
-        sourcePath: s.path,
-        lineNo: r[2],
-        ts: r[3],
-        tsQuality: TIME_QUALITY_CODES[r[4]] ?? 'none',
-        text: r[5],
-      };
+    const end = s.firstLineId + s.lineCount;
+    // Chunks through .all() cost far less per row than iterate() (one native call per chunk).
+    for (let from = s.firstLineId; from < end; from += READ_CHUNK) {
+      const rows = stmt.all(from, Math.min(from + READ_CHUNK, end)) as Row[];
+      for (const r of rows) {
+        yield {
+          lineId: r[0],
+          sourceId: r[1],
+          sourcePath: s.path,
+          lineNo: r[2],
+          ts: r[3],
+          tsQuality: TIME_QUALITY_CODES[r[4]] ?? 'none',
+          text: r[5],
+        };
+      }
     }
   }
 }
