@@ -254,27 +254,35 @@ export interface Bilingual {
   zh: string;
 }
 
-export type SystemFactKey =
-  | 'vm.panic_on_oom'
-  | 'vm.overcommit_memory'
-  | 'vm.overcommit_ratio'
-  | 'vm.oom_kill_allocating_task'
-  | 'vm.oom_dump_tasks'
-  | 'kernel.panic'
-  | 'kernel.panic_on_oops'
-  | 'kernel.hung_task_panic'
-  | 'kernel.hung_task_timeout_secs'
-  | 'kernel.softlockup_panic'
-  | 'kernel.core_pattern'
-  | 'kernel.core_uses_pid'
-  | 'kernel.tainted'
-  | 'swap'
-  | 'core-size-limit'
-  | 'kdump'
-  | 'crashkernel'
-  | 'kexec_crash_loaded'
-  | 'pstore'
-  | 'kernel-release';
+/** Facts that are sysctl keys, shown under their own names. */
+export const SYSCTL_FACT_KEYS = [
+  'vm.panic_on_oom',
+  'vm.overcommit_memory',
+  'vm.overcommit_ratio',
+  'vm.oom_kill_allocating_task',
+  'vm.oom_dump_tasks',
+  'kernel.panic',
+  'kernel.panic_on_oops',
+  'kernel.hung_task_panic',
+  'kernel.hung_task_timeout_secs',
+  'kernel.softlockup_panic',
+  'kernel.core_pattern',
+  'kernel.core_uses_pid',
+  'kernel.tainted',
+] as const;
+
+/** Facts gathered from several files, which the UI labels in words. */
+export const DERIVED_FACT_KEYS = [
+  'swap',
+  'core-size-limit',
+  'kdump',
+  'crashkernel',
+  'kexec_crash_loaded',
+  'pstore',
+  'kernel-release',
+] as const;
+
+export type SystemFactKey = (typeof SYSCTL_FACT_KEYS)[number] | (typeof DERIVED_FACT_KEYS)[number];
 
 export interface SystemFact {
   key: SystemFactKey;

@@ -3,7 +3,13 @@
  * proc/swaps, limits.conf, kdump configuration, proc/cmdline, kexec_crash_loaded, pstore,
  * uname. Every fact cites its line; a fact the archive does not hold is unknown, never assumed.
  */
-import type { Bilingual, SystemFact, SystemFactKey } from '../../../../shared/model/incident';
+import {
+  DERIVED_FACT_KEYS,
+  SYSCTL_FACT_KEYS,
+  type Bilingual,
+  type SystemFact,
+  type SystemFactKey,
+} from '../../../../shared/model/incident';
 import { evidenceOf, type Evidence, type RecordLine } from '../../../../shared/model/log';
 import { parseMeminfo } from '../../formats/meminfo';
 import { parseSysctl, sysctlKeyFromPath } from '../../formats/sysctl';
@@ -20,32 +26,9 @@ export interface SystemHints {
   swapFromOom?: { totalSwapKb: number; evidence: Evidence };
 }
 
-const SYSCTL_KEYS: SystemFactKey[] = [
-  'vm.panic_on_oom',
-  'vm.overcommit_memory',
-  'vm.overcommit_ratio',
-  'vm.oom_kill_allocating_task',
-  'vm.oom_dump_tasks',
-  'kernel.panic',
-  'kernel.panic_on_oops',
-  'kernel.hung_task_panic',
-  'kernel.hung_task_timeout_secs',
-  'kernel.softlockup_panic',
-  'kernel.core_pattern',
-  'kernel.core_uses_pid',
-  'kernel.tainted',
-];
+const SYSCTL_KEYS: readonly SystemFactKey[] = SYSCTL_FACT_KEYS;
 
-export const ALL_FACT_KEYS: SystemFactKey[] = [
-  ...SYSCTL_KEYS,
-  'swap',
-  'core-size-limit',
-  'kdump',
-  'crashkernel',
-  'kexec_crash_loaded',
-  'pstore',
-  'kernel-release',
-];
+export const ALL_FACT_KEYS: SystemFactKey[] = [...SYSCTL_FACT_KEYS, ...DERIVED_FACT_KEYS];
 
 type Found = { value: string; meaning: Bilingual; from: string; evidence: Evidence[]; inferred?: boolean };
 

@@ -1,17 +1,9 @@
-import type { Recommendation, SystemFact } from '../../../../shared/model/incident';
+import { DERIVED_FACT_KEYS, type Recommendation, type SystemFact } from '../../../../shared/model/incident';
 import { useLang } from '../../i18n';
 import { Cite, LineLink } from './Cite';
 import { useCrashT, type CrashKey } from './messages';
 
-const LABELLED = new Set([
-  'swap',
-  'core-size-limit',
-  'kdump',
-  'crashkernel',
-  'kexec_crash_loaded',
-  'pstore',
-  'kernel-release',
-]);
+const LABELLED = new Set<string>(DERIVED_FACT_KEYS);
 
 /** The machine's readiness: what the archive says about its settings, and what to change. */
 export function SystemReadiness({
