@@ -7,8 +7,26 @@
  */
 import type { CaseAnalysis } from './model/analysis';
 import type { Annotation, AnnotationAnchor } from './model/annotation';
-import type { CaseInfo, CaseSummary, JobProgress, LinePage, LineView, SearchResult } from './model/case';
+import type {
+  CaseInfo,
+  CaseSummary,
+  JobProgress,
+  LinePage,
+  LineView,
+  SearchProgress,
+  SearchResult,
+} from './model/case';
 import type { Finding } from './model/finding';
+import type {
+  Redaction,
+  RedactionSettings,
+  ReportDraft,
+  ReportEdits,
+  ReportFormat,
+  ReportLang,
+  ReportOptions,
+} from './model/report';
+import type { CaseUiState, Facets, Histogram, LineFilter, SeverityName } from './model/view';
 
 export interface AppInfo {
   name: string;
@@ -51,10 +69,45 @@ export interface SearchRequest {
   limit: number;
 }
 
+/** Where a time or severity lands in a view. */
+export interface Located {
+  position: number | null;
+  lineId: number | null;
+}
+
+export interface LocateTimeRequest {
+  caseId: string;
+  view: LineView;
+  /** UTC ms: the first line at or after it (the last line when none is after). */
+  ts: number;
+}
+
+export interface SeekRequest {
+  caseId: string;
+  view: LineView;
+  /** Position to move from (exclusive). */
+  from: number;
+  direction: 'next' | 'prev';
+  /** The next line whose (printed or inferred) severity is one of these. */
+  severities: SeverityName[];
+}
+
+export interface HistogramRequest {
+  caseId: string;
+  filter: LineFilter | null;
+  /** UTC ms; null for the case's first / last time. */
+  from: number | null;
+  to: number | null;
+  /** Wanted number of buckets (the engine rounds the width to a readable step). */
+  buckets: number;
+}
+
 export interface AnnotationDraft {
   caseId: string;
   /** Absent to create. */
   annotationId?: number;
+  /** The finding the note is about (`Finding.findingKey`). */
+  findingKey?: string | null;
   /** The global line id the note is attached to (its anchor is computed by the engine). */
   lineId?: number | null;
   lineCount?: number;
@@ -67,7 +120,8 @@ export interface AnnotationDraft {
 
 export interface ExportReportRequest {
   caseId: string;
-  format: 'pdf' | 'html';
+  format: ReportFormat;
+  options: ReportOptions;
 }
 
 export type ExportResult =
@@ -77,7 +131,7 @@ export type ExportResult =
 
 export interface CaseChanged {
   caseId: string;
-  reason: 'ingest-started' | 'ingest-finished' | 'annotations' | 'findings' | 'opened';
+  reason: 'ingest-started' | 'ingest-finished' | 'annotations' | 'findings' | 'opened' | 'report';
 }
 
 export interface WorkbenchApi {
@@ -93,13 +147,37 @@ export interface WorkbenchApi {
   getLines(input: GetLinesRequest): Promise<LinePage>;
   /** Position of a line in a view (for jumps); null when the line is not in that view. */
   locateLine(input: LocateRequest): Promise<{ position: number | null }>;
+  /** One-shot search: the first `limit` hits in view order and the total count. */
   search(input: SearchRequest): Promise<SearchResult>;
+  /** Streaming search over the whole view: batches arrive as `searchProgress` events. */
+  startSearch(input: SearchRequest): Promise<{ searchId: string }>;
+  cancelSearch(input: { searchId: string }): Promise<{ cancelled: boolean }>;
+  locateTime(input: LocateTimeRequest): Promise<Located>;
+  /** Next / previous line of a severity (next error, previous warning…). */
+  seekLine(input: SeekRequest): Promise<Located>;
+  /** Lines per time bucket stacked by severity, and silences, for the timeline. */
+  histogram(input: HistogramRequest): Promise<Histogram>;
+  /** Hosts, programs and severities of the case with their line counts, for filter chips. */
+  facets(input: { caseId: string }): Promise<Facets>;
+  getUiState(input: { caseId: string }): Promise<CaseUiState>;
+  saveUiState(input: { caseId: string; state: CaseUiState }): Promise<{ saved: boolean }>;
   listFindings(input: { caseId: string }): Promise<Finding[]>;
   /** The analysers' full models: OOM reports, incidents, boots, system facts and recommendations. */
   getAnalysis(input: { caseId: string }): Promise<CaseAnalysis>;
   listAnnotations(input: { caseId: string }): Promise<Annotation[]>;
   saveAnnotation(input: AnnotationDraft): Promise<Annotation>;
   deleteAnnotation(input: { caseId: string; annotationId: number }): Promise<{ deleted: boolean }>;
+  /** Undoes a delete. */
+  restoreAnnotation(input: { caseId: string; annotationId: number }): Promise<Annotation>;
+  /** The report drafted from the analysis in a language, with the engineer's saved edits applied. */
+  getReportDraft(input: { caseId: string; lang: ReportLang }): Promise<ReportDraft>;
+  saveReportDraft(input: { caseId: string; edits: ReportEdits }): Promise<ReportDraft>;
+  /** The report as self-contained HTML, for the sandboxed preview. */
+  previewReport(input: { caseId: string; options: ReportOptions }): Promise<{ html: string }>;
+  getRedaction(input: {
+    caseId: string;
+  }): Promise<{ settings: RedactionSettings; replacements: Redaction[] }>;
+  saveRedaction(input: { caseId: string; settings: RedactionSettings }): Promise<{ saved: boolean }>;
   exportReport(input: ExportReportRequest): Promise<ExportResult>;
   getJob(input: { jobId: string }): Promise<JobProgress | null>;
   cancelJob(input: { jobId: string }): Promise<JobProgress | null>;
@@ -117,11 +195,25 @@ export const API_CALLS = [
   'getLines',
   'locateLine',
   'search',
+  'startSearch',
+  'cancelSearch',
+  'locateTime',
+  'seekLine',
+  'histogram',
+  'facets',
+  'getUiState',
+  'saveUiState',
   'listFindings',
   'getAnalysis',
   'listAnnotations',
   'saveAnnotation',
   'deleteAnnotation',
+  'restoreAnnotation',
+  'getReportDraft',
+  'saveReportDraft',
+  'previewReport',
+  'getRedaction',
+  'saveRedaction',
   'exportReport',
   'getJob',
   'cancelJob',
@@ -135,10 +227,15 @@ void _everyCallListed;
 export interface WorkbenchEvents {
   ingestProgress: JobProgress;
   caseChanged: CaseChanged;
+  searchProgress: SearchProgress;
 }
 
 export type ApiEvent = keyof WorkbenchEvents;
-export const API_EVENTS = ['ingestProgress', 'caseChanged'] as const satisfies readonly ApiEvent[];
+export const API_EVENTS = [
+  'ingestProgress',
+  'caseChanged',
+  'searchProgress',
+] as const satisfies readonly ApiEvent[];
 
 /** What the renderer holds: the calls plus event subscription. */
 export interface WorkbenchClient extends WorkbenchApi {

@@ -103,6 +103,10 @@ export class Engine {
     return { deleted: this.store(args.caseId).deleteAnnotation(args.annotationId) };
   }
 
+  restoreAnnotation(args: { caseId: string; annotationId: number }): Annotation {
+    return this.store(args.caseId).restoreAnnotation(args.annotationId);
+  }
+
   async ingest(args: {
     caseId: string;
     jobId: string;

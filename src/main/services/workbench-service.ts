@@ -12,12 +12,25 @@ import {
   type ExportReportRequest,
   type ExportResult,
   type GetLinesRequest,
+  type HistogramRequest,
   type LocateRequest,
+  type LocateTimeRequest,
+  type Located,
   type OpenInputRequest,
   type OpenResult,
   type SearchRequest,
+  type SeekRequest,
   type WorkbenchApi,
 } from '../../shared/api';
+import type {
+  Redaction,
+  RedactionSettings,
+  ReportDraft,
+  ReportEdits,
+  ReportLang,
+  ReportOptions,
+} from '../../shared/model/report';
+import type { CaseUiState, Facets, Histogram } from '../../shared/model/view';
 import type { Annotation } from '../../shared/model/annotation';
 import type { CaseInfo, CaseSummary, JobProgress, LinePage, SearchResult } from '../../shared/model/case';
 import type { Finding } from '../../shared/model/finding';
@@ -229,6 +242,58 @@ export class WorkbenchService implements WorkbenchApi {
     return r;
   }
 
+  async restoreAnnotation(input: { caseId: string; annotationId: number }): Promise<Annotation> {
+    this.caseKnown(input.caseId);
+    const r = await this.opts.engine.call('restoreAnnotation', input);
+    this.events.emit('caseChanged', { caseId: input.caseId, reason: 'annotations' });
+    return r;
+  }
+
+  // ---- SESSION-2 CONTRACT: each block below is replaced by its owner before commit ----
+  async startSearch(_input: SearchRequest): Promise<{ searchId: string }> {
+    throw new ApiError('unsupported', 'startSearch: not wired yet');
+  }
+  async cancelSearch(_input: { searchId: string }): Promise<{ cancelled: boolean }> {
+    throw new ApiError('unsupported', 'cancelSearch: not wired yet');
+  }
+  async locateTime(_input: LocateTimeRequest): Promise<Located> {
+    throw new ApiError('unsupported', 'locateTime: not wired yet');
+  }
+  async seekLine(_input: SeekRequest): Promise<Located> {
+    throw new ApiError('unsupported', 'seekLine: not wired yet');
+  }
+  async histogram(_input: HistogramRequest): Promise<Histogram> {
+    throw new ApiError('unsupported', 'histogram: not wired yet');
+  }
+  async facets(_input: { caseId: string }): Promise<Facets> {
+    throw new ApiError('unsupported', 'facets: not wired yet');
+  }
+  async getUiState(_input: { caseId: string }): Promise<CaseUiState> {
+    throw new ApiError('unsupported', 'getUiState: not wired yet');
+  }
+  async saveUiState(_input: { caseId: string; state: CaseUiState }): Promise<{ saved: boolean }> {
+    throw new ApiError('unsupported', 'saveUiState: not wired yet');
+  }
+  // ---- end of the engine-query block (owner: engine query) ----
+  async getReportDraft(_input: { caseId: string; lang: ReportLang }): Promise<ReportDraft> {
+    throw new ApiError('unsupported', 'getReportDraft: not wired yet');
+  }
+  async saveReportDraft(_input: { caseId: string; edits: ReportEdits }): Promise<ReportDraft> {
+    throw new ApiError('unsupported', 'saveReportDraft: not wired yet');
+  }
+  async previewReport(_input: { caseId: string; options: ReportOptions }): Promise<{ html: string }> {
+    throw new ApiError('unsupported', 'previewReport: not wired yet');
+  }
+  async getRedaction(_input: {
+    caseId: string;
+  }): Promise<{ settings: RedactionSettings; replacements: Redaction[] }> {
+    throw new ApiError('unsupported', 'getRedaction: not wired yet');
+  }
+  async saveRedaction(_input: { caseId: string; settings: RedactionSettings }): Promise<{ saved: boolean }> {
+    throw new ApiError('unsupported', 'saveRedaction: not wired yet');
+  }
+  // ---- end of the report block (owner: report) ----
+
   /** Builds the report of a case: HTML, or PDF through the printer. */
   async renderReport(
     caseId: string,
@@ -246,6 +311,8 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async exportReport(input: ExportReportRequest): Promise<ExportResult> {
+    if (input.format !== 'pdf' && input.format !== 'html')
+      throw new ApiError('unsupported', `exportReport: ${input.format} not wired yet`);
     const r = await this.renderReport(input.caseId, input.format);
     return this.opts.sink.deliver(r.fileName, r.bytes, r.mime);
   }

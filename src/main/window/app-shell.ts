@@ -198,7 +198,7 @@ export class AppShell {
         const caseId = this.shownCaseId;
         if (!caseId) return;
         service
-          .exportReport({ caseId, format })
+          .exportReport({ caseId, format, options: { lang: 'en', redact: false, paper: 'A4' } })
           .catch((error: unknown) => this.showError('Could not export the report', error));
       },
       showAbout: () => app.showAboutPanel(),

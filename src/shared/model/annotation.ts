@@ -3,6 +3,8 @@ export interface Annotation {
   annotationId: number;
   /** Anchor: a line (or a range starting there) of one source. */
   anchor: AnnotationAnchor | null;
+  /** The finding the note is about (`Finding.findingKey`), when made from a finding. */
+  findingKey: string | null;
   /** Optional time span (UTC ms) when the note is about a span rather than lines. */
   spanStart: number | null;
   spanEnd: number | null;

@@ -1,4 +1,5 @@
 import type { TimeQuality } from './log';
+import type { LineFilter } from './view';
 
 /** A case as listed (opaque id: the renderer never sees paths). */
 export interface CaseInfo {
@@ -49,8 +50,13 @@ export interface CaseSummary extends CaseInfo {
   schemaVersion: number;
 }
 
-/** Which lines a page is taken from. */
-export type LineView = { kind: 'merged' } | { kind: 'source'; sourceId: number };
+/**
+ * Which lines a page is taken from: every source merged in time order (lines without a time
+ * stay after the line before them in their source), one source in file order, or a filtered
+ * view (time order; `filter.sourceIds` narrows it to sources).
+ */
+export type LineView =
+  { kind: 'merged' } | { kind: 'source'; sourceId: number } | { kind: 'filtered'; filter: LineFilter };
 
 export interface ViewLine {
   /** Global line id (1-based): the number shown in the gutter of the merged view. */
@@ -79,6 +85,23 @@ export interface SearchHit {
   /** Position of the line in the view searched. */
   position: number;
   text: string;
+}
+
+/** A batch of a streaming search (event `searchProgress`). */
+export interface SearchProgress {
+  searchId: string;
+  caseId: string;
+  /** Hits found since the previous batch, in view order. */
+  hits: SearchHit[];
+  /** Matching lines found so far (keeps counting after the hit list is cut at the limit). */
+  total: number;
+  scannedLines: number;
+  totalLines: number;
+  done: boolean;
+  cancelled: boolean;
+  elapsedMs: number;
+  /** Set when the search failed (e.g. an invalid regex), naming what was wrong. */
+  error: string | null;
 }
 
 export interface SearchResult {

@@ -228,7 +228,7 @@ export function analyzeCase(
   return { analysis, findings: findingsOf(analysis, history, lang) };
 }
 
-type NewFinding = Omit<Finding, 'findingId'>;
+type NewFinding = Omit<Finding, 'findingId' | 'findingKey'>;
 
 const INCIDENT_SEVERITY: Partial<Record<IncidentKind, Finding['severity']>> = {
   panic: 'critical',

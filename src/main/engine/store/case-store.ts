@@ -13,7 +13,7 @@ import type {
   SourceStatus,
   ViewLine,
 } from '../../../shared/model/case';
-import type { Finding } from '../../../shared/model/finding';
+import { findingKeyOf, type Finding } from '../../../shared/model/finding';
 import type { Evidence, TimeQuality } from '../../../shared/model/log';
 import { openCaseDb, type Db } from './database';
 import { SCHEMA_VERSION, TIME_QUALITY_CODES } from './schema';
@@ -617,7 +617,7 @@ export class CaseStore {
 
   replaceFindings(
     kinds: readonly string[],
-    findings: readonly Omit<Finding, 'findingId'>[],
+    findings: readonly Omit<Finding, 'findingId' | 'findingKey'>[],
     data: readonly unknown[],
   ): void {
     this.db.transaction(() => {
@@ -649,15 +649,19 @@ export class CaseStore {
       severity: Finding['severity'];
       evidence: string;
     }[];
-    return rows.map((r) => ({
-      findingId: r.finding_id,
-      kind: r.kind,
-      ts: r.ts,
-      title: r.title,
-      summary: r.summary,
-      severity: r.severity,
-      evidence: JSON.parse(r.evidence) as Evidence[],
-    }));
+    return rows.map((r) => {
+      const evidence = JSON.parse(r.evidence) as Evidence[];
+      return {
+        findingId: r.finding_id,
+        findingKey: findingKeyOf({ kind: r.kind, ts: r.ts, evidence }),
+        kind: r.kind,
+        ts: r.ts,
+        title: r.title,
+        summary: r.summary,
+        severity: r.severity,
+        evidence,
+      };
+    });
   }
 
   // ---- annotations -----------------------------------------------------------------------
@@ -676,7 +680,12 @@ export class CaseStore {
     return r ? this.toAnnotation(r) : null;
   }
 
-  /** Finds the anchored line again by source content hash, line number and the line's own hash. */
+  /**
+   * Finds the anchored line again: the same source content (sha256) at the same line number
+   * with the same text hash; failing that (the log grew or was rotated, so its sha256 changed),
+   * the line with that text hash nearest the old line number in a source of the same path.
+   * Null means orphaned: the note is kept and shown as such.
+   */
   private attach(r: AnnotationRow): number | null {
     if (!r.source_sha256 || r.line_no === null) return null;
     const row = this.db
@@ -685,8 +694,25 @@ export class CaseStore {
          WHERE s.sha256 = ? AND l.line_no = ? LIMIT 1`,
       )
       .get(r.source_sha256, r.line_no) as { line_id: number; text: string } | undefined;
-    if (!row || textHash(row.text) !== r.text_hash) return null;
-    return row.line_id;
+    if (row && textHash(row.text) === r.text_hash) return row.line_id;
+    if (!r.source_path || !r.text_hash) return null;
+    const near = this.db
+      .prepare(
+        `SELECT l.line_id, l.line_no, l.text FROM lines l JOIN source_paths p ON p.source_id = l.source_id
+         WHERE p.path = ? AND l.line_no BETWEEN ? AND ?`,
+      )
+      .all(r.source_path, Math.max(1, r.line_no - REATTACH_WINDOW), r.line_no + REATTACH_WINDOW) as {
+      line_id: number;
+      line_no: number;
+      text: string;
+    }[];
+    let best: { lineId: number; distance: number } | null = null;
+    for (const cand of near) {
+      const distance = Math.abs(cand.line_no - r.line_no);
+      if (best && distance >= best.distance) continue;
+      if (textHash(cand.text) === r.text_hash) best = { lineId: cand.line_id, distance };
+    }
+    return best?.lineId ?? null;
   }
 
   private toAnnotation(r: AnnotationRow): Annotation {
@@ -703,6 +729,7 @@ export class CaseStore {
             textHash: r.text_hash ?? '',
           }
         : null,
+      findingKey: r.finding_key,
       spanStart: r.span_start,
       spanEnd: r.span_end,
       body: r.body,
@@ -717,6 +744,7 @@ export class CaseStore {
 
   saveAnnotation(draft: {
     annotationId?: number;
+    findingKey?: string | null;
     lineId?: number | null;
     lineCount?: number;
     spanStart?: number | null;
@@ -757,8 +785,8 @@ export class CaseStore {
       }
       const r = this.db
         .prepare(
-          `INSERT INTO annotations (source_sha256, source_path, line_no, line_count, text_hash, span_start, span_end, body, tags, starred, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO annotations (source_sha256, source_path, line_no, line_count, text_hash, span_start, span_end, body, tags, starred, created_at, updated_at, finding_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           anchor?.sha ?? null,
@@ -773,6 +801,7 @@ export class CaseStore {
           draft.starred ? 1 : 0,
           now,
           now,
+          draft.findingKey ?? null,
         );
       return this.annotation(Number(r.lastInsertRowid))!;
     })();
@@ -785,10 +814,28 @@ export class CaseStore {
       .run(Date.now(), annotationId);
     return r.changes > 0;
   }
+
+  /** Undoes a soft delete. */
+  restoreAnnotation(annotationId: number): Annotation {
+    const r = this.db
+      .prepare('UPDATE annotations SET deleted_at = NULL WHERE annotation_id = ? AND deleted_at IS NOT NULL')
+      .run(annotationId);
+    const a = this.annotation(annotationId);
+    if (!a) throw new Error(`no annotation ${annotationId} in this case`);
+    if (r.changes > 0)
+      this.db
+        .prepare('UPDATE annotations SET updated_at = ? WHERE annotation_id = ?')
+        .run(Date.now(), annotationId);
+    return this.annotation(annotationId)!;
+  }
 }
+
+/** How far (in lines) a note's anchor is looked for when its source changed. */
+const REATTACH_WINDOW = 5000;
 
 interface AnnotationRow {
   annotation_id: number;
+  finding_key: string | null;
   source_sha256: string | null;
   source_path: string | null;
   line_no: number | null;

@@ -127,6 +127,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sources ADD COLUMN zone TEXT;           -- JSON ZoneSpec the zone-less times were resolved with
     `,
   },
+  {
+    version: 3,
+    description: 'notes made from a finding keep its stable key',
+    sql: `
+      ALTER TABLE annotations ADD COLUMN finding_key TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

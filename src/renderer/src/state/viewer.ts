@@ -41,6 +41,8 @@ export const useViewer = create<ViewerState>((set, get) => ({
 }));
 
 export function sameView(a: LineView, b: LineView): boolean {
-  if (a.kind === 'merged' || b.kind === 'merged') return a.kind === b.kind;
-  return a.sourceId === b.sourceId;
+  if (a.kind === 'source' && b.kind === 'source') return a.sourceId === b.sourceId;
+  if (a.kind === 'filtered' && b.kind === 'filtered')
+    return JSON.stringify(a.filter) === JSON.stringify(b.filter);
+  return a.kind === b.kind;
 }

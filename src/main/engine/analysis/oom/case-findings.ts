@@ -5,7 +5,7 @@
 import type { Finding } from '../../../../shared/model/finding';
 import type { OomAnalysis, OomReport } from '../../../../shared/model/oom';
 
-export type NewFinding = Omit<Finding, 'findingId'>;
+export type NewFinding = Omit<Finding, 'findingId' | 'findingKey'>;
 
 function reportFinding(r: OomReport): NewFinding {
   const who = r.victim ? `${r.victim.comm} (pid ${r.victim.pid})` : 'no process';
