@@ -7,7 +7,11 @@ export const chromiumSkipReason = `${CHROMIUM_PATH} is absent (apt-get install c
 export const hasChromium = existsSync(CHROMIUM_PATH);
 
 export const REPO_ROOT = resolve(__dirname, '../..');
-export const RENDERER_INDEX = resolve(REPO_ROOT, 'out/renderer/index.html');
+/** The built renderer the host serves; POSTMORTEM_RENDERER_DIR points at a private build. */
+export const RENDERER_INDEX = resolve(
+  process.env.POSTMORTEM_RENDERER_DIR ?? resolve(REPO_ROOT, 'out/renderer'),
+  'index.html',
+);
 export const SAMPLE_ARCHIVE = resolve(REPO_ROOT, 'resources/samples/seed-incident.tar.gz');
 export const SCREENSHOT_PATH = resolve(REPO_ROOT, 'docs/screenshot.png');
 

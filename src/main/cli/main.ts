@@ -263,7 +263,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': {
         service.setInitialCase(opened.caseId);
         const host = new BrowserHost(service, sink, {
-          rendererDir: path.join(ROOT, 'out/renderer'),
+          // A private build can be served (parallel work on one tree): POSTMORTEM_RENDERER_DIR.
+          rendererDir: process.env.POSTMORTEM_RENDERER_DIR ?? path.join(ROOT, 'out/renderer'),
           port: args.port,
         });
         const ready = await host.start();
