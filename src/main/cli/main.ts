@@ -114,6 +114,7 @@ function analysisDocument(
     oom: analysis.oom,
     boots: analysis.boots,
     incidents: analysis.incidents,
+    crashes: analysis.crashes,
     system: analysis.system,
     errors: summary.errors,
   };

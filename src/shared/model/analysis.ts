@@ -1,5 +1,5 @@
 import type { BootJson } from './boot';
-import type { Incident, Recommendation, SystemFact } from './incident';
+import type { CrashArtefact, Incident, Recommendation, SystemFact } from './incident';
 import type { OomCrossReport, OomReport } from './oom';
 
 /** Everything the analysers concluded about a case: the models behind the findings. */
@@ -9,6 +9,8 @@ export interface CaseAnalysis {
   oom: OomReport[];
   oomCross: OomCrossReport;
   incidents: Incident[];
+  /** Crash artefacts: kdump directories and vmcores, core files, coredumpctl, apport, ABRT (issue 6). */
+  crashes: CrashArtefact[];
   boots: BootJson[];
   bootNotes: string[];
   rebootsPerDay: number | null;

@@ -100,15 +100,26 @@ export interface BootJson {
   startConfidence: StartConfidence;
   startFrom: string;
   kernel: string | null;
+  /** True when the only kernel string seen was cut by `last` (16 characters). */
+  kernelTruncated: boolean;
   commandLine: string | null;
   bootId: string | null;
   end: string | null;
   endKind: EndKind;
   endReason: string;
-  lastSignOfLife: { ts: string; source: string; line: number; text: string; what: string } | null;
+  lastSignOfLife: {
+    ts: string;
+    source: string;
+    line: number;
+    /** Global line id in the case (0 when the line is not a case row, e.g. a crash directory name). */
+    lineId: number;
+    text: string;
+    what: string;
+  } | null;
   downtimeS: number | null;
   uptimeS: number | null;
   explanation: string | null;
   flags: { kind: BootFlagKind; message: string }[];
-  evidence: { source: string; line: number; what: string }[];
+  /** lineId: the global line id in the case (0 when the evidence is not a case row). */
+  evidence: { source: string; line: number; lineId: number; what: string }[];
 }

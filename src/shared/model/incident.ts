@@ -218,6 +218,26 @@ export type CrashArtefactKind =
   | 'crash-session'
   | 'gdb-backtrace';
 
+export type CrashMissingCode =
+  | 'no-vmcore' // a dmesg file but no vmcore (param: the dmesg file's name)
+  | 'no-vmcore-no-dmesg'
+  | 'vmcore-incomplete'
+  | 'creation-failed' // param: vmcore-creation.status text
+  | 'no-vmcore-dmesg'
+  | 'core-empty'
+  | 'coredumpctl-missing'
+  | 'coredumpctl-storage' // param: the Storage: value
+  | 'apport-no-core'
+  | 'abrt-no-core'
+  | 'journal-core-saved' // param: the path the core was saved to on the machine
+  | 'journal-core-elsewhere';
+
+export interface CrashMissing {
+  code: CrashMissingCode;
+  param?: string;
+  text: string;
+}
+
 export interface CrashArtefact {
   kind: CrashArtefactKind;
   /** Path inside the archive. */
@@ -243,6 +263,12 @@ export interface CrashArtefact {
   /** Frames of the crashing thread (function names). */
   frames?: string[];
   fields?: Record<string, string>;
+  /** What the artefact should hold and does not: a code the UI translates, its parameter, and the English sentence. */
+  missing?: CrashMissing[];
+  /** The boot the crash happened in (matched by time to `boots[]`), when one matches. */
+  boot?: { index: number; start: string } | null;
+  /** The incidents this artefact explains or belongs to (same dump directory, same pid, a panic just before). */
+  explains?: { kind: IncidentKind; signature: string; line: Evidence }[];
   evidence: Evidence[];
 }
 

@@ -2,7 +2,7 @@
  * Plain data types for kernel OOM-killer reports: what `analyze --json` prints in `oom[]`
  * and what the OOM panel shows. Every extracted part carries the Evidence of its line(s).
  */
-import type { Evidence } from './log';
+import type { Evidence, TimeQuality } from './log';
 
 export type OomKind = 'global' | 'memcg' | 'cpuset' | 'mempolicy' | 'manual';
 
@@ -281,6 +281,8 @@ export interface OomReport {
   id: string;
   /** UTC ms of the first line with a time, null when none. */
   ts: number | null;
+  /** How `ts` was obtained (the quality of the line it came from): exact, year-inferred, zone-assumed, … */
+  tsQuality: TimeQuality;
   source: string;
   sourceId: number;
   /** Line number (in the source) of the report's first line. */

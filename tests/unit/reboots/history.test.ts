@@ -77,6 +77,7 @@ describe('the seed: OOM kill, write_iter flood, forced reboot two days later', (
     expect(json.evidence).toContainEqual({
       source: 'seed/last',
       line: 182,
+      lineId: 0,
       what: expect.stringMatching(/inferred: Wed Apr 6 falls in 2022/),
     });
     expect(json.evidence.some((e) => e.source === 'seed/syslog' && e.line === 133)).toBe(true);

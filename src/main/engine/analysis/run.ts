@@ -9,18 +9,27 @@ import type { OomAnalysis, OomReport } from '../../../shared/model/oom';
 import type { BootHistory } from '../../../shared/model/boot';
 import type { Finding } from '../../../shared/model/finding';
 import type { IncidentKind } from '../../../shared/model/incident';
-import type { Evidence, RecordLine } from '../../../shared/model/log';
+import { evidenceOf, type Evidence, type RecordLine } from '../../../shared/model/log';
 import { parseLastText } from '../formats/last-text';
+import { parseUtmpRowText, type UtmpRecord } from '../formats/wtmp';
 import { localToUtc } from '../ingest/clock';
 import { detectIncidents } from './crashes';
+import { findCrashArtefacts } from './crashes/artefacts';
 import { crossReport, OomCollector, oomCaseFindings, type AftermathCandidate } from './oom';
 import { aftermathOf, mayBeAftermath } from './oom/aftermath';
-import { BootScanner, buildBootHistory, toBootJson, type LastInput } from './reboots';
+import { BootScanner, buildBootHistory, toBootJson, type LastInput, type WtmpInput } from './reboots';
+import {
+  collectionDate,
+  DATE_FILE,
+  UPTIME_FILE,
+  uptimeAnchor,
+  type CollectionDate,
+} from './reboots/uptime-anchor';
 import { collectSystemFacts, type SystemFile } from './system/facts';
 import { recommend } from './system/recommend';
 
 /** Bump when an analyser's output changes: stored analyses of an older version are redone. */
-export const ANALYSIS_VERSION = 2;
+export const ANALYSIS_VERSION = 3;
 
 export interface AnalysisSource {
   sourceId: number;
@@ -29,6 +38,10 @@ export interface AnalysisSource {
   mtimeMs: number | null;
   /** The zone the ingest resolved this source's local times with (`assumed`: no evidence for it). */
   zone?: { zone: number | string; source: string; assumed: boolean } | null;
+  /** Ingest status (`complete`, `failed`, `skipped` for binaries such as a vmcore); complete when omitted. */
+  status?: string;
+  /** Size in bytes of the archive member, when known (a skipped vmcore's size is still listed). */
+  sizeBytes?: number;
 }
 
 export type { CaseAnalysis };
@@ -78,16 +91,60 @@ function timed<T>(timings: Record<string, number>, name: string, f: () => T): T 
   }
 }
 
-/** Sources the log analysers read: everything but settings files and `last` listings. */
+const LOGIN_RECORD_KINDS = new Set(['wtmp', 'utmp', 'btmp']);
+
+/** Sources the log analysers read: everything but settings files, `last` listings and binary login records. */
 function logSources(sources: readonly AnalysisSource[]): AnalysisSource[] {
-  return sources.filter((s) => !isSystemFile(s.path) && !(s.kind === 'last' || LAST_FILE.test(s.path)));
+  return sources.filter(
+    (s) =>
+      s.status !== 'skipped' &&
+      !isSystemFile(s.path) &&
+      !(s.kind === 'last' || LAST_FILE.test(s.path)) &&
+      !LOGIN_RECORD_KINDS.has(s.kind),
+  );
+}
+
+/** Binary wtmp/utmp/btmp the ingest stored as one row per record, read back into records. */
+function loginRecords(input: AnalysisInput): WtmpInput[] {
+  const out: WtmpInput[] = [];
+  for (const s of input.sources) {
+    if (!LOGIN_RECORD_KINDS.has(s.kind) || s.status === 'skipped') continue;
+    const records: UtmpRecord[] = [];
+    let firstLineId: number | undefined;
+    for (const l of input.lines([s])) {
+      if (firstLineId === undefined && l.lineId > 0) firstLineId = l.lineId - (l.lineNo - 1);
+      const r = parseUtmpRowText(l.text, l.lineNo - 1);
+      if (r) records.push(r);
+    }
+    const w: WtmpInput = {
+      sourceId: s.sourceId,
+      sourcePath: s.path,
+      records,
+      role: s.kind as 'wtmp' | 'utmp' | 'btmp',
+    };
+    if (firstLineId !== undefined) w.firstLineId = firstLineId;
+    out.push(w);
+  }
+  return out;
+}
+
+function readWhole(
+  input: AnalysisInput,
+  s: AnalysisSource,
+): { path: string; lines: RecordLine[]; mtimeMs: number | null } {
+  return { path: s.path, lines: [...input.lines([s])], mtimeMs: s.mtimeMs };
 }
 
 /**
  * When the archive was collected: sos command outputs carry the collection time as their mtime
  * (linux-artefacts §2.6), so the newest of them is the best anchor for `last`'s year-less lines.
  */
-function collectionTime(sources: readonly AnalysisSource[]): { ts: number; what: string } | null {
+function collectionTime(
+  sources: readonly AnalysisSource[],
+  date: CollectionDate | null,
+): { ts: number; what: string; evidence?: Evidence } | null {
+  if (date)
+    return { ts: date.ts, what: date.what, evidence: evidenceOf(date.line, 'collection time (date)') };
   const outputs = sources.filter((s) => /(?:^|\/)sos_commands\//.test(s.path) && s.mtimeMs !== null);
   if (outputs.length === 0) return null;
   const newest = outputs.reduce((a, b) => ((b.mtimeMs ?? 0) > (a.mtimeMs ?? 0) ? b : a));
@@ -107,6 +164,13 @@ function lastOffsetMinutes(sources: readonly AnalysisSource[], at: number): numb
   return typeof learned.zone === 'number'
     ? learned.zone
     : Math.round((at - localToUtc(at, learned.zone)) / 60_000);
+}
+
+/** The zone the logs revealed, for artefact names and fields written in local time. */
+function zoneOption(sources: readonly AnalysisSource[]): { zoneOffsetMin?: number } {
+  const at = sources.find((s) => s.mtimeMs !== null)?.mtimeMs ?? Date.now();
+  const off = lastOffsetMinutes(sources, at);
+  return off === undefined ? {} : { zoneOffsetMin: off };
 }
 
 /** The widest window crossReport links an aftermath line in (oom/cross.ts: 10 min, or 500 lines without times). */
@@ -164,7 +228,21 @@ export function analyzeCase(
   const oom = timed(timings, 'oom', () => oomWithAftermath(oomCollector.finish(), () => input.lines(logs)));
 
   const history = timed(timings, 'boots', (): BootHistory => {
-    const collectedAt = collectionTime(input.sources);
+    const readable = input.sources.filter((s) => s.status !== 'skipped');
+    const date = collectionDate(
+      readable.filter((s) => DATE_FILE.test(s.path)).map((s) => readWhole(input, s)),
+    );
+    const collectedAt = collectionTime(input.sources, date);
+    const extraBoots = readable
+      .filter((s) => UPTIME_FILE.test(s.path))
+      .map((s) =>
+        uptimeAnchor(
+          readWhole(input, s),
+          date,
+          lastOffsetMinutes(input.sources, date?.ts ?? s.mtimeMs ?? Date.now()),
+        ),
+      )
+      .flatMap((a) => (a ? [a.point] : []));
     const last: LastInput[] = input.sources
       .filter((s) => s.kind === 'last' || LAST_FILE.test(s.path))
       .map((s) => {
@@ -181,6 +259,8 @@ export function analyzeCase(
       });
     return buildBootHistory({
       scan: bootScanner.finish(),
+      wtmp: loginRecords(input),
+      extraBoots,
       last,
       crashDirs: input.sources
         .filter((s) => CRASH_DIR.test(s.path))
@@ -214,12 +294,25 @@ export function analyzeCase(
     return { facts, recommendations: recommend(recInput) };
   });
 
+  const boots = history.boots.map(toBootJson);
+  const crashes = timed(timings, 'crashes', () =>
+    findCrashArtefacts({
+      sources: input.sources,
+      lines: (s) => [...input.lines([s as AnalysisSource])],
+      incidents,
+      boots,
+      facts: system.facts,
+      ...zoneOption(input.sources),
+    }),
+  );
+
   const analysis: CaseAnalysis = {
     version: ANALYSIS_VERSION,
     oom: oom.reports,
     oomCross: oom.cross,
     incidents,
-    boots: history.boots.map(toBootJson),
+    crashes,
+    boots,
     bootNotes: history.notes,
     rebootsPerDay: history.rebootsPerDay,
     system,

@@ -436,3 +436,19 @@ export function parseUtmpdumpText(text: string): UtmpdumpParse {
   }
   return { records, unparsed };
 }
+
+const ROW_PREFIX = /^[A-Z_]+\s+(?=\[)/;
+
+/**
+ * One viewer row written by `utmpRecordText` (`BOOT_TIME     [2] [00000] …`) back into its
+ * record: the ingest stores wtmp/utmp/btmp as such rows, and the boot history reads them.
+ * `index` is the record slot (the row's line number − 1). Null for CORRUPT/PARTIAL rows.
+ */
+export function parseUtmpRowText(text: string, index: number): UtmpRecord | null {
+  const p = ROW_PREFIX.exec(text);
+  if (!p) return null;
+  const parsed = parseUtmpdumpText(text.slice(p[0].length));
+  const r = parsed.records[0];
+  if (!r || parsed.unparsed.length > 0) return null;
+  return { ...r, index };
+}

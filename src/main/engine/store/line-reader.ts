@@ -18,13 +18,16 @@ export interface SourceRef {
   firstLineId: number | null;
   /** The zone its zone-less times were resolved with, and whether the archive gave it. */
   zone: { zone: number | string; source: string; assumed: boolean } | null;
+  /** `skipped` sources (a binary vmcore or core file) have no lines but are still evidence. */
+  status: string;
+  sizeBytes: number;
 }
 
 export function sourceRefs(db: Db): SourceRef[] {
   return (
     db
       .prepare(
-        "SELECT source_id, path, kind, mtime_ms, line_count, first_line_id, zone FROM sources WHERE status IN ('complete', 'failed') ORDER BY source_id",
+        "SELECT source_id, path, kind, mtime_ms, line_count, first_line_id, zone, status, size_bytes FROM sources WHERE status IN ('complete', 'failed', 'skipped') ORDER BY source_id",
       )
       .all() as {
       source_id: number;
@@ -34,6 +37,8 @@ export function sourceRefs(db: Db): SourceRef[] {
       line_count: number;
       first_line_id: number | null;
       zone: string | null;
+      status: string;
+      size_bytes: number;
     }[]
   ).map((r) => ({
     sourceId: r.source_id,
@@ -43,6 +48,8 @@ export function sourceRefs(db: Db): SourceRef[] {
     lineCount: r.line_count,
     firstLineId: r.first_line_id,
     zone: r.zone ? (JSON.parse(r.zone) as SourceRef['zone']) : null,
+    status: r.status,
+    sizeBytes: r.size_bytes,
   }));
 }
 

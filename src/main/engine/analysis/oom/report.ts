@@ -230,9 +230,11 @@ export function buildReport(p: ParsedReport, earlierVictims: Set<number>): OomRe
   }
   const ledger = buildLedger(p, kind);
   const damage = [...p.damage, ...missingParts(p, kind)];
+  const timed = p.raw.lines.find((l) => l.line.ts !== null)?.line;
   const report: OomReport = {
     id: `${first.line.sourceId}:${first.line.lineNo}`,
-    ts: p.raw.lines.find((l) => l.line.ts !== null)?.line.ts ?? null,
+    ts: timed?.ts ?? null,
+    tsQuality: timed?.tsQuality ?? 'none',
     source: first.line.sourcePath,
     sourceId: first.line.sourceId,
     line: first.line.lineNo,

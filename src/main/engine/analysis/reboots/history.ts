@@ -25,6 +25,7 @@ const START_ORDER: readonly BootPoint['kind'][] = [
   'journal-boot-id',
   'list-boots',
   'last-reboot',
+  'uptime',
   'journal-boundary',
   'kernel-boot-msg',
   'systemd-startup',
@@ -39,6 +40,7 @@ const START_FROM: Record<string, string> = {
   'journal-boundary': 'journal boot boundary',
   'list-boots': 'journalctl --list-boots',
   'last-reboot': '`last` reboot line',
+  uptime: 'sosreport `uptime` (collection time − time since boot)',
   'kernel-boot-msg': 'kernel boot message',
   'systemd-startup': 'systemd "Startup finished" (after boot)',
   'syslog-start': 'syslog daemon start (after boot)',
@@ -124,6 +126,7 @@ function stillRunningKeys(input: BootHistoryInput): Set<string> {
 
 function coversWtmp(input: BootHistoryInput, ts: number): boolean {
   for (const w of input.wtmp ?? []) {
+    if (w.role === 'btmp') continue;
     let before = false;
     let after = false;
     for (const r of w.records) {
@@ -236,7 +239,9 @@ export function buildBootHistory(input: BootHistoryInput): BootHistory {
       });
     }
     const inWtmp = cluster.points.some((p) => p.kind === 'wtmp-boot' || p.kind === 'last-reboot');
-    const inLogs = cluster.points.some((p) => p.kind !== 'wtmp-boot' && p.kind !== 'last-reboot');
+    const inLogs = cluster.points.some(
+      (p) => p.kind !== 'wtmp-boot' && p.kind !== 'last-reboot' && p.kind !== 'uptime',
+    );
     if (!inWtmp && coversWtmp(input, sp.ts)) {
       flags.push({
         kind: 'not-in-wtmp',

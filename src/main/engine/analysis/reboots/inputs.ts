@@ -18,6 +18,8 @@ export interface WtmpInput {
   records: readonly UtmpRecord[];
   /** Global line id of the viewer line of record 0, when the records are stored as lines. */
   firstLineId?: number;
+  /** btmp holds failed logins (signs of life only) and utmp the current state; default wtmp. */
+  role?: 'wtmp' | 'utmp' | 'btmp';
 }
 
 export interface LastInput {
@@ -35,11 +37,13 @@ export interface BootHistoryInput {
   crashDirs?: readonly { path: string; sourceId: number }[];
   /** When the archive was collected (sosreport date, tarball mtime), if known. */
   collectedAt?: { ts: number; what: string; evidence?: Evidence } | null;
+  /** Boot points computed outside the logs, e.g. sosreport `uptime` (see uptime-anchor.ts). */
+  extraBoots?: readonly BootPoint[];
   /** The store's answer to "the last timed line before ts, any source", when available. */
   lastLineBefore?: (ts: number) => SignOfLife | null;
 }
 
-export type PointKind = MarkerKind | 'wtmp-boot' | 'last-reboot';
+export type PointKind = MarkerKind | 'wtmp-boot' | 'last-reboot' | 'uptime';
 
 /** Something that says the machine booted at ts. */
 export interface BootPoint {
@@ -129,8 +133,15 @@ export interface Collected {
 }
 
 function fromWtmp(w: WtmpInput, out: Collected): void {
+  const btmp = w.role === 'btmp';
   for (const r of w.records) {
     if (r.tvSec <= 0) continue;
+    if (btmp) {
+      // a failed login was logged by a running machine: a sign of life, never a boot or shutdown
+      const what = `btmp failed login ${r.user} ${r.line}`.trim();
+      out.life.push(lifeFrom(wtmpEvidence(w, r, what), r.ts, utmpRecordText(r)));
+      continue;
+    }
     if (isWtmpBoot(r)) {
       const kernel = KERNEL_RELEASE.test(r.host) ? r.host : undefined;
       const p: BootPoint = {
@@ -314,5 +325,6 @@ export function collect(input: BootHistoryInput): Collected {
   for (const w of input.wtmp ?? []) fromWtmp(w, out);
   for (const l of input.last ?? []) fromLast(l, out);
   if (input.scan) fromScan(input.scan, out);
+  for (const p of input.extraBoots ?? []) out.boots.push(p);
   return out;
 }

@@ -11,6 +11,7 @@ export function toBootJson(b: Boot): BootJson {
     startConfidence: b.startConfidence,
     startFrom: b.startFrom,
     kernel: b.kernel,
+    kernelTruncated: b.kernelTruncated,
     commandLine: b.commandLine,
     bootId: b.bootId,
     end: isoOrNull(b.end),
@@ -21,6 +22,7 @@ export function toBootJson(b: Boot): BootJson {
           ts: new Date(b.lastSignOfLife.ts).toISOString(),
           source: b.lastSignOfLife.source,
           line: b.lastSignOfLife.line,
+          lineId: b.lastSignOfLife.evidence.lineId,
           text: b.lastSignOfLife.text,
           what: b.lastSignOfLife.what,
         }
@@ -29,6 +31,11 @@ export function toBootJson(b: Boot): BootJson {
     uptimeS: b.uptimeS,
     explanation: b.explanation,
     flags: b.flags.map((f) => ({ kind: f.kind, message: f.message })),
-    evidence: b.evidence.map((e) => ({ source: e.sourcePath, line: e.lineNo, what: e.what })),
+    evidence: b.evidence.map((e) => ({
+      source: e.sourcePath,
+      line: e.lineNo,
+      lineId: e.lineId,
+      what: e.what,
+    })),
   };
 }

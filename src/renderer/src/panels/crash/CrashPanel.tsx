@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useAnalysis } from '../../state/analysis';
 import { useCase } from '../../state/case';
 import './crash.css';
+import { Dumps } from './Dumps';
 import { byTime } from './format';
 import { IncidentCard } from './IncidentCard';
 import { useCrashT } from './messages';
@@ -72,6 +73,7 @@ export function CrashPanel(): React.JSX.Element {
           </button>
         )}
       </section>
+      <Dumps crashes={analysis.crashes ?? []} />
       <SystemReadiness facts={analysis.system.facts} recommendations={analysis.system.recommendations} />
     </div>
   );

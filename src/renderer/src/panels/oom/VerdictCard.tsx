@@ -13,7 +13,12 @@ export function VerdictCard({ r, first }: { r: OomReport; first: ViewLine | null
   const v = r.victim;
   const g = r.trigger;
   const s = r.score;
-  const time = formatTs(r.ts, first && first.lineId === r.lineId ? first.tsQuality : null, lang, t);
+  const time = formatTs(
+    r.ts,
+    r.tsQuality ?? (first && first.lineId === r.lineId ? first.tsQuality : null),
+    lang,
+    t,
+  );
   const firstEv = { sourceId: r.sourceId, sourcePath: r.source, lineNo: r.line, lineId: r.lineId };
   const victimEv = v?.evidence[0];
   const triggerEv = g?.evidence[0];

@@ -138,7 +138,7 @@ function Details({ row }: { row: BootRow }): React.JSX.Element {
                   {resolved ? (
                     <CiteLink cite={resolved} testId="boot-evidence" />
                   ) : (
-                    <EvidenceLink source={e.source} line={e.line} what={e.what} />
+                    <EvidenceLink source={e.source} line={e.line} lineId={e.lineId} what={e.what} />
                   )}{' '}
                   <span lang="en" className="rb-what">
                     {e.what}
@@ -156,19 +156,27 @@ function Details({ row }: { row: BootRow }): React.JSX.Element {
 function EvidenceLink({
   source,
   line,
+  lineId,
   what,
 }: {
   source: string;
   line: number;
+  lineId: number;
   what: string;
 }): React.JSX.Element {
   const resolve = useRebootsResolve();
-  return <CiteLink cite={{ source, line, what, target: resolve(source, line) }} testId="boot-evidence" />;
+  return (
+    <CiteLink cite={{ source, line, what, target: resolve(source, line, lineId) }} testId="boot-evidence" />
+  );
 }
 
-function useRebootsResolve(): (source: string, line: number) => ReturnType<typeof resolveLine> {
+function useRebootsResolve(): (
+  source: string,
+  line: number,
+  lineId: number,
+) => ReturnType<typeof resolveLine> {
   const sources = useCase((s) => s.summary?.sources);
-  return (source, line) => resolveLine(sources ?? [], source, line);
+  return (source, line, lineId) => resolveLine(sources ?? [], source, line, lineId);
 }
 
 function sameLine(a: Cite, b: Cite | null): boolean {

@@ -37,8 +37,23 @@ function ms(iso: string | null | undefined): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-/** Resolves `path:line` to a global line id; null when no single source of that path holds the line. */
-export function resolveLine(sources: readonly SourceInfo[], path: string, line: number): Target | null {
+/**
+ * The viewer target of a cited line: its global line id when the model carries one (checked
+ * against the source that holds it), else `path:line` resolved through the sources; null when
+ * no single source of that path holds the line.
+ */
+export function resolveLine(
+  sources: readonly SourceInfo[],
+  path: string,
+  line: number,
+  lineId = 0,
+): Target | null {
+  if (lineId > 0) {
+    const s = sources.find(
+      (x) => x.firstLineId !== null && lineId >= x.firstLineId && lineId < x.firstLineId + x.lineCount,
+    );
+    if (s && s.path === path) return { lineId, sourceId: s.sourceId };
+  }
   let found: SourceInfo | null = null;
   for (const s of sources) {
     if (s.path !== path) continue;
@@ -53,7 +68,7 @@ export function resolveLine(sources: readonly SourceInfo[], path: string, line: 
 const LSOL_PREFIX = 'last sign of life';
 
 /** The evidence of the boot's start: the model lists evidence in time order, the start first. */
-function startEvidence(b: BootJson): { source: string; line: number; what: string } | null {
+function startEvidence(b: BootJson): BootJson['evidence'][number] | null {
   return b.evidence.find((e) => !e.what.startsWith(LSOL_PREFIX)) ?? b.evidence[0] ?? null;
 }
 
@@ -72,13 +87,20 @@ export function bootRows(boots: readonly BootJson[], sources: readonly SourceInf
       lsolTs: ms(lsol?.ts),
       nextStart: sorted[k + 1]?.start ?? null,
       previousKernel: sorted[k - 1]?.boot.kernel ?? null,
-      startCite: se ? { ...se, target: resolveLine(sources, se.source, se.line) } : null,
+      startCite: se
+        ? {
+            source: se.source,
+            line: se.line,
+            what: se.what,
+            target: resolveLine(sources, se.source, se.line, se.lineId),
+          }
+        : null,
       lsolCite: lsol
         ? {
             source: lsol.source,
             line: lsol.line,
             what: lsol.what,
-            target: resolveLine(sources, lsol.source, lsol.line),
+            target: resolveLine(sources, lsol.source, lsol.line, lsol.lineId),
           }
         : null,
     };
