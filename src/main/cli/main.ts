@@ -2,7 +2,7 @@
  * The `postmortem` command: the same services as the app, without a window.
  * Runs under plain Node right after `npm install` (bin/postmortem.cjs loads it through tsx).
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CaseSummary, JobProgress } from '../../shared/model/case';
@@ -14,6 +14,7 @@ import type { WorkbenchService } from '../services/workbench-service';
 import { WorkbenchService as Service } from '../services/workbench-service';
 import { BrowserHost, DownloadSink } from '../transports/browser-host';
 import { HELP, parseCli, USAGE, UsageError, type CliArgs } from './args';
+import { writeReportOutputs } from './report';
 import { progressPrinter } from './progress';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -249,16 +250,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'report': {
-        if (args.html) {
-          const r = await service.renderReport(opened.caseId, 'html');
-          writeFileSync(args.html, r.bytes);
-          process.stderr.write(`postmortem: wrote ${args.html}\n`);
-        }
-        if (args.output) {
-          const r = await service.renderReport(opened.caseId, 'pdf');
-          writeFileSync(args.output, r.bytes);
-          process.stderr.write(`postmortem: wrote ${args.output} (${formatBytes(r.bytes.length)})\n`);
-        }
+        await writeReportOutputs(service, opened.caseId, args, (line) =>
+          process.stderr.write(`postmortem: ${line}\n`),
+        );
         return 0;
       }
       case 'serve': {

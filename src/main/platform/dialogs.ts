@@ -3,7 +3,7 @@
  * service to open something and the service asks the `PathPicker`.
  */
 import { dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
-import { writeFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ExportResult } from '../../shared/api';
 import type { ArtifactSink, PathPicker } from '../services/ports';
@@ -73,6 +73,9 @@ export class ElectronPathPicker implements PathPicker {
 const MIME_EXTENSIONS: Readonly<Record<string, { name: string; extensions: string[] }>> = {
   'application/pdf': { name: 'PDF document', extensions: ['pdf'] },
   'text/html': { name: 'HTML document', extensions: ['html'] },
+  'text/markdown': { name: 'Markdown document', extensions: ['md'] },
+  'application/x-ndjson': { name: 'Timeline (JSON lines)', extensions: ['jsonl'] },
+  'text/csv': { name: 'Timeline for Timesketch (CSV)', extensions: ['csv'] },
 };
 
 /** Delivers an exported report through a save dialog; the file is written whole or not at all. */
@@ -104,5 +107,45 @@ export class ElectronArtifactSink implements ArtifactSink {
       throw error;
     }
     return { status: 'saved', fileName: basename(target), bytes: bytes.byteLength };
+  }
+
+  /** A file already on disk (timeline exports): moved to where the user saves it, removed when cancelled. */
+  async deliverFile(fileName: string, file: string, mime: string): Promise<ExportResult> {
+    try {
+      const target = await this.askTarget(fileName, mime);
+      if (!target) return { status: 'cancelled' };
+      const size = statSync(file).size;
+      try {
+        renameSync(file, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+        // Another file system: copy beside the target, then rename into place.
+        const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.part`);
+        try {
+          copyFileSync(file, tmp);
+          renameSync(tmp, target);
+        } catch (copyError) {
+          rmSync(tmp, { force: true });
+          throw copyError;
+        }
+      }
+      return { status: 'saved', fileName: basename(target), bytes: size };
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  private async askTarget(fileName: string, mime: string): Promise<string | null> {
+    const parent = this.window();
+    const filter = MIME_EXTENSIONS[mime.split(';')[0]?.trim() ?? ''];
+    const options = {
+      title: 'Export',
+      defaultPath: join(this.defaultDir(), basename(fileName)),
+      filters: filter ? [filter] : [],
+    };
+    const result = parent
+      ? await dialog.showSaveDialog(parent, options)
+      : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
   }
 }

@@ -11,7 +11,7 @@ import type { PdfOptions, PdfPrinter } from '../services/ports';
 
 const PRINT_PARTITION = 'pm-print';
 /** Room for Chromium's header and footer templates (inches). */
-const MARGINS = { top: 0.7, bottom: 0.7, left: 0.6, right: 0.6 } as const;
+const MARGINS = { top: 0.63, bottom: 0.63, left: 0.55, right: 0.55 } as const; // 16 mm / 14 mm, as the CLI's printer
 
 function lockPrintSession(session: Session): void {
   session.webRequest.onBeforeRequest((details, callback) => {
@@ -64,8 +64,8 @@ export class ElectronPdfPrinter implements PdfPrinter {
         headerTemplate: options.headerTemplate,
         footerTemplate: options.footerTemplate,
         margins: MARGINS,
-        generateTaggedPDF: true,
-        generateDocumentOutline: true,
+        generateTaggedPDF: options.tagged ?? true,
+        generateDocumentOutline: options.outline ?? true,
       });
       return Buffer.from(pdf);
     } finally {

@@ -59,9 +59,9 @@ export class ChromiumPdfPrinter implements PdfPrinter {
         displayHeaderFooter: true,
         headerTemplate: options.headerTemplate,
         footerTemplate: options.footerTemplate,
-        margin: { top: '18mm', bottom: '18mm', left: '16mm', right: '16mm' },
-        tagged: true,
-        outline: true,
+        margin: { top: '16mm', bottom: '16mm', left: '14mm', right: '14mm' },
+        tagged: options.tagged ?? true,
+        outline: options.outline ?? true,
       });
     } finally {
       await context.close();

@@ -18,6 +18,10 @@ export interface PdfOptions {
   /** HTML for the page header and footer (Chromium's `pageNumber` / `totalPages` / `title` classes). */
   headerTemplate: string;
   footerTemplate: string;
+  /** A PDF outline (bookmarks) from the headings: Playwright `outline`, Electron `generateDocumentOutline`. Default true. */
+  outline?: boolean;
+  /** A tagged (accessible) PDF: Playwright `tagged`, Electron `generateTaggedPDF`. Default true. */
+  tagged?: boolean;
 }
 
 /** Chromium's print engine: Electron printToPDF in the app, playwright-core + system Chromium elsewhere. */
@@ -29,4 +33,9 @@ export interface PdfPrinter {
 /** Hands an exported file to the user: a save dialog in Electron, a download URL in the browser host. */
 export interface ArtifactSink {
   deliver(fileName: string, bytes: Buffer, mime: string): Promise<ExportResult>;
+  /**
+   * Hands over a file already written on this host's disk (a timeline export too big for
+   * memory). The sink takes ownership: it moves, serves or deletes it.
+   */
+  deliverFile(fileName: string, file: string, mime: string): Promise<ExportResult>;
 }

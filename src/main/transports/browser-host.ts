@@ -10,7 +10,7 @@
  *   ← {"type":"event","event":"ingestProgress"|"caseChanged","payload":{…}}
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -45,14 +45,32 @@ export interface BrowserHostOptions {
   token?: string;
 }
 
-/** Exported files wait here until the page downloads them. */
+/** Exported files wait here until the page downloads them: in memory, or on disk for big timelines. */
 export class DownloadSink implements ArtifactSink {
-  readonly files = new Map<string, { name: string; bytes: Buffer; mime: string }>();
+  readonly files = new Map<
+    string,
+    { name: string; mime: string } & (
+      { bytes: Buffer; path?: undefined } | { path: string; size: number; bytes?: undefined }
+    )
+  >();
 
   async deliver(fileName: string, bytes: Buffer, mime: string): Promise<ExportResult> {
     const id = randomBytes(12).toString('hex');
     this.files.set(id, { name: fileName, bytes, mime });
     return { status: 'download', fileName, bytes: bytes.length, url: `/download/${id}` };
+  }
+
+  async deliverFile(fileName: string, file: string, mime: string): Promise<ExportResult> {
+    const id = randomBytes(12).toString('hex');
+    const size = statSync(file).size;
+    this.files.set(id, { name: fileName, path: file, size, mime });
+    return { status: 'download', fileName, bytes: size, url: `/download/${id}` };
+  }
+
+  /** Removes the files handed over on disk (when the host stops). */
+  dispose(): void {
+    for (const f of this.files.values()) if (f.path) rmSync(f.path, { force: true });
+    this.files.clear();
   }
 }
 
@@ -115,6 +133,8 @@ export class BrowserHost {
     this.wss?.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server = null;
+    // Exported timeline files wait on disk for their download: remove them with the host.
+    this.sink.dispose();
   }
 
   /** DNS rebinding guard: only our own loopback names. */
@@ -190,14 +210,15 @@ export class BrowserHost {
         res.writeHead(404, headers).end();
         return;
       }
-      res
-        .writeHead(200, {
-          ...headers,
-          'Content-Type': file.mime,
-          'Content-Length': String(file.bytes.length),
-          'Content-Disposition': `attachment; filename="${file.name.replace(/[^\w.-]/g, '_')}"`,
-        })
-        .end(file.bytes);
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': file.mime,
+        'Content-Length': String(file.path !== undefined ? file.size : file.bytes.length),
+        'Content-Disposition': `attachment; filename="${file.name.replace(/[^\w.-]/g, '_')}"`,
+      });
+      if (req.method === 'HEAD') res.end();
+      else if (file.path !== undefined) createReadStream(file.path).pipe(res);
+      else res.end(file.bytes);
       return;
     }
     const rel = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');

@@ -5,6 +5,7 @@
  */
 import { app, dialog, ipcMain, Menu, type BrowserWindow } from 'electron';
 import type { ApiCall, ApiInput, OpenResult, WorkbenchApi } from '../../shared/api';
+import type { ReportOptions } from '../../shared/model/report';
 import { RecentCasesStore, resolveRecent } from '../platform/recent-cases';
 import type { WindowStateStore } from '../platform/window-state';
 import { forwardEvents, registerIpc, sendEvent, type WorkbenchEventSource } from '../transports/electron-ipc';
@@ -198,7 +199,7 @@ export class AppShell {
         const caseId = this.shownCaseId;
         if (!caseId) return;
         service
-          .exportReport({ caseId, format, options: { lang: 'en', redact: false, paper: 'A4' } })
+          .exportReport({ caseId, format, options: menuReportOptions(app.getLocale()) })
           .catch((error: unknown) => this.showError('Could not export the report', error));
       },
       showAbout: () => app.showAboutPanel(),
@@ -224,4 +225,13 @@ export class AppShell {
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   }
+}
+
+/** The menu's export has no editor: the system language, no redaction, the locale's paper. */
+function menuReportOptions(locale: string): ReportOptions {
+  return {
+    lang: locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en',
+    redact: false,
+    paper: /^en-(US|CA)$|-(US|CA|MX|PH)$/i.test(locale) ? 'Letter' : 'A4',
+  };
 }

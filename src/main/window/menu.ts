@@ -5,6 +5,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { OpenInputRequest } from '../../shared/api';
+import type { ReportFormat } from '../../shared/model/report';
 import type { CaseInfo } from '../../shared/model/case';
 
 export interface MenuActions {
@@ -12,7 +13,7 @@ export interface MenuActions {
   openCaseFile(): void;
   openRecent(caseId: string): void;
   clearRecent(): void;
-  exportReport(format: 'pdf' | 'html'): void;
+  exportReport(format: ReportFormat): void;
   showAbout(): void;
 }
 
@@ -68,6 +69,21 @@ export function menuTemplate(actions: MenuActions, state: MenuState): MenuItemCo
         label: 'Export Report as &HTML…',
         enabled: state.canExport,
         click: () => actions.exportReport('html'),
+      },
+      {
+        label: 'Export Report as &Markdown…',
+        enabled: state.canExport,
+        click: () => actions.exportReport('md'),
+      },
+      {
+        label: 'Export &Timeline as JSONL…',
+        enabled: state.canExport,
+        click: () => actions.exportReport('jsonl'),
+      },
+      {
+        label: 'Export Timeline as Time&sketch CSV…',
+        enabled: state.canExport,
+        click: () => actions.exportReport('timesketch'),
       },
       ...(isMac ? [] : [{ type: 'separator' } as const, { role: 'quit' } as const]),
     ],
