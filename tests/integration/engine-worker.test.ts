@@ -17,7 +17,9 @@ describe('engine worker round trip', () => {
       title: 'sample',
     });
     const events: number[] = [];
-    const off = engine.onEvent((_e, p) => events.push(p.progress.linesDone));
+    const off = engine.onEvent((e, p) => {
+      if (e === 'ingestProgress') events.push(p.progress.linesDone);
+    });
     const outcome = await engine.call('ingest', { caseId: info.caseId, jobId: 'job-1', inputs: [SAMPLE] });
     off();
     expect(outcome).toMatchObject({ sources: 3, lines: syslog.length + 5 + 1, errors: [], cancelled: false });

@@ -23,7 +23,9 @@ export interface EngineClientOptions {
   workerPath?: string;
 }
 
-type Listener = <E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]) => void;
+/** (event, payload) pairs as a union, so `if (event === 'ingestProgress')` narrows the payload. */
+type EventArgs = { [E in keyof EngineEvents]: [event: E, payload: EngineEvents[E]] }[keyof EngineEvents];
+type Listener = (...args: EventArgs) => void;
 
 export class EngineClient {
   private readonly worker: Worker;
@@ -45,7 +47,7 @@ export class EngineClient {
 
   private onMessage(msg: EngineOutMessage): void {
     if (msg.type === 'event') {
-      for (const l of this.listeners) l(msg.event, msg.payload);
+      for (const l of this.listeners) l(...([msg.event, msg.payload] as EventArgs));
       return;
     }
     const p = this.pending.get(msg.id);

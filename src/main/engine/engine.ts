@@ -3,25 +3,52 @@
  * worker thread (worker-entry.ts) under Node and Electron alike, and can be created in
  * process for tests. Every method takes and returns plain, structured-cloneable data.
  */
-import type { AnnotationDraft } from '../../shared/api';
+import type { AnnotationDraft, Located } from '../../shared/api';
 import type { Annotation } from '../../shared/model/annotation';
-import type { CaseInfo, CaseSummary, LinePage, LineView, SearchResult } from '../../shared/model/case';
+import type {
+  CaseInfo,
+  CaseSummary,
+  LinePage,
+  LineView,
+  SearchProgress,
+  SearchResult,
+} from '../../shared/model/case';
+import type { CaseUiState, Facets, Histogram, LineFilter, SeverityName } from '../../shared/model/view';
 import type { Finding } from '../../shared/model/finding';
 import { ANALYSIS_VERSION, analyzeCase, type CaseAnalysis } from './analysis/run';
 import { ingestInputs, type IngestOutcome, type IngestProgress } from './ingest/ingest';
+import { CaseQuery, type SearchSpec } from './query/case-query';
+import type { OrderStats } from './query/order';
 import { CaseStore } from './store/case-store';
 import { readRecordLines, sourceRefs } from './store/line-reader';
+// report (owner: report) — imports of the marked section at the end of the Engine class
+import type { Redaction, RedactionSettings, ReportEdits } from '../../shared/model/report';
+import type { ReportData } from '../report/model';
+import { Redactor } from '../report/redact';
+import {
+  collectReportData,
+  redactionState,
+  saveRedactionReplacements,
+  saveRedactionSettings,
+  saveReportEdits,
+} from './report-data';
+import { exportTimeline, type TimelineExportResult, type TimelineFormat } from './report/timeline-export';
 
 const FINDING_KINDS = ['oom', 'incident', 'flood', 'boot', 'system'] as const;
 
 /** Ingest progress, plus the analysis phase the engine runs after reading. */
 export type JobPhaseProgress = Omit<IngestProgress, 'phase'> & {
-  phase: IngestProgress['phase'] | 'analysing';
+  phase: IngestProgress['phase'] | 'ordering' | 'analysing';
 };
 
 export interface EngineEvents {
   ingestProgress: { jobId: string; caseId: string; progress: JobPhaseProgress };
+  /** A batch of a streaming search (startSearch), already in the contract's shape. */
+  searchProgress: SearchProgress;
 }
+
+/** A search request as the engine takes it: the view, the query and the limit. */
+export type SearchArgs = { caseId: string; view: LineView } & SearchSpec;
 
 export type EngineEmit = <E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]) => void;
 
@@ -30,7 +57,10 @@ export type AnnotationInput = Omit<AnnotationDraft, 'caseId'>;
 
 export class Engine {
   private readonly cases = new Map<string, CaseStore>();
+  private readonly queries = new Map<string, CaseQuery>();
   private readonly cancelled = new Set<string>();
+  /** Running streaming searches, by search id: set to true to stop one. */
+  private readonly searches = new Map<string, { cancelled: boolean }>();
 
   constructor(private readonly emit: EngineEmit = () => undefined) {}
 
@@ -50,14 +80,26 @@ export class Engine {
     return store.info();
   }
 
+  /** The case's query layer (built on first use: opening an old case builds its time order). */
+  private query(caseId: string): CaseQuery {
+    let q = this.queries.get(caseId);
+    if (!q) {
+      q = new CaseQuery(this.store(caseId));
+      this.queries.set(caseId, q);
+    }
+    return q;
+  }
+
   closeCase(args: { caseId: string }): void {
     this.cases.get(args.caseId)?.close();
     this.cases.delete(args.caseId);
+    this.queries.delete(args.caseId);
   }
 
   closeAll(): void {
     for (const s of this.cases.values()) s.close();
     this.cases.clear();
+    this.queries.clear();
   }
 
   caseInfo(args: { caseId: string }): CaseInfo {
@@ -68,23 +110,113 @@ export class Engine {
     return this.store(args.caseId).summary();
   }
 
-  getLines(args: { caseId: string; view: LineView; start: number; count: number }): LinePage {
-    return this.store(args.caseId).page(args.view, args.start, args.count);
+  getLines(args: { caseId: string; view: LineView; start: number; count: number }): Promise<LinePage> {
+    return this.query(args.caseId).page(args.view, args.start, args.count);
   }
 
-  locateLine(args: { caseId: string; view: LineView; lineId: number }): { position: number | null } {
-    return { position: this.store(args.caseId).locate(args.view, args.lineId) };
-  }
-
-  search(args: {
+  async locateLine(args: {
     caseId: string;
     view: LineView;
-    query: string;
-    mode: 'text' | 'regex';
-    caseSensitive: boolean;
-    limit: number;
-  }): SearchResult {
-    return this.store(args.caseId).search(args.view, args.query, args.mode, args.caseSensitive, args.limit);
+    lineId: number;
+  }): Promise<{ position: number | null }> {
+    return { position: await this.query(args.caseId).locateLine(args.view, args.lineId) };
+  }
+
+  search(args: SearchArgs): Promise<SearchResult> {
+    const { caseId, view, ...spec } = args;
+    return this.query(caseId).search(view, spec);
+  }
+
+  /**
+   * Starts a streaming search; batches arrive as `searchProgress` events under `searchId`
+   * (chosen by the caller, so it can listen before the first batch). Returns once started:
+   * an invalid regex is reported as the first (done) batch's error, not thrown.
+   */
+  startSearch(args: SearchArgs & { searchId: string }): { searchId: string } {
+    const { caseId, view, searchId, ...spec } = args;
+    if (this.searches.has(searchId)) throw new Error(`search ${searchId} is already running`);
+    const q = this.query(caseId);
+    const state = { cancelled: false };
+    this.searches.set(searchId, state);
+    const started = performance.now();
+    const base = { searchId, caseId };
+    void q
+      .scan(
+        view,
+        spec,
+        (b) => this.emit('searchProgress', { ...base, ...b, error: null }),
+        () => state.cancelled,
+      )
+      .catch((err: unknown) =>
+        this.emit('searchProgress', {
+          ...base,
+          hits: [],
+          total: 0,
+          scannedLines: 0,
+          totalLines: 0,
+          done: true,
+          cancelled: false,
+          elapsedMs: Math.round(performance.now() - started),
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      )
+      .finally(() => this.searches.delete(searchId));
+    return { searchId };
+  }
+
+  cancelSearch(args: { searchId: string }): { cancelled: boolean } {
+    const s = this.searches.get(args.searchId);
+    if (!s) return { cancelled: false };
+    s.cancelled = true;
+    return { cancelled: true };
+  }
+
+  locateTime(args: { caseId: string; view: LineView; ts: number }): Promise<Located> {
+    return this.query(args.caseId).locateTime(args.view, args.ts);
+  }
+
+  seekLine(args: {
+    caseId: string;
+    view: LineView;
+    from: number;
+    direction: 'next' | 'prev';
+    severities: SeverityName[];
+  }): Promise<Located> {
+    return this.query(args.caseId).seekLine(args.view, args.from, args.direction, args.severities);
+  }
+
+  histogram(args: {
+    caseId: string;
+    filter: LineFilter | null;
+    from: number | null;
+    to: number | null;
+    buckets: number;
+  }): Promise<Histogram> {
+    const { caseId, ...req } = args;
+    return this.query(caseId).histogram(req);
+  }
+
+  facets(args: { caseId: string }): Facets {
+    return this.query(args.caseId).facets();
+  }
+
+  getUiState(args: { caseId: string }): CaseUiState {
+    return this.query(args.caseId).uiState();
+  }
+
+  saveUiState(args: { caseId: string; state: CaseUiState }): { saved: boolean } {
+    this.query(args.caseId).saveUiState(args.state);
+    return { saved: true };
+  }
+
+  /** Builds the merged time order again (after a zone change, or to measure it); returns its figures. */
+  buildOrder(args: { caseId: string }): OrderStats {
+    return this.query(args.caseId).rebuild();
+  }
+
+  /** The stored order's figures (null while the case is being indexed). */
+  orderStats(args: { caseId: string }): OrderStats | null {
+    return this.query(args.caseId).orderStats();
   }
 
   listFindings(args: { caseId: string }): Finding[] {
@@ -113,6 +245,8 @@ export class Engine {
     inputs: string[];
   }): Promise<IngestOutcome & { readMs: number; analysisMs: number }> {
     const store = this.store(args.caseId);
+    const query = this.query(args.caseId);
+    query.invalidate();
     try {
       const started = performance.now();
       let last: JobPhaseProgress | null = null;
@@ -124,15 +258,22 @@ export class Engine {
         },
         isCancelled: () => this.cancelled.has(args.jobId),
       });
+      const base: JobPhaseProgress = last ?? {
+        phase: 'reading',
+        current: null,
+        bytesDone: 0,
+        bytesTotal: null,
+        linesDone: outcome.lines,
+      };
+      // The time order covers whatever was read, a cancelled ingest's lines included.
+      this.emit('ingestProgress', {
+        jobId: args.jobId,
+        caseId: args.caseId,
+        progress: { ...base, phase: 'ordering', current: null },
+      });
+      query.rebuild();
       const readMs = performance.now() - started;
       if (!outcome.cancelled) {
-        const base: JobPhaseProgress = last ?? {
-          phase: 'reading',
-          current: null,
-          bytesDone: 0,
-          bytesTotal: null,
-          linesDone: outcome.lines,
-        };
         this.emit('ingestProgress', {
           jobId: args.jobId,
           caseId: args.caseId,
@@ -150,6 +291,14 @@ export class Engine {
       return { ...outcome, readMs: Math.round(readMs), analysisMs: Math.round(analysisMs) };
     } finally {
       this.cancelled.delete(args.jobId);
+      // A failed ingest still leaves lines to browse: give them their time order.
+      if (query.orderStats() === null && store.meta('state') !== 'indexing') {
+        try {
+          query.rebuild();
+        } catch (err) {
+          console.warn(`[engine] time order of ${args.caseId} not built: ${(err as Error).message}`);
+        }
+      }
     }
   }
 
@@ -185,6 +334,52 @@ export class Engine {
   cancel(args: { jobId: string }): void {
     this.cancelled.add(args.jobId);
   }
+
+  // ---- REPORT (owner: report): drafting data, edits, redaction, timeline export ----------
+  // Delegates to engine/report-data.ts and engine/report/timeline-export.ts.
+
+  /** The case snapshot the report is drafted from; `names` also gathers host/user names to redact. */
+  reportData(args: { caseId: string; names: boolean }): ReportData {
+    return collectReportData(this.store(args.caseId), this.analysis({ caseId: args.caseId }), args.names);
+  }
+
+  saveReportEdits(args: { caseId: string; edits: ReportEdits }): { savedAt: number } {
+    return { savedAt: saveReportEdits(this.store(args.caseId), args.edits) };
+  }
+
+  redactionState(args: { caseId: string }): { settings: RedactionSettings; replacements: Redaction[] } {
+    return redactionState(this.store(args.caseId));
+  }
+
+  saveRedactionSettings(args: { caseId: string; settings: RedactionSettings }): { saved: boolean } {
+    saveRedactionSettings(this.store(args.caseId), args.settings);
+    return { saved: true };
+  }
+
+  saveRedactionReplacements(args: { caseId: string; replacements: Redaction[] }): { saved: boolean } {
+    saveRedactionReplacements(this.store(args.caseId), args.replacements);
+    return { saved: true };
+  }
+
+  /** Streams every line and finding to `file` (JSONL or Timesketch CSV), redacted when asked. */
+  async exportTimeline(args: {
+    caseId: string;
+    format: TimelineFormat;
+    file: string;
+    redact: boolean;
+  }): Promise<TimelineExportResult & { replacements: Redaction[] }> {
+    const store = this.store(args.caseId);
+    let redactor: Redactor | null = null;
+    if (args.redact) {
+      const data = collectReportData(store, this.analysis({ caseId: args.caseId }), true);
+      redactor = new Redactor(data.redaction, { hosts: data.knownHosts, users: data.knownUsers });
+    }
+    const r = await exportTimeline(store, store.findings(), args.format, args.file, redactor);
+    const replacements = redactor?.replacements() ?? [];
+    if (redactor) saveRedactionReplacements(store, replacements);
+    return { ...r, replacements };
+  }
+  // ---- end of REPORT section ----
 }
 
 /** The request names the worker answers: the Engine's public methods. */

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   ApiError,
@@ -37,7 +38,9 @@ import type { Finding } from '../../shared/model/finding';
 import type { EngineClient } from '../engine/client';
 import type { CaseAnalysis } from '../../shared/model/analysis';
 import type { EngineEvents } from '../engine/engine';
-import { buildReportHtml, pdfOptionsFor } from '../report/report';
+import type { ReportData } from '../report/model';
+import { reportDraft } from '../report/draft';
+import { buildReport, reportFileBase } from '../report/report';
 import { WorkbenchEventBus } from './events';
 import type { ArtifactSink, PathPicker, PdfPrinter } from './ports';
 import { SAMPLE_ARCHIVE, SAMPLE_CASE_FILE, SAMPLE_TITLE } from './sample';
@@ -250,70 +253,164 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   // ---- SESSION-2 CONTRACT: each block below is replaced by its owner before commit ----
-  async startSearch(_input: SearchRequest): Promise<{ searchId: string }> {
-    throw new ApiError('unsupported', 'startSearch: not wired yet');
+  /**
+   * Streaming search: the engine sends batches as `searchProgress` events under the id chosen
+   * here (listened for before the engine starts, so no batch is missed); forwarded to the
+   * contract's `searchProgress` until the last batch.
+   */
+  async startSearch(input: SearchRequest): Promise<{ searchId: string }> {
+    this.caseKnown(input.caseId);
+    const searchId = `search-${randomBytes(6).toString('hex')}`;
+    const off = this.opts.engine.onEvent((event, payload) => {
+      if (event !== 'searchProgress' || payload.searchId !== searchId) return;
+      this.events.emit('searchProgress', payload);
+      if (payload.done) off();
+    });
+    try {
+      return await this.opts.engine.call('startSearch', { ...input, searchId });
+    } catch (err) {
+      off();
+      throw err;
+    }
   }
-  async cancelSearch(_input: { searchId: string }): Promise<{ cancelled: boolean }> {
-    throw new ApiError('unsupported', 'cancelSearch: not wired yet');
+  async cancelSearch(input: { searchId: string }): Promise<{ cancelled: boolean }> {
+    return this.opts.engine.call('cancelSearch', input);
   }
-  async locateTime(_input: LocateTimeRequest): Promise<Located> {
-    throw new ApiError('unsupported', 'locateTime: not wired yet');
+  async locateTime(input: LocateTimeRequest): Promise<Located> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('locateTime', input);
   }
-  async seekLine(_input: SeekRequest): Promise<Located> {
-    throw new ApiError('unsupported', 'seekLine: not wired yet');
+  async seekLine(input: SeekRequest): Promise<Located> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('seekLine', input);
   }
-  async histogram(_input: HistogramRequest): Promise<Histogram> {
-    throw new ApiError('unsupported', 'histogram: not wired yet');
+  async histogram(input: HistogramRequest): Promise<Histogram> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('histogram', input);
   }
-  async facets(_input: { caseId: string }): Promise<Facets> {
-    throw new ApiError('unsupported', 'facets: not wired yet');
+  async facets(input: { caseId: string }): Promise<Facets> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('facets', input);
   }
-  async getUiState(_input: { caseId: string }): Promise<CaseUiState> {
-    throw new ApiError('unsupported', 'getUiState: not wired yet');
+  async getUiState(input: { caseId: string }): Promise<CaseUiState> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('getUiState', input);
   }
-  async saveUiState(_input: { caseId: string; state: CaseUiState }): Promise<{ saved: boolean }> {
-    throw new ApiError('unsupported', 'saveUiState: not wired yet');
+  async saveUiState(input: { caseId: string; state: CaseUiState }): Promise<{ saved: boolean }> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('saveUiState', input);
   }
   // ---- end of the engine-query block (owner: engine query) ----
-  async getReportDraft(_input: { caseId: string; lang: ReportLang }): Promise<ReportDraft> {
-    throw new ApiError('unsupported', 'getReportDraft: not wired yet');
+  async getReportDraft(input: { caseId: string; lang: ReportLang }): Promise<ReportDraft> {
+    return reportDraft(await this.reportData(input.caseId, false), input.lang);
   }
-  async saveReportDraft(_input: { caseId: string; edits: ReportEdits }): Promise<ReportDraft> {
-    throw new ApiError('unsupported', 'saveReportDraft: not wired yet');
+  async saveReportDraft(input: { caseId: string; edits: ReportEdits }): Promise<ReportDraft> {
+    this.caseKnown(input.caseId);
+    try {
+      await this.opts.engine.call('saveReportEdits', input);
+    } catch (err) {
+      throw new ApiError('invalid-input', (err as Error).message);
+    }
+    this.events.emit('caseChanged', { caseId: input.caseId, reason: 'report' });
+    return reportDraft(await this.reportData(input.caseId, false), input.edits.lang);
   }
-  async previewReport(_input: { caseId: string; options: ReportOptions }): Promise<{ html: string }> {
-    throw new ApiError('unsupported', 'previewReport: not wired yet');
+  async previewReport(input: { caseId: string; options: ReportOptions }): Promise<{ html: string }> {
+    const data = await this.reportData(input.caseId, input.options.redact);
+    return { html: buildReport(data, input.options, this.reportMeta()).html };
   }
-  async getRedaction(_input: {
+  async getRedaction(input: {
     caseId: string;
   }): Promise<{ settings: RedactionSettings; replacements: Redaction[] }> {
-    throw new ApiError('unsupported', 'getRedaction: not wired yet');
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('redactionState', input);
   }
-  async saveRedaction(_input: { caseId: string; settings: RedactionSettings }): Promise<{ saved: boolean }> {
-    throw new ApiError('unsupported', 'saveRedaction: not wired yet');
+  async saveRedaction(input: { caseId: string; settings: RedactionSettings }): Promise<{ saved: boolean }> {
+    this.caseKnown(input.caseId);
+    try {
+      await this.opts.engine.call('saveRedactionSettings', input);
+    } catch (err) {
+      throw new ApiError('invalid-input', (err as Error).message);
+    }
+    this.events.emit('caseChanged', { caseId: input.caseId, reason: 'report' });
+    return { saved: true };
+  }
+
+  private async reportData(caseId: string, names: boolean): Promise<ReportData> {
+    this.caseKnown(caseId);
+    return this.opts.engine.call('reportData', { caseId, names });
+  }
+
+  private reportMeta(): { appVersion: string; generatedAt: number } {
+    return { appVersion: this.opts.version, generatedAt: Date.now() };
   }
   // ---- end of the report block (owner: report) ----
 
-  /** Builds the report of a case: HTML, or PDF through the printer. */
+  /** Builds the report of a case as PDF (through the printer), HTML or Markdown. */
   async renderReport(
     caseId: string,
-    format: 'pdf' | 'html',
-  ): Promise<{ bytes: Buffer; fileName: string; mime: string }> {
-    this.caseKnown(caseId);
-    const summary = await this.opts.engine.call('summary', { caseId });
-    const html = buildReportHtml({ summary, generatedAt: Date.now(), appVersion: this.opts.version });
-    const base = slug(summary.title) || 'postmortem-report';
+    format: 'pdf' | 'html' | 'md',
+    options: ReportOptions = { lang: 'en', redact: false, paper: 'A4' },
+  ): Promise<{ bytes: Buffer; fileName: string; mime: string; replacements: Redaction[] }> {
+    const data = await this.reportData(caseId, options.redact);
+    const report = buildReport(data, options, this.reportMeta());
+    if (options.redact)
+      await this.opts.engine.call('saveRedactionReplacements', { caseId, replacements: report.replacements });
+    const base = reportFileBase(report.title);
+    const replacements = report.replacements;
     if (format === 'html')
-      return { bytes: Buffer.from(html, 'utf8'), fileName: `${base}.html`, mime: 'text/html; charset=utf-8' };
+      return {
+        bytes: Buffer.from(report.html, 'utf8'),
+        fileName: `${base}.html`,
+        mime: 'text/html; charset=utf-8',
+        replacements,
+      };
+    if (format === 'md')
+      return {
+        bytes: Buffer.from(report.markdown, 'utf8'),
+        fileName: `${base}.md`,
+        mime: 'text/markdown; charset=utf-8',
+        replacements,
+      };
     this.printerInstance ??= this.opts.printer();
-    const bytes = await this.printerInstance.printToPdf(html, pdfOptionsFor(summary));
-    return { bytes, fileName: `${base}.pdf`, mime: 'application/pdf' };
+    const bytes = await this.printerInstance.printToPdf(report.html, report.pdf);
+    return { bytes, fileName: `${base}.pdf`, mime: 'application/pdf', replacements };
+  }
+
+  /**
+   * Streams the timeline (every line and finding, UTC) to a file on this host, in the engine
+   * worker: JSONL, or CSV for Timesketch. For the CLI, and behind `exportReport`.
+   */
+  async exportTimelineTo(
+    caseId: string,
+    format: 'jsonl' | 'timesketch',
+    file: string,
+    redact: boolean,
+  ): Promise<{ bytes: number; lines: number; findings: number; untimed: number; ms: number }> {
+    this.caseKnown(caseId);
+    const r = await this.opts.engine.call('exportTimeline', {
+      caseId,
+      format,
+      file: path.resolve(file),
+      redact,
+    });
+    return { bytes: r.bytes, lines: r.lines, findings: r.findings, untimed: r.untimed, ms: r.ms };
   }
 
   async exportReport(input: ExportReportRequest): Promise<ExportResult> {
-    if (input.format !== 'pdf' && input.format !== 'html')
-      throw new ApiError('unsupported', `exportReport: ${input.format} not wired yet`);
-    const r = await this.renderReport(input.caseId, input.format);
+    if (input.format === 'jsonl' || input.format === 'timesketch') {
+      this.caseKnown(input.caseId);
+      const summary = await this.opts.engine.call('summary', { caseId: input.caseId });
+      const ext = input.format === 'jsonl' ? 'jsonl' : 'csv';
+      const fileName = `${reportFileBase(summary.title)}-timeline.${ext}`;
+      const tmp = path.join(os.tmpdir(), `postmortem-${randomBytes(6).toString('hex')}-${fileName}`);
+      await this.exportTimelineTo(input.caseId, input.format, tmp, input.options.redact);
+      return this.opts.sink.deliverFile(
+        fileName,
+        tmp,
+        input.format === 'jsonl' ? 'application/x-ndjson' : 'text/csv; charset=utf-8',
+      );
+    }
+    const r = await this.renderReport(input.caseId, input.format, input.options);
     return this.opts.sink.deliver(r.fileName, r.bytes, r.mime);
   }
 

@@ -33,6 +33,12 @@ export interface SourceInfo {
   status: SourceStatus;
   /** Why a source failed or was skipped: names the file and what was wrong. */
   error: string | null;
+  /** Log rotation family: the live file's path (`var/log/syslog` for `syslog.2.gz`); null when not rotated. */
+  family?: string | null;
+  /** Rotation index within the family, newest = 0 (`syslog` 0, `syslog.1` 1, `syslog.2.gz` 2). */
+  rotation?: number | null;
+  /** The source lacks its start (sos `.tailed`: only the newest 25 MiB were kept). */
+  truncated?: boolean;
 }
 
 export interface IngestError {

@@ -1,7 +1,10 @@
 /** The ingest's options, progress and outcome, shared by the loop and the per-source readers. */
+import type { ArchiveLimits } from './containers';
+
 export interface IngestProgress {
   phase: 'reading' | 'done';
   current: string | null;
+  /** Bytes read: of the input files on disk (compressed bytes for an archive) when their total is known. */
   bytesDone: number;
   bytesTotal: number | null;
   linesDone: number;
@@ -11,6 +14,10 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
   isCancelled?: () => boolean;
   batchLines?: number;
+  /** Archive bomb and nesting limits (defaults: containers.ts DEFAULT_LIMITS). */
+  limits?: Partial<ArchiveLimits>;
+  /** Folder for temporary copies of nested zips; default `<case file>-tmp`, removed after the ingest. */
+  tempDir?: string;
 }
 
 export interface IngestOutcome {

@@ -8,11 +8,14 @@
  * order. The time-ordered merge is a separate step over the finished sources (each row has
  * its final ts and quality once its source is complete); it does not belong in this loop.
  */
-import { stat } from 'node:fs/promises';
+import { lstat, opendir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { CaseStore } from '../store/case-store';
-import { walkInput } from './inputs';
 import { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
+import { finishInputWalk, type InputWalkRecord } from './input-marks';
+import { DiskProgress, type InputEntry, walkInput } from './inputs';
+import { CAPTURE_MAX_BYTES, SosTracker } from './sos';
 import { ingestEntry } from './source-ingest';
 
 export { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
@@ -32,18 +35,12 @@ export async function ingestInputs(
     cancelled: false,
   };
   const interrupted = store.dropInterrupted();
-  // Progress counts bytes read (decompressed); a total is known only for plain files.
-  let bytesTotal: number | null = 0;
-  for (const loc of locations) {
-    try {
-      const st = await stat(loc);
-      if (st.isFile() && !/\.(gz|tgz|tar)$/i.test(loc)) bytesTotal += st.size;
-      else bytesTotal = null;
-    } catch {
-      /* reported below */
-    }
-    if (bytesTotal === null) break;
-  }
+  // Progress counts the bytes of the inputs read from disk (compressed bytes for an archive),
+  // so the rate and ETA hold for compressed inputs too.
+  let bytesTotal = 0;
+  for (const loc of locations) bytesTotal += await diskSize(loc);
+  const disk = new DiskProgress();
+  const tempDir = options.tempDir ?? `${store.file}-tmp`;
   const progress: IngestProgress = {
     phase: 'reading',
     current: null,
@@ -56,7 +53,8 @@ export async function ingestInputs(
     const now = Date.now();
     if (!force && now - lastEmit < 200) return;
     lastEmit = now;
-    options.onProgress?.({ ...progress });
+    const done = progress.phase === 'done' ? bytesTotal : Math.min(disk.bytes, bytesTotal);
+    options.onProgress?.({ ...progress, bytesDone: bytesTotal > 0 ? done : progress.bytesDone });
   };
   store.setState('indexing');
   // During ingest a power loss may cost the last batches (the re-run reads them again), but a
@@ -90,10 +88,29 @@ export async function ingestInputs(
         st.mtimeMs,
       );
       let inputFailed = false;
-      for await (const item of walkInput(location)) {
+      const rec: InputWalkRecord = {
+        inputId,
+        inputName,
+        location: path.resolve(location),
+        files: new Set(),
+        links: [],
+        containers: new Map(),
+        sos: new SosTracker(inputName),
+      };
+      for await (const item of walkInput(location, { limits: options.limits, tempDir, disk })) {
         if (options.isCancelled?.()) throw new IngestCancelled();
+        if (item.kind === 'note') {
+          store.log('info', inputName, item.path, item.message);
+          continue;
+        }
+        if (item.kind === 'link') {
+          rec.links.push(item.link);
+          rec.sos.see(item.link.path, item.link.mtimeMs);
+          continue;
+        }
         if (item.kind === 'problem') {
           const p = item.problem;
+          rec.sos.see(p.path, p.mtimeMs);
           if (p.level === 'error') {
             const message = `${inputName}: ${p.path}: ${p.reason}`;
             outcome.errors.push({ input: inputName, path: p.path, message });
@@ -106,23 +123,34 @@ export async function ingestInputs(
           }
           continue;
         }
-        progress.current = `${inputName}/${item.entry.path}`;
+        const entry = item.entry;
+        rec.files.add(entry.path);
+        rec.sos.see(entry.path, entry.mtimeMs);
+        if (entry.container) rec.containers.set(entry.path, entry.container);
+        if (rec.sos.wants(entry.path, entry.size)) await captureForSos(entry, rec.sos);
+        progress.current = `${inputName}/${entry.path}`;
         emit();
         const err = await ingestEntry(store, {
           inputId,
           location: path.resolve(location),
-          entry: item.entry,
+          entry,
           outcome,
           progress,
           emit,
           options,
         });
         if (err) {
-          const message = `${inputName}: ${item.entry.path}: ${err}`;
-          outcome.errors.push({ input: inputName, path: item.entry.path, message });
-          store.log('error', inputName, item.entry.path, message);
+          const limit = BOMB_LIMIT.exec(err);
+          // A member stopped by an archive limit is skipped whole: its first part is no evidence.
+          const reason = limit ? `${limit[1]}; not indexed` : err;
+          if (limit) dropStopped(store, outcome, progress, inputId, entry, reason);
+          const message = `${inputName}: ${entry.path}: ${reason}`;
+          outcome.errors.push({ input: inputName, path: entry.path, message });
+          store.log('error', inputName, entry.path, message);
         }
       }
+      const links = finishInputWalk(store, rec);
+      outcome.skipped += links.unresolved;
       store.finishInput(inputId, inputFailed ? 'failed' : 'complete');
     }
     store.setState('complete');
@@ -135,13 +163,102 @@ export async function ingestInputs(
       store.log('warning', '', '', 'ingest cancelled by the user; run it again to complete the case');
     } else {
       store.setState('incomplete');
+      await rm(tempDir, { recursive: true, force: true });
       throw err;
     }
   }
   store.db.pragma('synchronous = NORMAL');
   store.db.pragma('wal_autocheckpoint = 1000');
+  await rm(tempDir, { recursive: true, force: true });
   progress.phase = 'done';
   progress.current = null;
   emit(true);
   return outcome;
+}
+
+/** Bytes of the files under a location (a folder's files, not following links); 0 when unreadable. */
+async function diskSize(location: string): Promise<number> {
+  try {
+    const st = await stat(location);
+    if (st.isFile()) return st.size;
+    if (!st.isDirectory()) return 0;
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  const stack = [location];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    try {
+      for await (const d of await opendir(dir)) {
+        const p = path.join(dir, d.name);
+        if (d.isDirectory()) stack.push(p);
+        else if (d.isFile()) total += (await lstat(p)).size;
+      }
+    } catch {
+      /* unreadable folders are reported by the walk */
+    }
+  }
+  return total;
+}
+
+/** Reads a small sos metadata file whole (manifest, version.txt, date) and hands it on unchanged. */
+async function captureForSos(entry: InputEntry, sos: SosTracker): Promise<void> {
+  const it = (entry.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let n = 0;
+  let done = false;
+  let error: unknown = null;
+  try {
+    while (n <= CAPTURE_MAX_BYTES) {
+      const r = await it.next();
+      if (r.done) {
+        done = true;
+        break;
+      }
+      parts.push(r.value);
+      n += r.value.length;
+    }
+  } catch (err) {
+    error = err;
+  }
+  if (done) sos.capture(entry.path, Buffer.concat(parts, n).toString('utf8'));
+  entry.stream = Readable.from(
+    (async function* () {
+      yield* parts;
+      if (error !== null) throw error instanceof Error ? error : new Error(String(error));
+      if (done) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    })(),
+  );
+}
+
+/** source-ingest's read error when an archive limit stopped the member: `read failed after N bytes: <limit>; …`. */
+const BOMB_LIMIT = /^read failed after \d+ bytes: (.*\(archive bomb limit \w+\))/;
+
+/** Replaces the partly read source of a member stopped by a limit with a skipped one, keeping line ids dense. */
+function dropStopped(
+  store: CaseStore,
+  outcome: IngestOutcome,
+  progress: IngestProgress,
+  inputId: number,
+  entry: InputEntry,
+  reason: string,
+): void {
+  const row = store.db
+    .prepare(
+      'SELECT source_id, line_count FROM sources WHERE input_id = ? AND path = ? ORDER BY source_id DESC LIMIT 1',
+    )
+    .get(inputId, entry.path) as { source_id: number; line_count: number } | undefined;
+  if (!row) return;
+  store.dropSource(row.source_id);
+  outcome.lines -= row.line_count;
+  progress.linesDone -= row.line_count;
+  outcome.sources--;
+  store.recordSkipped(inputId, entry.path, entry.size, entry.mtimeMs, 'skipped', reason);
+  outcome.skipped++;
 }

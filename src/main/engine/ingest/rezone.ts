@@ -5,6 +5,8 @@
  * Nothing is parsed again. Years are kept as inferred at ingest (a zone change moves times by
  * hours; it could only move a year for lines within hours of New Year, and is not redone).
  */
+import { buildMergedOrder } from '../query/order';
+import { inferLevel } from '../query/severity';
 import type { CaseStore } from '../store/case-store';
 import { type ZoneSpec, describeZone, localToUtc, offsetAt, parseZone } from './clock';
 
@@ -60,5 +62,8 @@ export function setCaseZone(store: CaseStore, zoneText: string | null): RezoneOu
     }
     store.setZoneSetting(zoneText);
   })();
+  // Times moved: the merged view's time order (and its minute counts) is built again; a
+  // CaseQuery holding the old order sees the new build id and reloads.
+  if (touched > 0) buildMergedOrder(store.db, inferLevel);
   return { zone: next, sources: touched, lines };
 }

@@ -15,6 +15,7 @@ import {
   readLoginRecords,
 } from './binary-records';
 import { type Anchor, type PendingTime, type ZoneSpec, isoInMessage, parseZone } from './clock';
+import { levelOf } from '../query/severity';
 import { detectEncoding, type EncodingVerdict } from './decode';
 import { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
 import type { InputEntry } from './inputs';
@@ -281,6 +282,7 @@ async function readText(
       parsed?.pid ?? null,
       parsed?.severity ?? null,
       t.zoned,
+      levelOf(parsed?.severity, parsed?.message ?? text),
     );
   };
   // The first batch is held until it is full (or the source ends): its provisional times then

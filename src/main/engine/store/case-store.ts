@@ -17,6 +17,8 @@ import { findingKeyOf, type Finding } from '../../../shared/model/finding';
 import type { Evidence, TimeQuality } from '../../../shared/model/log';
 import { openCaseDb, type Db } from './database';
 import { SCHEMA_VERSION, TIME_QUALITY_CODES } from './schema';
+import { orderIsCurrent, readOrderStats } from '../query/order';
+import { levelOf } from '../query/severity';
 
 export interface LineRow {
   sourceId: number;
@@ -102,12 +104,18 @@ interface SourceRow {
   status: SourceStatus;
   error: string | null;
   input_name: string;
+  family?: string | null;
+  rotation?: number | null;
+  truncated?: number | null;
 }
 
 const qualityCode = new Map<TimeQuality, number>(TIME_QUALITY_CODES.map((q, i) => [q, i]));
 function qualityOf(code: number): TimeQuality {
   return TIME_QUALITY_CODES[code] ?? 'none';
 }
+
+/** Meta values longer than this (characters) are kept in meta_large. */
+const LARGE_META = 16_384;
 
 export function textHash(text: string): string {
   return createHash('sha1').update(text).digest('hex');
@@ -127,9 +135,10 @@ export class CaseStore {
     this.db.function('pm_regexp', { deterministic: true }, (pattern: unknown, text: unknown) =>
       this.compiled(String(pattern)).test(String(text)) ? 1 : 0,
     );
+    this.moveLargeMeta();
     this.caseId = this.meta('case_id') ?? this.initMeta(title);
     this.insertLine = db.prepare(
-      'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text, host, program, pid, severity, ts_zoned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text, host, program, pid, severity, ts_zoned, level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
@@ -165,18 +174,42 @@ export class CaseStore {
     return id;
   }
 
+  /**
+   * Meta values over 16 KiB (the analysis JSON reaches tens of MB on a big case) live in
+   * meta_large, a rowid table found through its key index: in the WITHOUT ROWID meta table a
+   * row that spills to overflow pages is read whole whenever a lookup compares against it,
+   * which cost every small meta read ~300 ms on a 10M-line case.
+   */
   meta(key: string): string | undefined {
     const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
       { value: string } | undefined;
-    return row?.value;
+    if (row) return row.value;
+    const big = this.db.prepare('SELECT value FROM meta_large WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return big?.value;
   }
 
   setMeta(key: string, value: string): void {
+    const large = value.length > LARGE_META;
     this.db
       .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+        `INSERT INTO ${large ? 'meta_large' : 'meta'} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
       )
       .run(key, value);
+    this.db.prepare(`DELETE FROM ${large ? 'meta' : 'meta_large'} WHERE key = ?`).run(key);
+  }
+
+  /** Moves large values written before meta_large existed out of meta (once per case). */
+  private moveLargeMeta(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS meta_large (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    if (this.db.prepare("SELECT 1 FROM meta_large WHERE key = '-moved'").get()) return;
+    this.db.transaction(() => {
+      this.db.exec(
+        `INSERT OR REPLACE INTO meta_large (key, value) SELECT key, value FROM meta WHERE length(value) > ${LARGE_META};
+         DELETE FROM meta WHERE key IN (SELECT key FROM meta_large);
+         INSERT OR REPLACE INTO meta_large (key, value) VALUES ('-moved', '1');`,
+      );
+    })();
   }
 
   // ---- ingest writes -------------------------------------------------------------------
@@ -262,6 +295,7 @@ export class CaseStore {
           r.pid ?? null,
           r.severity ?? null,
           r.zoned ? 1 : null,
+          levelOf(r.severity, r.text),
         );
       }
       this.db
@@ -293,6 +327,7 @@ export class CaseStore {
     pid: number | null,
     severity: number | null,
     zoned: boolean,
+    level: number | null = severity,
   ): void {
     this.insertLine.run(
       lineId,
@@ -307,6 +342,7 @@ export class CaseStore {
       pid,
       severity,
       zoned ? 1 : null,
+      level,
     );
   }
 
@@ -467,6 +503,9 @@ export class CaseStore {
       firstLineId: r.line_count > 0 ? r.first_line_id : null,
       status: r.status,
       error: r.error,
+      family: r.family ?? null,
+      rotation: r.rotation ?? null,
+      truncated: r.truncated === 1,
     }));
   }
 
@@ -501,9 +540,14 @@ export class CaseStore {
   }
 
   summary(): CaseSummary {
-    const range = this.db
-      .prepare('SELECT min(ts) AS a, max(ts) AS b FROM lines WHERE ts IS NOT NULL')
-      .get() as { a: number | null; b: number | null };
+    // The time order keeps the range; scanning 10M rows for min/max would cost seconds.
+    const order = readOrderStats(this.db);
+    const range = orderIsCurrent(this.db, order)
+      ? { a: order.firstTs, b: order.lastTs }
+      : (this.db.prepare('SELECT min(ts) AS a, max(ts) AS b FROM lines WHERE ts IS NOT NULL').get() as {
+          a: number | null;
+          b: number | null;
+        });
     return {
       ...this.info(),
       sources: this.sources(),

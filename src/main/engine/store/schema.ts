@@ -134,6 +134,69 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE annotations ADD COLUMN finding_key TEXT;
     `,
   },
+  {
+    version: 4,
+    description:
+      'every line keeps a level (printed or inferred); the merged view in time order; per-minute counts for the timeline',
+    sql: `
+      -- Effective severity 0 (emerg) … 7 (debug): the printed one (severity) or, when severity
+      -- is NULL, inferred from the message's words (query/severity.ts). NULL: neither.
+      ALTER TABLE lines ADD COLUMN level INTEGER;
+
+      -- The merged view in UTC time order, in chunks of 4096 positions: chunk c holds
+      -- positions c*4096 … as little-endian arrays: ids (int32 line ids), keys (float64 sort
+      -- times, ms), flags (uint8: level 0-7 or 8 for none, +16 when the line has no time of
+      -- its own and sorts by its predecessor's), names (uint16 pairs: host id, program id,
+      -- indexes + 1 into the lists in meta merged_order; 0 = none).
+      CREATE TABLE merged_order (
+        chunk INTEGER PRIMARY KEY,
+        ids BLOB NOT NULL,
+        keys BLOB NOT NULL,
+        flags BLOB NOT NULL,
+        names BLOB NOT NULL
+      );
+      -- The reverse: chunk c holds the positions (int32, -1 = no such line) of line ids
+      -- c*4096+1 ….
+      CREATE TABLE merged_position (
+        chunk INTEGER PRIMARY KEY,
+        positions BLOB NOT NULL
+      );
+      -- Lines with a time per UTC minute and level (8 = none), for the timeline.
+      CREATE TABLE minute_counts (
+        minute INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (minute, level)
+      ) WITHOUT ROWID;
+      -- The same per UTC hour (a long case's whole timeline sums few rows).
+      CREATE TABLE hour_counts (
+        hour INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (hour, level)
+      ) WITHOUT ROWID;
+      -- Meta values over 16 KiB (the analysis JSON, the order's figures): a rowid table reached
+      -- through its key index, so a big value is read only when asked for (see CaseStore.meta).
+      CREATE TABLE IF NOT EXISTS meta_large (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      -- A case indexed before v4 has lines without a level: the next order build fills them in.
+      INSERT INTO meta (key, value) SELECT 'levels_pending', '1' WHERE EXISTS (SELECT 1 FROM lines);
+    `,
+  },
+  {
+    version: 5,
+    description: 'log rotation family and index per source; sos .tailed sources flagged as truncated',
+    sql: `
+      -- The rotation family (the live file's path, e.g. var/log/syslog for syslog.2.gz) and the
+      -- rotation index, newest = 0; NULL when the source is not part of a rotated family.
+      ALTER TABLE sources ADD COLUMN family TEXT;
+      ALTER TABLE sources ADD COLUMN rotation INTEGER;
+      -- 1 when the source is known to lack its start (sos_strings/…tailed: sos kept the newest 25 MiB).
+      ALTER TABLE sources ADD COLUMN truncated INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

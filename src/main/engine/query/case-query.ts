@@ -1,0 +1,556 @@
+/**
+ * The viewer's queries over one case: pages of any view, locating lines and times, next /
+ * previous line of a severity, search (one-shot and streaming), the timeline histogram,
+ * facets and the remembered UI state. Long scans are cut in slices and yield to the worker's
+ * event loop between them, so page requests are answered while a search or a filter runs.
+ */
+import type { Located } from '../../../shared/api';
+import type { LinePage, LineView, SearchHit, SearchResult, ViewLine } from '../../../shared/model/case';
+import {
+  EMPTY_FILTER,
+  type CaseUiState,
+  type Facets,
+  type Histogram,
+  type HistogramBucket,
+  type LineFilter,
+  type SeverityName,
+} from '../../../shared/model/view';
+import type { CaseStore } from '../store/case-store';
+import { compileFilter, compileMatch, levelMask, QueryError, sqlDecides, sqlPredicate } from './match';
+import {
+  buildMergedOrder,
+  CHUNK,
+  dropMergedOrder,
+  LEVEL_NONE,
+  orderIsCurrent,
+  readOrderStats,
+  storedOrderId,
+  UNTIMED,
+  type OrderStats,
+} from './order';
+import { RowReader, viewLine } from './rows';
+import { inferLevel } from './severity';
+import {
+  FilteredView,
+  IngestOrder,
+  MergedView,
+  SourceView,
+  StoredOrder,
+  type Order,
+  type View,
+} from './views';
+
+/** How long a scan runs before it yields to other requests (ms). */
+const SLICE_MS = 20;
+const SCAN_BATCH = 2048;
+/** Positions per search step: one SQL statement each (small enough to yield every ~20 ms). */
+const SEARCH_BATCH = 4096;
+const FILTER_CACHE = 4;
+
+export const DEFAULT_UI_STATE: CaseUiState = {
+  cursorLineId: null,
+  viewSource: null,
+  filter: EMPTY_FILTER,
+  openPanel: null,
+  layout: { left: 260, right: 420, bottom: 160 },
+  bookmarks: [],
+};
+
+/** Readable bucket widths for the timeline, smallest first. */
+const STEPS_MS = [
+  1_000,
+  2_000,
+  5_000,
+  10_000,
+  15_000,
+  30_000,
+  60_000,
+  120_000,
+  300_000,
+  600_000,
+  900_000,
+  1_800_000,
+  3_600_000,
+  7_200_000,
+  10_800_000,
+  21_600_000,
+  43_200_000,
+  86_400_000,
+  2 * 86_400_000,
+  7 * 86_400_000,
+  14 * 86_400_000,
+  30 * 86_400_000,
+  91 * 86_400_000,
+  365 * 86_400_000,
+];
+
+export function bucketWidth(spanMs: number, buckets: number): number {
+  const want = spanMs / Math.max(1, buckets);
+  for (const s of STEPS_MS) if (s >= want) return s;
+  return Math.ceil(want / STEPS_MS[STEPS_MS.length - 1]!) * STEPS_MS[STEPS_MS.length - 1]!;
+}
+
+const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export interface SearchSpec {
+  query: string;
+  mode: 'text' | 'regex';
+  caseSensitive: boolean;
+  limit: number;
+}
+
+export interface SearchBatch {
+  hits: SearchHit[];
+  total: number;
+  scannedLines: number;
+  totalLines: number;
+  done: boolean;
+  cancelled: boolean;
+  elapsedMs: number;
+}
+
+export class CaseQuery {
+  private order: Order;
+  private stats: OrderStats | null = null;
+  private readonly rows: RowReader;
+  private readonly filtered = new Map<string, Promise<FilteredView>>();
+  /** Bumped whenever the order is replaced: scans that started on an older one stop. */
+  private generation = 0;
+
+  constructor(private readonly store: CaseStore) {
+    this.rows = new RowReader(store.db);
+    this.order = this.loadOrder();
+  }
+
+  /** The stored order when current; built now when missing and the case is not being indexed. */
+  private loadOrder(): Order {
+    const stats = readOrderStats(this.store.db);
+    if (orderIsCurrent(this.store.db, stats)) {
+      this.stats = stats;
+      return new StoredOrder(this.store.db, stats);
+    }
+    const state = this.store.meta('state');
+    const hasLines = this.store.db.prepare('SELECT 1 FROM lines LIMIT 1').get() !== undefined;
+    if (state !== 'indexing' && hasLines) return this.build();
+    this.stats = null;
+    return new IngestOrder(this.store.db);
+  }
+
+  private build(): Order {
+    this.stats = buildMergedOrder(this.store.db, inferLevel);
+    this.generation++;
+    this.filtered.clear();
+    return new StoredOrder(this.store.db, this.stats);
+  }
+
+  /** Ingest is about to add lines: the merged view is ingest order until `rebuild`. */
+  invalidate(): void {
+    dropMergedOrder(this.store.db);
+    this.stats = null;
+    this.generation++;
+    this.filtered.clear();
+    this.order = new IngestOrder(this.store.db);
+  }
+
+  /** Builds the time order again (after ingest, after a zone change); returns its figures. */
+  rebuild(): OrderStats {
+    this.order = this.build();
+    return this.stats!;
+  }
+
+  /** Figures of the stored order (null while the case is being indexed). */
+  orderStats(): OrderStats | null {
+    return this.stats;
+  }
+
+  /**
+   * The order to answer from. While indexing, the ingest-order fallback grows with the case;
+   * an order rebuilt behind this reader's back (a zone change) is picked up here.
+   */
+  private current(): Order {
+    const id = storedOrderId(this.store.db);
+    if (this.stats === null) {
+      if (id !== null) {
+        this.order = this.loadOrder();
+        this.generation++;
+        this.filtered.clear();
+      } else this.order = new IngestOrder(this.store.db);
+    } else if (id !== this.stats.buildId) {
+      this.order = this.loadOrder();
+      this.generation++;
+      this.filtered.clear();
+    }
+    return this.order;
+  }
+
+  // ---- views ---------------------------------------------------------------------------
+
+  private sourceRange(sourceId: number): { first: number; count: number } | null {
+    const s = this.store.db
+      .prepare('SELECT first_line_id, line_count FROM sources WHERE source_id = ?')
+      .get(sourceId) as { first_line_id: number | null; line_count: number } | undefined;
+    if (!s) return null;
+    return { first: s.first_line_id ?? 1, count: s.first_line_id === null ? 0 : s.line_count };
+  }
+
+  async view(v: LineView): Promise<View> {
+    const order = this.current();
+    if (v.kind === 'merged' || (v.kind === 'filtered' && isEmptyFilter(v.filter)))
+      return new MergedView(order);
+    if (v.kind === 'source') {
+      const r = this.sourceRange(v.sourceId);
+      if (!r) throw new QueryError(`no source ${v.sourceId} in this case`);
+      return new SourceView(order, r.first, r.count);
+    }
+    return this.filteredView(v.filter);
+  }
+
+  private filteredView(filter: LineFilter): Promise<View> {
+    if (isEmptyFilter(filter)) return Promise.resolve(new MergedView(this.current()));
+    const key = JSON.stringify(filter);
+    const cached: Promise<FilteredView> | undefined = this.filtered.get(key);
+    if (cached) {
+      this.filtered.delete(key);
+      this.filtered.set(key, cached);
+      return cached;
+    }
+    const order = this.current();
+    const compiled = compileFilter(filter, (id) => this.sourceRange(id), order.names); // throws on a bad pattern
+    const p = this.materialise(order, compiled, this.generation);
+    this.filtered.set(key, p);
+    p.catch(() => this.filtered.delete(key));
+    while (this.filtered.size > FILTER_CACHE) this.filtered.delete(this.filtered.keys().next().value!);
+    return p;
+  }
+
+  private async materialise(
+    order: Order,
+    f: ReturnType<typeof compileFilter>,
+    generation: number,
+  ): Promise<FilteredView> {
+    let positions = new Int32Array(1024);
+    let n = 0;
+    let sliceStart = performance.now();
+    const chunks = Math.ceil(order.total / CHUNK);
+    for (let c = 0; c < chunks; c++) {
+      if (generation !== this.generation)
+        throw new QueryError('the case changed while the filter was applied: apply it again');
+      const ch = order.chunk(c);
+      const cand: number[] = [];
+      for (let j = 0; j < ch.ids.length; j++)
+        if (f.quick(ch.ids[j]!, ch.keys[j]!, ch.flags[j]!, ch.names[2 * j]!, ch.names[2 * j + 1]!))
+          cand.push(j);
+      let keep = cand;
+      if (f.needsRow && cand.length > 0)
+        keep = this.rows
+          .matching(
+            cand.map((j) => ch.ids[j]!),
+            f.sql,
+            f.text,
+          )
+          .map((h) => cand[h.index]!);
+      if (n + keep.length > positions.length) {
+        const grown = new Int32Array(Math.max(positions.length * 2, n + keep.length));
+        grown.set(positions.subarray(0, n));
+        positions = grown;
+      }
+      for (const j of keep) positions[n++] = c * CHUNK + j;
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldNow();
+        sliceStart = performance.now();
+      }
+    }
+    return new FilteredView(order, positions.slice(0, n));
+  }
+
+  // ---- pages and jumps -----------------------------------------------------------------
+
+  async page(v: LineView, start: number, count: number): Promise<LinePage> {
+    const view = await this.view(v);
+    const total = view.total;
+    const s = Math.max(0, Math.min(start, total));
+    const slice = view.slice(s, count);
+    const rows = this.rows.read(slice.ids);
+    const lines: ViewLine[] = [];
+    for (const r of rows) if (r) lines.push(viewLine(r));
+    return { view: v, start: s, total, lines };
+  }
+
+  async locateLine(v: LineView, lineId: number): Promise<number | null> {
+    return (await this.view(v)).positionOf(lineId);
+  }
+
+  async locateTime(v: LineView, ts: number): Promise<Located> {
+    const view = await this.view(v);
+    if (view.total === 0) return { position: null, lineId: null };
+    let p = view.locateTime(ts);
+    if (p >= view.total) p = view.total - 1; // none after: the last line
+    const id = view.slice(p, 1).ids[0];
+    return { position: p, lineId: id ?? null };
+  }
+
+  async seekLine(
+    v: LineView,
+    from: number,
+    direction: 'next' | 'prev',
+    severities: readonly SeverityName[],
+  ): Promise<Located> {
+    const view = await this.view(v);
+    const mask = levelMask(severities);
+    let sliceStart = performance.now();
+    if (direction === 'next') {
+      for (let p = Math.max(0, from + 1); p < view.total; p += SCAN_BATCH) {
+        const s = view.slice(p, SCAN_BATCH);
+        for (let j = 0; j < s.ids.length; j++) {
+          const level = s.flags[j]! & 15;
+          if (level !== LEVEL_NONE && (mask & (1 << level)) !== 0)
+            return { position: p + j, lineId: s.ids[j]! };
+        }
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldNow();
+          sliceStart = performance.now();
+        }
+      }
+    } else {
+      for (let end = Math.min(from, view.total); end > 0; end -= SCAN_BATCH) {
+        const p = Math.max(0, end - SCAN_BATCH);
+        const s = view.slice(p, end - p);
+        for (let j = s.ids.length - 1; j >= 0; j--) {
+          const level = s.flags[j]! & 15;
+          if (level !== LEVEL_NONE && (mask & (1 << level)) !== 0)
+            return { position: p + j, lineId: s.ids[j]! };
+        }
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldNow();
+          sliceStart = performance.now();
+        }
+      }
+    }
+    return { position: null, lineId: null };
+  }
+
+  // ---- search --------------------------------------------------------------------------
+
+  /**
+   * Scans a view in order, handing batches of hits to `onBatch`: the first as soon as a hit
+   * is found, then at most every 150 ms, and a last one with done (or cancelled) set.
+   */
+  async scan(
+    v: LineView,
+    spec: SearchSpec,
+    onBatch: (b: SearchBatch) => void,
+    isCancelled: () => boolean = () => false,
+  ): Promise<void> {
+    const started = performance.now();
+    const m = { pattern: spec.query, mode: spec.mode, caseSensitive: spec.caseSensitive };
+    const match = compileMatch(m);
+    const pred = sqlPredicate(m);
+    const decided = sqlDecides(m);
+    const view = await this.view(v);
+    const totalLines = view.total;
+    let pending: SearchHit[] = [];
+    let listed = 0;
+    let total = 0;
+    let scanned = 0;
+    let lastEmit = 0;
+    let emitted = false;
+    let sliceStart = performance.now();
+    const emit = (done: boolean, cancelled: boolean): void => {
+      onBatch({
+        hits: pending,
+        total,
+        scannedLines: scanned,
+        totalLines,
+        done,
+        cancelled,
+        elapsedMs: Math.round(performance.now() - started),
+      });
+      pending = [];
+      lastEmit = performance.now();
+      emitted = true;
+    };
+    for (let p = 0; p < totalLines; p += SEARCH_BATCH) {
+      if (isCancelled()) return emit(true, true);
+      const s = view.slice(p, SEARCH_BATCH);
+      for (const { index, row } of this.rows.matching(s.ids, pred, decided ? null : match)) {
+        total++;
+        if (listed < spec.limit) {
+          listed++;
+          pending.push({
+            lineId: row[0],
+            sourceId: row[1],
+            lineNo: row[2],
+            position: p + index,
+            text: row[3],
+          });
+        }
+      }
+      scanned = Math.min(totalLines, p + s.ids.length);
+      const now = performance.now();
+      if ((pending.length > 0 && !emitted) || now - lastEmit > 150) emit(false, false);
+      if (now - sliceStart > SLICE_MS) {
+        await yieldNow();
+        sliceStart = performance.now();
+      }
+    }
+    scanned = totalLines;
+    emit(true, false);
+  }
+
+  /** One-shot search: the first `limit` hits in view order and the total count. */
+  async search(v: LineView, spec: SearchSpec): Promise<SearchResult> {
+    const started = performance.now();
+    const hits: SearchHit[] = [];
+    let total = 0;
+    await this.scan(v, spec, (b) => {
+      hits.push(...b.hits);
+      total = b.total;
+    });
+    return {
+      query: spec.query,
+      hits,
+      total,
+      truncated: total > hits.length,
+      elapsedMs: Math.round(performance.now() - started),
+    };
+  }
+
+  // ---- timeline ------------------------------------------------------------------------
+
+  async histogram(req: {
+    filter: LineFilter | null;
+    from: number | null;
+    to: number | null;
+    buckets: number;
+  }): Promise<Histogram> {
+    const order = this.current();
+    const range = this.timeRange();
+    const from = req.from ?? range.first;
+    const to = req.to ?? range.last;
+    if (from === null || to === null || to < from) {
+      return { from: from ?? 0, to: to ?? 0, bucketMs: 1000, buckets: [], silences: [], total: 0 };
+    }
+    const bucketMs = bucketWidth(to - from + 1, req.buckets);
+    const first = Math.floor(from / bucketMs) * bucketMs;
+    const count = Math.floor((to - first) / bucketMs) + 1;
+    const buckets: HistogramBucket[] = [];
+    for (let i = 0; i < count; i++)
+      buckets.push({ t: first + i * bucketMs, counts: new Array<number>(9).fill(0) });
+    let total = 0;
+    const add = (ts: number, level: number, n = 1): void => {
+      const b = buckets[Math.floor((ts - first) / bucketMs)];
+      if (!b) return;
+      b.counts[level] = (b.counts[level] ?? 0) + n;
+      total += n;
+    };
+    const filter = req.filter && !isEmptyFilter(req.filter) ? req.filter : null;
+    const scanRange = async (view: View, a: number, b: number): Promise<void> => {
+      // Positions whose key is in [a, b]: from locateTime(a) until a key passes b.
+      let sliceStart = performance.now();
+      for (let p = view.locateTime(a); p < view.total; p += SCAN_BATCH) {
+        const s = view.slice(p, SCAN_BATCH);
+        for (let j = 0; j < s.ids.length; j++) {
+          const key = s.keys[j]!;
+          if (key > b) return;
+          if ((s.flags[j]! & UNTIMED) === 0 && key >= a) add(key, s.flags[j]! & 15);
+        }
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldNow();
+          sliceStart = performance.now();
+        }
+      }
+    };
+    if (filter) {
+      await scanRange(await this.filteredView(filter), from, to);
+    } else if (this.stats && bucketMs % 60_000 === 0) {
+      // Whole units (hours when the width is whole hours, else minutes) from the stored
+      // counts; the partial units at either end by scanning the order.
+      const unit = bucketMs % 3_600_000 === 0 ? 3_600_000 : 60_000;
+      const table = unit === 3_600_000 ? 'hour_counts' : 'minute_counts';
+      const col = unit === 3_600_000 ? 'hour' : 'minute';
+      const u0 = Math.ceil(from / unit);
+      const u1 = Math.floor((to + 1) / unit); // exclusive
+      if (u0 < u1) {
+        const rows = this.store.db
+          .prepare(`SELECT ${col}, level, n FROM ${table} WHERE ${col} >= ? AND ${col} < ?`)
+          .raw(true)
+          .all(u0, u1) as [number, number, number][];
+        for (const [u, level, n] of rows) add(u * unit, level, n);
+        const view = new MergedView(order);
+        if (from < u0 * unit) await scanRange(view, from, u0 * unit - 1);
+        if (u1 * unit <= to) await scanRange(view, u1 * unit, to);
+      } else await scanRange(new MergedView(order), from, to);
+    } else {
+      await scanRange(new MergedView(order), from, to);
+    }
+    const silences = (this.stats?.silences ?? []).filter((s) => s.to >= from && s.from <= to);
+    return { from, to, bucketMs, buckets, silences, total };
+  }
+
+  private timeRange(): { first: number | null; last: number | null } {
+    if (this.stats) return { first: this.stats.firstTs, last: this.stats.lastTs };
+    const r = this.store.db.prepare('SELECT min(ts) AS a, max(ts) AS b FROM lines').get() as {
+      a: number | null;
+      b: number | null;
+    };
+    return { first: r.a, last: r.b };
+  }
+
+  facets(): Facets {
+    if (this.stats) return structuredClone(this.stats.facets);
+    // While indexing: counted now (the stored figures come with the time order).
+    const db = this.store.db;
+    const group = (col: 'host' | 'program'): { value: string; count: number }[] =>
+      (
+        db
+          .prepare(
+            `SELECT ${col} AS value, count(*) AS count FROM lines WHERE ${col} IS NOT NULL GROUP BY ${col} ORDER BY count DESC, value LIMIT 500`,
+          )
+          .all() as { value: string; count: number }[]
+      ).map((r) => ({ value: r.value, count: r.count }));
+    const severities = new Array<number>(9).fill(0);
+    for (const r of db.prepare('SELECT level, count(*) AS n FROM lines GROUP BY level').all() as {
+      level: number | null;
+      n: number;
+    }[])
+      severities[r.level ?? LEVEL_NONE] = r.n;
+    return { hosts: group('host'), programs: group('program'), severities };
+  }
+
+  // ---- remembered UI state -------------------------------------------------------------
+
+  uiState(): CaseUiState {
+    const raw = this.store.meta('ui_state');
+    if (!raw) return structuredClone(DEFAULT_UI_STATE);
+    try {
+      const s = JSON.parse(raw) as Partial<CaseUiState>;
+      return {
+        cursorLineId: s.cursorLineId ?? null,
+        viewSource: s.viewSource ?? null,
+        filter: { ...EMPTY_FILTER, ...(s.filter ?? {}) },
+        openPanel: s.openPanel ?? null,
+        layout: { ...DEFAULT_UI_STATE.layout, ...(s.layout ?? {}) },
+        bookmarks: Array.isArray(s.bookmarks) ? s.bookmarks : [],
+      };
+    } catch {
+      return structuredClone(DEFAULT_UI_STATE);
+    }
+  }
+
+  saveUiState(state: CaseUiState): void {
+    this.store.setMeta('ui_state', JSON.stringify(state));
+  }
+}
+
+export function isEmptyFilter(f: LineFilter): boolean {
+  return (
+    f.include.length === 0 &&
+    f.exclude.length === 0 &&
+    f.from === null &&
+    f.to === null &&
+    f.hosts.length === 0 &&
+    f.programs.length === 0 &&
+    f.severities.length === 0 &&
+    f.sourceIds.length === 0
+  );
+}
