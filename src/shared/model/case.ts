@@ -73,6 +73,10 @@ export interface ViewLine {
   ts: number | null;
   tsQuality: TimeQuality;
   text: string;
+  /** Severity 0 (emerg) … 7 (debug), printed or inferred from the words; null when neither. */
+  level: number | null;
+  /** True when `level` was inferred from the message rather than printed (`<PRI>`, PRIORITY). */
+  levelInferred: boolean;
 }
 
 export interface LinePage {

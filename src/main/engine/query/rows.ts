@@ -8,10 +8,20 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { TIME_QUALITY_CODES } from '../store/schema';
 
-/** line_id, source_id, line_no, byte_offset, ts, ts_quality, text */
-export type RawLine = [number, number, number, number, number | null, number, string];
+/** line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity (printed) */
+export type RawLine = [
+  number,
+  number,
+  number,
+  number,
+  number | null,
+  number,
+  string,
+  number | null,
+  number | null,
+];
 
-const COLS = 'line_id, source_id, line_no, byte_offset, ts, ts_quality, text';
+const COLS = 'line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity';
 
 /** line_id, source_id, line_no, text: what a search hit needs. */
 export type HitRow = [number, number, number, string];
@@ -129,5 +139,7 @@ export function viewLine(r: RawLine): ViewLine {
     ts: r[4],
     tsQuality: TIME_QUALITY_CODES[r[5]] ?? 'none',
     text: r[6],
+    level: r[7],
+    levelInferred: r[7] !== null && r[8] === null,
   };
 }

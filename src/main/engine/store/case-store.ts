@@ -76,6 +76,8 @@ interface LineDbRow {
   ts: number | null;
   ts_quality: number;
   text: string;
+  level: number | null;
+  severity: number | null;
 }
 
 function viewLineOf(r: LineDbRow): ViewLine {
@@ -87,6 +89,8 @@ function viewLineOf(r: LineDbRow): ViewLine {
     ts: r.ts,
     tsQuality: qualityOf(r.ts_quality),
     text: r.text,
+    level: r.level,
+    levelInferred: r.level !== null && r.severity === null,
   };
 }
 
@@ -577,7 +581,7 @@ export class CaseStore {
     const to = first + Math.min(start + count, total);
     const rows = this.db
       .prepare(
-        'SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
+        'SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
       )
       .all(from, to) as LineDbRow[];
     const lines: ViewLine[] = rows.map(viewLineOf);
