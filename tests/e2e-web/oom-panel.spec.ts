@@ -104,6 +104,20 @@ test.describe('OOM panel on the sample case', () => {
       'false',
     );
 
+    // Buddy free lists per order with migrate types (seed line 57: Node 0 Normal: 9485*4kB (UMEH) …).
+    const buddy = normal.getByTestId('oom-buddy');
+    await expect(buddy).toBeVisible();
+    const counts = buddy.getByTestId('oom-buddy-count');
+    await expect(counts).toHaveCount(11);
+    await expect(counts).toHaveText(['9485', '2433', '228', '0', '0', '0', '0', '0', '0', '0', '0']);
+    await expect(buddy.getByTestId('oom-buddy-types').first()).toHaveText('UMEH');
+    await expect(buddy.getByTestId('oom-buddy-types').first()).toHaveAttribute('title', /U: unmovable/);
+    await expect(buddy.locator('td', { hasText: /^4M$/ })).toHaveCount(1);
+    await expect(normal.getByTestId('oom-buddy-total')).toContainText('61052kB');
+    // The DMA zone's free blocks sit in high orders: 3×4096kB (M).
+    const dma = panel.locator('[data-testid="oom-zone"][data-zone="DMA"]').getByTestId('oom-buddy-count');
+    await expect(dma.last()).toHaveText('3');
+
     await expect(panel.getByTestId('oom-swap')).toContainText('no swap');
     await expect(panel.getByTestId('oom-ledger')).toContainText('32.0 GiB');
 
@@ -152,6 +166,9 @@ test.describe('OOM panel on the sample case', () => {
     await expect(page.getByRole('tab', { name: 'OOM 分析' })).toBeVisible();
     await expect(panel.getByTestId('oom-swap')).toContainText('没有交换分区');
     await expect(panel.locator('[data-testid="oom-zone"][data-zone="Normal"]')).toContainText('低于 min');
+    const zhBuddy = panel.locator('[data-testid="oom-zone"][data-zone="Normal"]').getByTestId('oom-buddy');
+    await expect(zhBuddy).toContainText('空闲块');
+    await expect(zhBuddy.getByTestId('oom-buddy-types').first()).toHaveAttribute('title', /不可移动/);
     await expect(panel.getByTestId('oom-score-verdict')).toContainText('仅在不扣除 root 折扣时');
     await expect(panel.getByTestId('oom-score-verdict')).toContainText('731');
     await expect(panel.getByTestId('oom-tasks')).toContainText('53 个进程');

@@ -98,7 +98,13 @@ test.describe('reboot history panel', () => {
     }
     // Years inferred from `last`'s weekdays: the panel says so on every start.
     await expect(panel.getByTestId('boot-start-inferred')).toHaveCount(5);
-    await expect(panel.getByTestId('boot-kernel').first()).toHaveText('4.4.0-150-generi');
+    // `last` cut the kernel at 16 characters and no banner gives the rest: the string is marked, and says so on hover.
+    const kernel = panel.getByTestId('boot-kernel').first();
+    await expect(kernel).toContainText('4.4.0-150-generi');
+    expect(analysis.boots.every((b: BootJson) => b.kernelTruncated)).toBe(true);
+    await expect(kernel.getByTestId('boot-kernel-truncated')).toBeVisible();
+    await expect(kernel).toHaveAttribute('title', /Cut by `last` at 16 characters/);
+    await expect(panel.getByTestId('boot-kernel-truncated')).toHaveCount(5);
 
     // The Apr 6 boot: its uptime and downtime as the model computed them, in d/h/m.
     const apr6 = analysis.boots.find((b: BootJson) => b.start.startsWith('2022-04-06'));
@@ -176,6 +182,10 @@ test.describe('reboot history panel', () => {
       '停机时长',
     ]);
     await expect(rows.first().getByTestId('boot-kind')).toHaveText('运行中');
+    await expect(rows.first().getByTestId('boot-kernel')).toHaveAttribute(
+      'title',
+      /只显示内核版本的前 16 个字符/,
+    );
     await expect(rows.first().getByTestId('boot-start')).toHaveText('2022年6月8日 02:10 UTC');
     for (let i = 1; i < 5; i++) {
       await expect(rows.nth(i).getByTestId('boot-kind')).toHaveText('硬重启');
@@ -196,6 +206,11 @@ test.describe('reboot history panel', () => {
     // analyser's English sentences (marked lang="en") are data, not UI.
     await rows.nth(1).getByTestId('boot-details-toggle').click();
     await expect(rows.nth(1).getByTestId('boot-details')).toBeVisible();
+    // The analyser's reason, said in Chinese from its data (paths and cites kept as written).
+    const reason = rows.nth(1).getByTestId('boot-end-reason');
+    await expect(reason).toContainText('没有关机痕迹，也没有崩溃证据');
+    await expect(reason).toContainText('sos_commands/login/last 在这次启动与下一次启动之间没有关机记录');
+    await expect(reason).toContainText('最后活动迹象是 var/log/syslog:111');
     const uiText = await panel.evaluate((el) => {
       const copy = el.cloneNode(true) as HTMLElement;
       for (const data of copy.querySelectorAll('.rb-data, [lang="en"], title')) data.remove();

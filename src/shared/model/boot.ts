@@ -42,9 +42,39 @@ export type BootFlagKind =
   | 'short-boot' // up for less than ten minutes
   | 'time-inferred'; // the start time's year or zone was inferred
 
+/**
+ * Why endKind was chosen, as data, so the panel can say it in any language (endReason is the
+ * English sentence built from the same values). Cites are `sourcePath:lineNo`; marker names
+ * (`what`) are the boot scanner's English names (e.g. `kernel panic`, `systemd-shutdown`).
+ */
+export interface EndWhy {
+  rule: 'crash' | 'shutdown' | 'running' | 'hard' | 'unknown';
+  /** crash: each kind of crash evidence with the line it was read from. */
+  crash?: { what: string; cite: string }[];
+  /** shutdown: the kinds of shutdown trace, the size of a systemd "Stopping" storm, the last line. */
+  shutdown?: { whats: string[]; storm: number | null; lastCite: string };
+  /** running: how the collection time was found (English) and when, when it is known. */
+  collected?: { what: string; ts: string } | null;
+  /** hard: the wtmp / `last` source with no shutdown record across the reboot. */
+  wtmpSource?: string | null;
+  /** hard: the log source that spans the reboot and shows no shutdown sequence. */
+  logSource?: string | null;
+  /** hard: the last sign of life. */
+  lsol?: { cite: string; ts: string } | null;
+  /** Signs of trouble before the end (hung task, lockup …) and the last one's line. */
+  hints?: { whats: string[]; lastCite: string } | null;
+  /** True when nothing after the boot's own lines is known (its end time is not known). */
+  noLifeAfterStart?: boolean;
+}
+
 export interface BootFlag {
   kind: BootFlagKind;
   message: string;
+  /**
+   * not-in-wtmp / not-in-logs: the source that covers the boot's time and still lacks it (the
+   * wtmp file, or the log file), so the panel can name it in any language.
+   */
+  source?: string;
   evidence: Evidence[];
 }
 
@@ -75,6 +105,8 @@ export interface Boot {
   endKind: EndKind;
   /** One sentence saying why endKind was chosen and from what. */
   endReason: string;
+  /** The same reason as data (for other languages). */
+  endWhy?: EndWhy;
   lastSignOfLife: SignOfLife | null;
   /** Seconds from the end of this boot to the start of the next one. */
   downtimeS: number | null;
@@ -107,6 +139,7 @@ export interface BootJson {
   end: string | null;
   endKind: EndKind;
   endReason: string;
+  endWhy?: EndWhy;
   lastSignOfLife: {
     ts: string;
     source: string;
@@ -119,7 +152,7 @@ export interface BootJson {
   downtimeS: number | null;
   uptimeS: number | null;
   explanation: string | null;
-  flags: { kind: BootFlagKind; message: string }[];
+  flags: { kind: BootFlagKind; message: string; source?: string }[];
   /** lineId: the global line id in the case (0 when the evidence is not a case row). */
   evidence: { source: string; line: number; lineId: number; what: string }[];
 }

@@ -93,5 +93,9 @@ describe.skipIf(!corpusAvailable)('seed incident', () => {
     expect(hang.text.en).toContain('softlockup_panic=1');
     expect(recs.find((r) => r.id === 'no-vmcore')!.text.en).toContain('kdump is not evidenced');
     expect(recs.find((r) => r.id === 'core-dumps')!.text.en).toContain('SIGKILL, which never dumps core');
+    // The zh-CN text names who lost the messages in Chinese too (not the English reporter string).
+    const loss = recs.find((r) => r.id === 'log-loss')!;
+    expect(loss.text.zh).toContain('journald 转发到 syslog 时丢失了 6 条消息(seed/syslog:');
+    expect(loss.text.zh).not.toContain('forwarding to syslog');
   });
 });

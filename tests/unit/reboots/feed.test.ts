@@ -118,6 +118,13 @@ describe.skipIf(!corpusAvailable)('analyzeCase feeds indexed wtmp rows to the bo
     expect(at('2013-08-28T13:30:05.000Z')?.flags.map((f) => f.kind)).toContain('not-in-wtmp');
     expect(at('2013-08-28T13:30:05.000Z')?.kernel).toBe('5.4.0-97-generic');
     expect(at('2013-08-28T16:00:00.000Z')?.flags.map((f) => f.kind)).toContain('not-in-logs');
+    // Each coverage flag names the source that covers the time and lacks the boot (the panel says it in zh-CN too).
+    expect(at('2013-08-28T13:30:05.000Z')?.flags.find((f) => f.kind === 'not-in-wtmp')?.source).toBe(
+      'var/log/wtmp',
+    );
+    expect(at('2013-08-28T16:00:00.000Z')?.flags.find((f) => f.kind === 'not-in-logs')?.source).toBe(
+      'var/log/syslog',
+    );
     // the logs end at 17:30: the 18:00 boot is not covered, so not flagged
     expect(at('2013-08-28T18:00:00.000Z')?.flags.map((f) => f.kind)).not.toContain('not-in-logs');
   });

@@ -1,8 +1,9 @@
+import { endReasonZh, reasonText } from '../../../src/renderer/src/panels/reboots/reason';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SEED_FILE, corpusAvailable, readCorpus } from '../../helpers/corpus';
 import type { RecordLine } from '../../../src/shared/model/log';
-import type { Boot } from '../../../src/shared/model/boot';
+import type { Boot, BootJson, EndWhy } from '../../../src/shared/model/boot';
 import { parseLastText } from '../../../src/main/engine/formats/last-text';
 import { parseUtmp } from '../../../src/main/engine/formats/wtmp';
 import {
@@ -57,6 +58,17 @@ describe('the seed: OOM kill, write_iter flood, forced reboot two days later', (
     expect(b?.downtimeS).toBe(86_400 + 12 * 3600 + 36 * 60 + 9);
     expect(b?.endReason).toMatch(
       /no shutdown trace and no crash evidence: seed\/last has no shutdown record/,
+    );
+    // The same reason as data, and the panel's zh-CN sentence built from it.
+    expect(b?.endWhy).toEqual({
+      rule: 'hard',
+      wtmpSource: 'seed/last',
+      logSource: null,
+      lsol: { cite: 'seed/syslog:133', ts: '2022-06-06T21:33:51Z' },
+      hints: null,
+    });
+    expect(reasonText(endReasonZh(toBootJson(b!))!)).toBe(
+      '没有关机痕迹，也没有崩溃证据：seed/last 在这次启动与下一次启动之间没有关机记录。最后活动迹象是 seed/syslog:133（2022-06-06 21:33:51 UTC）。',
     );
   });
 
@@ -140,6 +152,11 @@ describe.skipIf(!corpusAvailable)('clean reboot, kdump crash, hard reset: built 
     expect(iso(b.end)).toBe('2022-02-04T11:33:06Z');
     expect(b.lastSignOfLife?.text).toBe('Feb 04 11:33:06 compute4 systemd-journald[394]: Journal stopped');
     expect(b.endReason).toMatch(/systemd reached a shutdown target/);
+    expect(b.endWhy?.rule).toBe('shutdown');
+    expect(b.endWhy?.shutdown?.whats).toContain('systemd reached a shutdown target');
+    expect(reasonText(endReasonZh(toBootJson(b))!)).toMatch(
+      /^关机流程：.*systemd 进入关机 target.*（最后一行 /,
+    );
     expect(b.downtimeS).toBe((utc('2022-02-09T22:38:17') - utc('2022-02-04T11:33:06')) / 1000);
     expect(b.uptimeS).toBe((utc('2022-02-04T11:33:06') - utc('2022-02-04T09:34:04')) / 1000);
     expect(h.boots[1]?.endKind).toBe('running');
@@ -167,6 +184,13 @@ describe.skipIf(!corpusAvailable)('clean reboot, kdump crash, hard reset: built 
     expect(b.endKind).toBe('crash');
     expect(iso(b.end)).toBe('2022-02-04T11:32:35Z');
     expect(b.endReason).toMatch(/kernel panic .*; kdump crash directory \/var\/crash\/202202041133/);
+    expect(b.endWhy?.crash?.map((c) => c.what)).toEqual([
+      'kernel panic',
+      'kdump crash directory /var/crash/202202041133',
+    ]);
+    expect(reasonText(endReasonZh(toBootJson(b))!)).toMatch(
+      /^崩溃证据：内核 panic（.+）；kdump 转储目录 \/var\/crash\/202202041133（.+）。$/,
+    );
     expect(b.lastSignOfLife?.text).toMatch(/Kernel panic - not syncing: sysrq triggered crash$/);
     expect(b.evidence.some((e) => e.sourcePath === 'var/crash/202202041133/dump.202202041133')).toBe(true);
   });
@@ -182,6 +206,8 @@ describe.skipIf(!corpusAvailable)('clean reboot, kdump crash, hard reset: built 
     expect(b.lastSignOfLife?.line).toBe(lastBefore.lineNo);
     expect(iso(b.end)).toBe('2022-02-04T11:32:31Z');
     expect(b.endReason).toMatch(/spans the reboot and shows no shutdown sequence/);
+    expect(b.endWhy).toMatchObject({ rule: 'hard', wtmpSource: null, logSource: JOURNAL });
+    expect(reasonText(endReasonZh(toBootJson(b))!)).toContain(`${JOURNAL} 跨越了这次重启，却没有关机流程`);
     expect(b.downtimeS).toBe((utc('2022-02-09T22:38:17') - utc('2022-02-04T11:32:31')) / 1000);
   });
 
@@ -267,5 +293,44 @@ describe.skipIf(!corpusAvailable)('history from binary wtmp lists the boots last
       '2013-08-28T18:00:00Z running null high',
     ]);
     expect(h.boots[0]?.downtimeS).toBe(3600);
+  });
+});
+
+describe('the end reason in zh-CN (panels/reboots/reason.ts) keeps paths and cites as data', () => {
+  const boot = (endWhy: EndWhy): BootJson =>
+    ({ endWhy, endKind: endWhy.rule === 'shutdown' ? 'clean' : endWhy.rule }) as unknown as BootJson;
+
+  it('running: the collection time and how it was found (the sample case’s sos mtime)', () => {
+    const parts = endReasonZh(
+      boot({
+        rule: 'running',
+        collected: {
+          what: 'archive mtime of sos_commands/login/last (sos command outputs are written at collection time)',
+          ts: '2022-06-08T02:30:00Z',
+        },
+        hints: null,
+      }),
+    )!;
+    expect(reasonText(parts)).toBe(
+      '最新的一次启动，之后没有关机或崩溃证据；归档是在它运行期间收集的（收集时间 2022-06-08 02:30:00 UTC，依据：sos_commands/login/last 在归档中的修改时间（sos 命令的输出在收集时写入））。',
+    );
+    expect(parts.filter((p) => typeof p !== 'string')).toEqual([
+      { data: '2022-06-08 02:30:00 UTC' },
+      { data: 'sos_commands/login/last' },
+    ]);
+  });
+
+  it('unknown markers stay in the analyser’s English, as data; hints and the unknown end are said', () => {
+    const parts = endReasonZh(
+      boot({
+        rule: 'unknown',
+        hints: { whats: ['hung task', 'something new'], lastCite: 'var/log/messages:12' },
+        noLifeAfterStart: true,
+      }),
+    )!;
+    expect(reasonText(parts)).toBe(
+      '没有数据源覆盖这次启动的结束（下一次启动前后都没有 wtmp 或日志行）。结束前出现：任务挂起（hung task）、something new（var/log/messages:12）。除了它自己的启动行之外没有已知的后续行，因此结束时间未知。',
+    );
+    expect(parts).toContainEqual({ data: 'something new' });
   });
 });

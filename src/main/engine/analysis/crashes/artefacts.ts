@@ -22,6 +22,7 @@ import { parseApportCrash } from '../../formats/apport';
 import { parseCoredumpInfo, parseCoredumpList } from '../../formats/coredumpctl';
 import { zoneAbbrevOffset } from '../../formats/journal-text';
 import { decodeCoreName, kdumpFileRole, parseKdumpDirName } from '../../formats/kdump-dir';
+import { sessionArtefacts } from './sessions';
 import { signalByName, signalByNumber } from './signals';
 
 export interface ArtefactSource {
@@ -580,6 +581,11 @@ function pidOf(i: Incident): number | undefined {
   return undefined;
 }
 
+function commOf(i: Incident): string | undefined {
+  const d = i.details;
+  return d.type === 'death' || d.type === 'segfault' ? d.comm : undefined;
+}
+
 /** Links each artefact to its boot and to the incidents it explains; a core links its death back. */
 function link(input: ArtefactInput, out: CrashArtefact[]): void {
   for (const a of out) {
@@ -593,7 +599,7 @@ function link(input: ArtefactInput, out: CrashArtefact[]): void {
       explains.push({ kind: i.kind, signature: i.signature, line: i.line });
     };
     for (const i of input.incidents) {
-      if (a.kind === 'kdump-dir') {
+      if (a.kind === 'kdump-dir' || a.kind === 'crash-session') {
         // a panic or hang in the logs shortly before the dump directory's stamp
         if (
           KERNEL_KINDS.has(i.kind) &&
@@ -602,6 +608,12 @@ function link(input: ArtefactInput, out: CrashArtefact[]): void {
           a.ts - i.lastTs >= -120_000 &&
           a.ts - i.lastTs <= 30 * 60_000
         )
+          add(i);
+        continue;
+      }
+      if (a.kind === 'gdb-backtrace') {
+        // gdb names the program, not its pid: a death or fault of that program is what it shows.
+        if (PROCESS_KINDS.has(i.kind) && a.executable !== undefined && commOf(i) === baseOf(a.executable))
           add(i);
         continue;
       }
@@ -624,6 +636,7 @@ export function findCrashArtefacts(input: ArtefactInput): CrashArtefact[] {
   apport(input, out);
   abrt(input, out);
   journalCores(input, out);
+  sessionArtefacts(input, out);
   link(input, out);
   return out.sort((a, b) => (a.ts ?? Infinity) - (b.ts ?? Infinity));
 }

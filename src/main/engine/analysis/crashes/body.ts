@@ -143,25 +143,57 @@ export function isEndMarker(message: string): boolean {
   return message.startsWith('---[ end ');
 }
 
-/** True when the line may sit inside any kernel report. */
+// The prefixes grouped by their first character: a line is compared only with the few that can match.
+const PREFIXES_BY_CHAR = new Map<number, string[]>();
+for (const p of FIXED_PREFIXES) {
+  const c = p.charCodeAt(0);
+  const list = PREFIXES_BY_CHAR.get(c);
+  if (list) list.push(p);
+  else PREFIXES_BY_CHAR.set(c, [p]);
+}
+const CPU_LINE_RE = /^CPU \d+\s*$/;
+const LOCKDEP_RE = /^\s*(?:#\d+:|-> #\d+|\d+ locks? held by|no locks held by)/;
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/**
+ * True when the line may sit inside any kernel report. Runs on every line of a case (the flood
+ * detector asks it too), so each pattern is tried only when a character it needs is present.
+ */
 export function isBodyLine(message: string): boolean {
   const t = message.trimStart();
   if (t === '') return true;
-  for (const p of FIXED_PREFIXES) if (t.startsWith(p)) return true;
-  if (FRAME_RE.test(message)) return true;
-  if (REGISTER_RE.test(message)) return true;
-  if (STACK_WORDS_RE.test(message)) return true;
-  if (HUNG_TASK_STATE_RE.test(message)) return true;
-  if (ARM_STACK_RE.test(message) || BARE_ADDR_RE.test(message)) return true;
+  const c0 = t.charCodeAt(0);
+  const prefixes = PREFIXES_BY_CHAR.get(c0);
+  if (prefixes) for (const p of prefixes) if (t.startsWith(p)) return true;
+  // A frame has `+0x…/0x…` or arm's `) from`.
+  if (
+    (message.includes('+0x') || (message.includes(')') && message.includes('from'))) &&
+    FRAME_RE.test(message)
+  )
+    return true;
+  if (message.includes(':') && REGISTER_RE.test(message)) return true;
+  // Stack words: hex words (or `<hex>`, `????????`) and nothing else.
+  if ((isHexDigit(c0) || c0 === 60 /* < */ || c0 === 63) /* ? */ && STACK_WORDS_RE.test(message)) return true;
+  if (message.includes('0x') && HUNG_TASK_STATE_RE.test(message)) return true;
+  if (isHexDigit(c0) && ARM_STACK_RE.test(message)) return true;
+  if (c0 === 91 /* [ */ && BARE_ADDR_RE.test(message)) return true;
   // register dumps wrap onto lines indented under the register name (s390 PSW bits, GPRS rows)
   if (message.startsWith('        ')) return true;
   // lockdep held-lock lines (" #0:  (&mm->mmap_sem){++++}, at: ...") and dependency chains ("-> #1 (...)")
-  if (/^CPU \d+\s*$/.test(t)) return true;
-  if (/^\s*(?:#\d+:|-> #\d+|\d+ locks? held by|no locks held by)/.test(message)) return true;
+  if (c0 === 67 /* C */ && CPU_LINE_RE.test(t)) return true;
+  if ((c0 === 35 || c0 === 45 || c0 === 110 || (c0 >= 48 && c0 <= 57)) && LOCKDEP_RE.test(message))
+    return true;
   return false;
 }
 
 /** Separator lines the kernel prints around checker reports (KASAN/UBSAN/lockdep banners). */
 export function isDecorLine(message: string): boolean {
-  return FREE_TEXT_DECOR_RE.test(message);
+  // The first non-blank character decides: = - * [ or none.
+  const t = message.trimStart();
+  if (t === '') return true;
+  const c = t.charCodeAt(0);
+  return (c === 61 || c === 45 || c === 42 || c === 91) && FREE_TEXT_DECOR_RE.test(message);
 }

@@ -23,20 +23,55 @@ const QUIET_LINES = 50_000;
 /** Timestamps kept per run to compute the median interval. */
 const MAX_TIMES = 2_000;
 
-interface Run {
-  key: string;
-  message: string;
-  program?: string;
-  host?: string;
-  count: number;
-  repeated: number;
-  first: RecordLine;
+/** A message seen more than once (or reported repeated): counted, timed, kept until it goes quiet. */
+class Run {
+  count = 0;
+  repeated = 0;
   last: RecordLine;
   lastIndex: number;
-  times: number[];
-  /** Time of the first and last message: wall clock, or dmesg seconds since boot. */
-  firstT: number | null;
+  /** Time of the last message: wall clock, or dmesg seconds since boot. */
   lastT: number | null;
+  times: number[] = [];
+  constructor(
+    readonly bucket: Bucket,
+    readonly message: string,
+    readonly program: string | undefined,
+    readonly host: string | undefined,
+    readonly first: RecordLine,
+    readonly firstT: number | null,
+    index: number,
+  ) {
+    this.last = first;
+    this.lastIndex = index;
+    this.lastT = firstT;
+  }
+
+  /** `host|program|message`, the flood's signature before its position. */
+  key(): string {
+    return `${this.host ?? ''}|${this.program ?? ''}|${this.message}`;
+  }
+}
+
+/**
+ * A message seen once so far. Most log lines are unique (pids, ports, session numbers), so the
+ * first sighting keeps only the line and its position; a Run is made on the second.
+ */
+class Single {
+  constructor(
+    readonly line: RecordLine,
+    readonly index: number,
+    readonly t: number,
+  ) {}
+}
+
+/** The messages of one host and program, by text. */
+type Bucket = Map<string, Run | Single>;
+
+interface LastMessage {
+  bucket: Bucket;
+  text: string;
+  program: string | undefined;
+  host: string | undefined;
 }
 
 const REPEATED_NEW = /^message repeated (\d+) times: \[ ?(.*?) ?\]$/;
@@ -45,24 +80,57 @@ const REPEATED_OLD = /^(?:--- )?last message repeated (\d+) times?(?: ---)?$/;
 interface LossRule {
   re: RegExp;
   reporter: string;
+  /** The reporter in zh-CN, for the bilingual recommendations. */
+  zh: string;
 }
 
 const LOSS_RULES: LossRule[] = [
   {
     re: /^Forwarding to syslog missed (\d+) messages?/,
     reporter: 'journald: forwarding to syslog missed messages',
+    zh: 'journald 转发到 syslog 时',
   },
-  { re: /^Suppressed (\d+) messages from /, reporter: 'journald: rate limit suppressed messages' },
-  { re: /^Missed (\d+) kernel messages/, reporter: 'journald: missed kernel messages' },
-  { re: /^imjournal: (\d+) messages lost due to rate-limiting/, reporter: 'rsyslog imjournal: rate limit' },
+  {
+    re: /^Suppressed (\d+) messages from /,
+    reporter: 'journald: rate limit suppressed messages',
+    zh: 'journald 因限速',
+  },
+  {
+    re: /^Missed (\d+) kernel messages/,
+    reporter: 'journald: missed kernel messages',
+    zh: 'journald 读取内核消息时',
+  },
+  {
+    re: /^imjournal: (\d+) messages lost due to rate-limiting/,
+    reporter: 'rsyslog imjournal: rate limit',
+    zh: 'rsyslog imjournal 因限速',
+  },
   {
     re: /^imuxsock(?:\[\d+\])?:? .*?(?:lost (\d+) messages|begins to drop messages)/,
     reporter: 'rsyslog imuxsock: rate limit',
+    zh: 'rsyslog imuxsock 因限速',
   },
-  { re: /^\*\* (\d+) printk messages dropped \*\*/, reporter: 'kernel: printk messages dropped' },
-  { re: /^printk: (\d+) messages suppressed/, reporter: 'kernel: printk messages suppressed' },
-  { re: /^(?:[\w.-]+: )?(\d+) callbacks suppressed$/, reporter: 'kernel: ratelimited callbacks suppressed' },
+  {
+    re: /^\*\* (\d+) printk messages dropped \*\*/,
+    reporter: 'kernel: printk messages dropped',
+    zh: '内核 printk',
+  },
+  {
+    re: /^printk: (\d+) messages suppressed/,
+    reporter: 'kernel: printk messages suppressed',
+    zh: '内核 printk 抑制时',
+  },
+  {
+    re: /^(?:[\w.-]+: )?(\d+) callbacks suppressed$/,
+    reporter: 'kernel: ratelimited callbacks suppressed',
+    zh: '内核限速回调时',
+  },
 ];
+
+/** Who lost messages, in zh-CN (as a sentence subject: "… 丢失了 N 条消息"); unknown reporters stay as named. */
+export function lossReporterZh(reporter: string): string {
+  return LOSS_RULES.find((r) => r.reporter === reporter)?.zh ?? reporter;
+}
 
 export const LOSS_PREFILTER = /missed|Suppressed|suppressed|lost|dropped|drop/;
 
@@ -74,29 +142,34 @@ function median(xs: number[]): number | null {
 }
 
 export class FloodDetector {
-  private runs = new Map<string, Run>();
+  /** host → program → message text → its run (or single sighting). */
+  private readonly hosts = new Map<string, Map<string, Bucket>>();
   private readonly done: Run[] = [];
   private index = 0;
-  private lastKeyByHost = new Map<string, string>();
+  /** The last message per host, for `last message repeated N times`. */
+  private lastByHost = new Map<string, LastMessage>();
   private readonly losses: IncidentDraft[] = [];
 
   /** Feeds one line that is not part of a kernel report block. */
   push(line: RecordLine, km: KernelMessage): void {
     this.index++;
     if (this.index % SWEEP_EVERY === 0) this.sweep(line);
-    const message = km.message.trim();
-    if (message === '') return;
     // Only log records (a time or a syslog tag) can flood; report bodies and config text repeat by nature.
     if (line.ts === null && km.bootSecs === undefined && km.program === undefined) return;
+    const message = km.message.trim();
+    if (message === '') return;
     if (isBodyLine(km.message) || isDecorLine(km.message) || message.includes('[ cut here ]')) return;
     // syslogd's heartbeat repeats by design.
     if (message === '-- MARK --') return;
     if (LOSS_PREFILTER.test(message) && this.loss(line, km, message)) return;
     const hostKey = km.host ?? '';
-    let m = REPEATED_OLD.exec(message);
+    // Both repeat forms say "repeated": the regexes run only on such lines.
+    const repeatedForm = message.includes('repeated');
+    let m = repeatedForm ? REPEATED_OLD.exec(message) : null;
     if (m) {
-      const key = this.lastKeyByHost.get(hostKey);
-      const run = key !== undefined ? this.runs.get(key) : undefined;
+      const lastOfHost = this.lastByHost.get(hostKey);
+      const entry = lastOfHost?.bucket.get(lastOfHost.text);
+      const run = entry instanceof Single ? this.promote(lastOfHost!, entry) : entry;
       if (run) {
         run.count += Number(m[1]);
         run.repeated += Number(m[1]);
@@ -106,36 +179,43 @@ export class FloodDetector {
     }
     let repeats = 0;
     let text = message;
-    m = REPEATED_NEW.exec(message);
+    m = repeatedForm ? REPEATED_NEW.exec(message) : null;
     if (m) {
       repeats = Number(m[1]);
       text = m[2] ?? '';
     }
-    const key = `${hostKey}\u0000${km.program ?? ''}\u0000${text}`;
-    this.lastKeyByHost.set(hostKey, key);
-    let run = this.runs.get(key);
+    const bucket = this.bucketOf(hostKey, km.program ?? '');
+    let lastOfHost = this.lastByHost.get(hostKey);
+    if (!lastOfHost) {
+      lastOfHost = { bucket, text, program: km.program, host: km.host };
+      this.lastByHost.set(hostKey, lastOfHost);
+    }
+    lastOfHost.bucket = bucket;
+    lastOfHost.text = text;
+    lastOfHost.program = km.program;
+    lastOfHost.host = km.host;
+    const entry = bucket.get(text);
     // Wall-clock time when known; dmesg seconds since boot still give a rate.
     const t = line.ts ?? (km.bootSecs !== undefined ? km.bootSecs * 1000 : null);
-    if (run && t !== null && run.lastT !== null && run.last.ts !== null && t - run.lastT > RUN_GAP_MS) {
-      this.retire(run);
-      run = undefined;
+    let run: Run | undefined;
+    if (entry instanceof Single) {
+      if (t !== null && t - entry.t > RUN_GAP_MS) {
+        bucket.delete(text);
+      } else run = this.promote(lastOfHost, entry);
+    } else if (entry) {
+      run = entry;
+      if (t !== null && run.lastT !== null && run.last.ts !== null && t - run.lastT > RUN_GAP_MS) {
+        this.retire(run);
+        run = undefined;
+      }
     }
     if (!run) {
-      run = {
-        key,
-        message: text,
-        count: 0,
-        repeated: 0,
-        first: line,
-        last: line,
-        lastIndex: this.index,
-        times: [],
-        firstT: t,
-        lastT: t,
-      };
-      if (km.program !== undefined) run.program = km.program;
-      if (km.host !== undefined) run.host = km.host;
-      this.runs.set(key, run);
+      if (repeats === 0 && line.ts !== null && t !== null) {
+        bucket.set(text, new Single(line, this.index, t));
+        return;
+      }
+      run = new Run(bucket, text, km.program, km.host, line, t, this.index);
+      bucket.set(text, run);
     }
     run.count += repeats > 0 ? repeats : 1;
     run.repeated += repeats;
@@ -145,9 +225,34 @@ export class FloodDetector {
     if (t !== null && run.times.length < MAX_TIMES) run.times.push(t);
   }
 
+  private bucketOf(host: string, program: string): Bucket {
+    let programs = this.hosts.get(host);
+    if (!programs) {
+      programs = new Map();
+      this.hosts.set(host, programs);
+    }
+    let bucket = programs.get(program);
+    if (!bucket) {
+      bucket = new Map();
+      programs.set(program, bucket);
+    }
+    return bucket;
+  }
+
+  /** The second sighting of a message: its first line becomes a run of one. */
+  private promote(at: LastMessage, single: Single): Run {
+    const run = new Run(at.bucket, at.text, at.program, at.host, single.line, single.t, single.index);
+    run.count = 1;
+    run.times.push(single.t);
+    at.bucket.set(at.text, run);
+    return run;
+  }
+
   finish(): IncidentDraft[] {
-    for (const run of this.runs.values()) this.retire(run);
-    this.runs.clear();
+    for (const programs of this.hosts.values())
+      for (const bucket of programs.values())
+        for (const entry of bucket.values()) if (entry instanceof Run) this.retire(entry);
+    this.hosts.clear();
     const floods = this.done
       .map((r) => this.floodDraft(r))
       .filter((d) => {
@@ -178,19 +283,25 @@ export class FloodDetector {
   }
 
   private retire(run: Run): void {
-    this.runs.delete(run.key);
+    if (run.bucket.get(run.message) === run) run.bucket.delete(run.message);
     if (run.count >= FLOOD_MIN) this.done.push(run);
   }
 
   private sweep(now: RecordLine): void {
-    for (const run of this.runs.values()) {
+    // forEach, not for…of over entries: no [key, value] pair is allocated per message.
+    const visit = (entry: Run | Single, text: string, bucket: Bucket): void => {
+      const last = entry instanceof Run ? entry.last : entry.line;
+      const lastIndex = entry instanceof Run ? entry.lastIndex : entry.index;
       const quiet =
-        now.ts !== null && run.last.ts !== null
-          ? now.ts - run.last.ts > RUN_GAP_MS
-          : this.index - run.lastIndex > QUIET_LINES;
-      if (quiet) this.retire(run);
-    }
-    if (this.lastKeyByHost.size > 1000) this.lastKeyByHost = new Map();
+        now.ts !== null && last.ts !== null
+          ? now.ts - last.ts > RUN_GAP_MS
+          : this.index - lastIndex > QUIET_LINES;
+      if (!quiet) return;
+      if (entry instanceof Run) this.retire(entry);
+      else bucket.delete(text);
+    };
+    for (const programs of this.hosts.values()) for (const bucket of programs.values()) bucket.forEach(visit);
+    if (this.lastByHost.size > 1000) this.lastByHost = new Map();
   }
 
   private floodDraft(run: Run): IncidentDraft {
@@ -216,7 +327,7 @@ export class FloodDetector {
     return {
       kind: 'flood',
       // Separate runs of one message stay separate floods.
-      signature: `${run.key.replace(/\u0000/g, '|')}@${run.first.sourceId}:${run.first.lineNo}`,
+      signature: `${run.key()}@${run.first.sourceId}:${run.first.lineNo}`,
       summary: `"${run.message}" repeated ${run.count} times${span}${rate}`,
       header: run.first,
       lines,

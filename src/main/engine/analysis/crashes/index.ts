@@ -10,12 +10,18 @@ import { DeathDetector } from './deaths';
 import { FloodDetector } from './floods';
 import { groupDrafts, type IncidentDraft } from './group';
 import { KernelBlockCutter } from './kernel-blocks';
+import { mayBeFaultOrDeath } from './prefilter';
 import { kernelDraft } from './kernel-incident';
 import { SEGFAULT_PREFILTER, segfaultDraft } from './segfault';
 
 export interface DetectOptions {
   /** Set false to skip flood detection (e.g. over a single report pasted into a note). */
   floods?: boolean;
+  /**
+   * Set false to hand every line to the fault and death detectors, not only those the keyword
+   * prefilter lets through (tests compare both to prove the prefilter loses nothing).
+   */
+  prefilter?: boolean;
 }
 
 /**
@@ -27,6 +33,7 @@ export function detectIncidents(lines: Iterable<RecordLine>, options: DetectOpti
   const deaths = new DeathDetector();
   const floods = options.floods === false ? null : new FloodDetector();
   const faults: IncidentDraft[] = [];
+  const prefilter = options.prefilter !== false;
   let source: number | null = null;
   let sourcePath: string | null = null;
   for (const line of lines) {
@@ -38,14 +45,16 @@ export function detectIncidents(lines: Iterable<RecordLine>, options: DetectOpti
     const km = kernelMessage(line.text);
     // A line inside a report is not a flood or a death; the line that ended a report may be.
     if (cutter.push(line, km)) continue;
-    if (SEGFAULT_PREFILTER.test(km.message)) {
-      const d = segfaultDraft(line, km.message);
-      if (d) {
-        faults.push(d);
-        continue;
+    if (!prefilter || mayBeFaultOrDeath(km.message)) {
+      if (SEGFAULT_PREFILTER.test(km.message)) {
+        const d = segfaultDraft(line, km.message);
+        if (d) {
+          faults.push(d);
+          continue;
+        }
       }
+      deaths.push(line, km);
     }
-    deaths.push(line, km);
     floods?.push(line, km);
   }
   const blocks = cutter.finish();

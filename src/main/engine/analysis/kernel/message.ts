@@ -47,7 +47,94 @@ function repairMonth(fragment: string): string | undefined {
   return hits.length === 1 ? hits[0] : undefined;
 }
 
+// ---- Fast path -------------------------------------------------------------------------
+// Every analyser peels every line of a case, so the common shape `Mmm dd hh:mm:ss host tag[pid]: msg`
+// is read by a scanner; anything it is unsure of (damaged month, tabs or other whitespace, non-ASCII
+// in the header) goes to the regexes above, whose result the scanner reproduces exactly.
+
+/** `.` in the regexes does not match these, so a line holding one never matches them. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const MONTH_SET = new Set(MONTH_NAMES);
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Where the text after an intact RFC3164 time starts; -1 when the regex must decide (a damaged month, other whitespace). */
+function scan3164(s: string): number {
+  if (s.length < 16 || !MONTH_SET.has(s.slice(0, 3))) return -1;
+  let i = 3;
+  if (s.charCodeAt(i) !== 32) return -1;
+  i++;
+  if (s.charCodeAt(i) === 32) i++;
+  const d0 = i;
+  while (i < s.length && isDigit(s.charCodeAt(i)) && i - d0 < 2) i++;
+  if (i === d0 || s.charCodeAt(i) !== 32) return -1;
+  i++;
+  // hh:mm:ss
+  if (s.charCodeAt(i + 2) !== 58 || s.charCodeAt(i + 5) !== 58) return -1;
+  if (!isDigit(s.charCodeAt(i)) || !isDigit(s.charCodeAt(i + 1))) return -1;
+  if (!isDigit(s.charCodeAt(i + 3)) || !isDigit(s.charCodeAt(i + 4))) return -1;
+  if (!isDigit(s.charCodeAt(i + 6)) || !isDigit(s.charCodeAt(i + 7))) return -1;
+  i += 8;
+  if (s.charCodeAt(i) === 46) {
+    const f0 = ++i;
+    while (isDigit(s.charCodeAt(i))) i++;
+    if (i === f0) return -1;
+  }
+  if (s.charCodeAt(i) !== 32) return -1;
+  return i + 1;
+}
+
+/** True for the characters `\s` matches that a header scan cannot judge by itself. */
+function unsureChar(c: number): boolean {
+  return c < 32 || c >= 127;
+}
+
+/**
+ * `host tag[pid]: msg` read by hand. Returns the message start and fills host/program, -1 when
+ * HOST_TAG cannot match, -2 when the regex must decide.
+ */
+function scanHostTag(rest: string, out: KernelMessage): number {
+  let i = 0;
+  const n = rest.length;
+  // host: [^\s:[\]]+ then one space
+  while (i < n) {
+    const c = rest.charCodeAt(i);
+    if (c === 32 || c === 58 || c === 91 || c === 93) break;
+    if (unsureChar(c)) return -2;
+    i++;
+  }
+  if (i === 0 || rest.charCodeAt(i) !== 32) return i < n && unsureChar(rest.charCodeAt(i)) ? -2 : -1;
+  const hostEnd = i++;
+  const t0 = i;
+  // tag: [^\s:[]+
+  while (i < n) {
+    const c = rest.charCodeAt(i);
+    if (c === 32 || c === 58 || c === 91) break;
+    if (unsureChar(c)) return -2;
+    i++;
+  }
+  if (i === t0) return -1;
+  const tagEnd = i;
+  if (rest.charCodeAt(i) === 91) {
+    i++;
+    const p0 = i;
+    while (isDigit(rest.charCodeAt(i))) i++;
+    if (i === p0 || rest.charCodeAt(i) !== 93) return -1;
+    i++;
+  }
+  if (rest.charCodeAt(i) !== 58) return -1;
+  i++;
+  if (rest.charCodeAt(i) === 32) i++;
+  out.host = rest.slice(0, hostEnd);
+  out.program = rest.slice(t0, tagEnd);
+  out.isKernel = out.program === 'kernel';
+  return i;
+}
+
 function peelKernelStamps(s: string, out: KernelMessage): string {
+  // Every stamp starts with `<` or `[`.
+  const c0 = s.charCodeAt(0);
+  if (c0 !== 60 && c0 !== 91) return s;
   let rest = s;
   const pri = PRI.exec(rest);
   if (pri?.groups) {
@@ -97,10 +184,23 @@ export function kernelMessage(line: string): KernelMessage {
   let s = line;
   // mail / forum quoting
   while (s.startsWith('> ') || s === '>') s = s.slice(2);
-  const priFirst = PRI.exec(s);
+  const priFirst = s.charCodeAt(0) === 60 ? PRI.exec(s) : null;
   if (priFirst?.groups && !DMESG_SECS.test(s.slice(priFirst[0].length))) {
     out.priority = Number(priFirst.groups.pri);
     s = s.slice(priFirst[0].length);
+  }
+
+  if (!LINE_TERMINATOR.test(s)) {
+    const at = scan3164(s);
+    if (at >= 0) {
+      const rest = s.slice(at);
+      const start = scanHostTag(rest, out);
+      if (start >= 0) {
+        const msg = rest.slice(start);
+        out.message = out.isKernel ? peelKernelStamps(msg, out) : msg;
+        return out;
+      }
+    }
   }
 
   const m3164 = RFC3164.exec(s);

@@ -4,7 +4,7 @@
  * near the boot's last sign of life (journald also stops on a restart, mid-boot); no shutdown
  * trace is `hard` only when some source that would have recorded one spans the boot's end.
  */
-import type { BootEvidence, EndKind, SignOfLife } from '../../../../shared/model/boot';
+import type { BootEvidence, EndKind, EndWhy, SignOfLife } from '../../../../shared/model/boot';
 import { isWtmpShutdown, wtmpEvidence, type BootHistoryInput, type Collected, type EndPoint } from './inputs';
 import type { Cluster } from './clusters';
 
@@ -12,6 +12,8 @@ export interface Ending {
   endKind: EndKind;
   end: number | null;
   endReason: string;
+  /** endReason as data, for the panel's other languages. */
+  endWhy: EndWhy;
   evidence: BootEvidence[];
   /** True when wtmp (or last) shows a shutdown record for this boot. */
   wtmpShutdown: boolean;
@@ -106,6 +108,15 @@ function logsCover(span: BootSpan, input: BootHistoryInput): string | null {
   return null;
 }
 
+function hintsWhy(points: readonly EndPoint[]): EndWhy['hints'] {
+  const hints = points.filter((p) => p.kind === 'hint');
+  if (hints.length === 0) return null;
+  return {
+    whats: [...new Set(hints.map((h) => h.what))],
+    lastCite: cite(hints[hints.length - 1] as EndPoint),
+  };
+}
+
 function hintsText(points: readonly EndPoint[]): string {
   const hints = points.filter((p) => p.kind === 'hint');
   if (hints.length === 0) return '';
@@ -140,6 +151,13 @@ export function classifyEnd(span: BootSpan, c: Collected, input: BootHistoryInpu
       endKind: 'crash',
       end,
       endReason: `crash evidence: ${whats}.${hintsText(hints)}`,
+      endWhy: {
+        rule: 'crash',
+        crash: [
+          ...new Map(crash.map((p) => [`${p.what} (${cite(p)})`, { what: p.what, cite: cite(p) }])).values(),
+        ],
+        hints: hintsWhy(hints),
+      },
       evidence: [...crash, ...hints].map((p) => p.evidence),
     };
   }
@@ -155,6 +173,14 @@ export function classifyEnd(span: BootSpan, c: Collected, input: BootHistoryInpu
       endKind: 'clean',
       end: lastPoint.ts,
       endReason: `shutdown sequence: ${sources.join(', ')} (last at ${cite(lastPoint)}).`,
+      endWhy: {
+        rule: 'shutdown',
+        shutdown: {
+          whats: [...new Set(clean.map((p) => p.what))],
+          storm: stopping ? stopping.length : null,
+          lastCite: cite(lastPoint),
+        },
+      },
       evidence: [...clean, ...stormEnds].sort(order).map((p) => p.evidence),
     };
   }
@@ -168,6 +194,11 @@ export function classifyEnd(span: BootSpan, c: Collected, input: BootHistoryInpu
       endKind: 'running',
       end: null,
       endReason: reason + hintsText(hints),
+      endWhy: {
+        rule: 'running',
+        collected: collected ? { what: collected.what, ts: iso(collected.ts) } : null,
+        hints: hintsWhy(hints),
+      },
       evidence: hints.map((p) => p.evidence),
     };
   }
@@ -184,6 +215,13 @@ export function classifyEnd(span: BootSpan, c: Collected, input: BootHistoryInpu
       endKind: 'hard',
       end: lsolTs,
       endReason: `no shutdown trace and no crash evidence: ${covering.join('; ')}.${lsol}${hintsText(hints)}`,
+      endWhy: {
+        rule: 'hard',
+        wtmpSource: wt.covered ? wt.source : null,
+        logSource,
+        lsol: span.lsol ? { cite: `${span.lsol.source}:${span.lsol.line}`, ts: iso(span.lsol.ts) } : null,
+        hints: hintsWhy(hints),
+      },
       evidence: hints.map((p) => p.evidence),
     };
   }
@@ -192,6 +230,7 @@ export function classifyEnd(span: BootSpan, c: Collected, input: BootHistoryInpu
     endKind: 'unknown',
     end: span.lsol?.ts ?? null,
     endReason: `no source covers the end of this boot (no wtmp or log lines from both sides of the next boot).${hintsText(hints)}`,
+    endWhy: { rule: 'unknown', hints: hintsWhy(hints) },
     evidence: hints.map((p) => p.evidence),
   };
 }

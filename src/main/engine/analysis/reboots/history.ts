@@ -124,7 +124,8 @@ function stillRunningKeys(input: BootHistoryInput): Set<string> {
   return keys;
 }
 
-function coversWtmp(input: BootHistoryInput, ts: number): boolean {
+/** The wtmp file whose records span `ts` (records before and after it), or null. */
+function coversWtmp(input: BootHistoryInput, ts: number): string | null {
   for (const w of input.wtmp ?? []) {
     if (w.role === 'btmp') continue;
     let before = false;
@@ -134,9 +135,9 @@ function coversWtmp(input: BootHistoryInput, ts: number): boolean {
       if (r.ts < ts - EARLY) before = true;
       if (r.ts > ts + EARLY) after = true;
     }
-    if (before && after) return true;
+    if (before && after) return w.sourcePath;
   }
-  return false;
+  return null;
 }
 
 function coversLogs(input: BootHistoryInput, ts: number): string | null {
@@ -208,6 +209,7 @@ export function buildBootHistory(input: BootHistoryInput): BootHistory {
     if (onlyOwnLines && ending.endKind === 'hard') {
       ending.end = null;
       ending.endReason += ' Nothing after its boot lines is known, so its end time is not known.';
+      ending.endWhy.noLifeAfterStart = true;
     }
     const { kernel, truncated } = kernelOf(cluster);
     const cmd = cluster.points.find((p) => p.commandLine !== undefined)?.commandLine ?? null;
@@ -242,10 +244,12 @@ export function buildBootHistory(input: BootHistoryInput): BootHistory {
     const inLogs = cluster.points.some(
       (p) => p.kind !== 'wtmp-boot' && p.kind !== 'last-reboot' && p.kind !== 'uptime',
     );
-    if (!inWtmp && coversWtmp(input, sp.ts)) {
+    const wtmpSrc = inWtmp ? null : coversWtmp(input, sp.ts);
+    if (wtmpSrc !== null) {
       flags.push({
         kind: 'not-in-wtmp',
-        message: 'the logs show this boot but wtmp, which covers the time, has no boot record for it.',
+        message: `the logs show this boot but wtmp (${wtmpSrc}), which covers the time, has no boot record for it.`,
+        source: wtmpSrc,
         evidence: [sp.evidence],
       });
     }
@@ -254,6 +258,7 @@ export function buildBootHistory(input: BootHistoryInput): BootHistory {
       flags.push({
         kind: 'not-in-logs',
         message: `wtmp shows this boot but ${logSrc}, which covers the time, has no boot lines for it.`,
+        source: logSrc,
         evidence: [sp.evidence],
       });
     }
@@ -285,6 +290,7 @@ export function buildBootHistory(input: BootHistoryInput): BootHistory {
       end: ending.end,
       endKind: ending.endKind,
       endReason: ending.endReason,
+      endWhy: ending.endWhy,
       lastSignOfLife: lsol,
       downtimeS,
       uptimeS,

@@ -17,6 +17,7 @@ export function toBootJson(b: Boot): BootJson {
     end: isoOrNull(b.end),
     endKind: b.endKind,
     endReason: b.endReason,
+    ...(b.endWhy ? { endWhy: b.endWhy } : {}),
     lastSignOfLife: b.lastSignOfLife
       ? {
           ts: new Date(b.lastSignOfLife.ts).toISOString(),
@@ -30,7 +31,11 @@ export function toBootJson(b: Boot): BootJson {
     downtimeS: b.downtimeS,
     uptimeS: b.uptimeS,
     explanation: b.explanation,
-    flags: b.flags.map((f) => ({ kind: f.kind, message: f.message })),
+    flags: b.flags.map((f) =>
+      f.source !== undefined
+        ? { kind: f.kind, message: f.message, source: f.source }
+        : { kind: f.kind, message: f.message },
+    ),
     evidence: b.evidence.map((e) => ({
       source: e.sourcePath,
       line: e.lineNo,

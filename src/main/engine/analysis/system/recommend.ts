@@ -2,6 +2,7 @@
  * Recommendations tied to what an incident left missing: no vmcore of a hang, no swap under an
  * OOM, no core of a dead process, lost log lines. Each names the facts and incidents it rests on.
  */
+import { lossReporterZh } from '../crashes/floods';
 import type {
   CrashArtefact,
   Incident,
@@ -52,7 +53,7 @@ function lossZh(i: Incident): string {
   const d = i.details;
   if (d.type !== 'log-loss') return i.summary;
   const where = `${i.source}:${i.line.lineNo}`;
-  return `${d.reporter}丢失了 ${d.lost} 条消息(${where})`;
+  return `${lossReporterZh(d.reporter)}丢失了 ${d.lost} 条消息(${where})`;
 }
 
 export function recommend(input: RecommendInput): Recommendation[] {

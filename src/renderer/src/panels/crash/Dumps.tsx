@@ -38,6 +38,9 @@ export function Dumps({ crashes }: { crashes: readonly CrashArtefact[] }): React
   );
 }
 
+/** Artefacts whose own fields (crash's `sys`, gdb's core line) say what the dump is; others show theirs above. */
+const SHOWN_FIELDS = new Set<CrashArtefact['kind']>(['crash-session', 'gdb-backtrace']);
+
 function DumpCard({ a }: { a: CrashArtefact }): React.JSX.Element {
   const t = useCrashT();
   const lang = useLang((s) => s.lang);
@@ -108,6 +111,18 @@ function DumpCard({ a }: { a: CrashArtefact }): React.JSX.Element {
           <>
             <dt>{t('dumps.files')}</dt>
             <dd className="mono">{a.files.join(' · ')}</dd>
+          </>
+        )}
+        {SHOWN_FIELDS.has(a.kind) && a.fields && Object.keys(a.fields).length > 0 && (
+          <>
+            <dt>{t(`dumps.fields.${a.kind}` as CrashKey)}</dt>
+            <dd className="crash-dump-kv" data-testid="crash-dump-fields">
+              {Object.entries(a.fields).map(([k, v]) => (
+                <span key={k}>
+                  <span className="crash-dim">{k}</span> <span className="mono">{v}</span>
+                </span>
+              ))}
+            </dd>
           </>
         )}
         {a.frames && a.frames.length > 0 && (

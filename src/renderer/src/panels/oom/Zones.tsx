@@ -1,5 +1,6 @@
 import type { OomReport, OomZone } from '../../../../shared/model/oom';
 import { useLang } from '../../i18n';
+import { BuddyTable } from './BuddyTable';
 import { Cite } from './Cite';
 import { humanKb } from './format';
 import { useOomT } from './messages';
@@ -8,7 +9,15 @@ import { zoneName } from './sentences';
 const kbText = (kb: number | null): string => (kb === null ? '?' : `${kb}kB`);
 
 /** One zone: free memory against its watermarks, on a scale that shows the gap to min. */
-function ZoneRow({ z, classZone }: { z: OomZone; classZone: string | null }): React.JSX.Element {
+function ZoneRow({
+  z,
+  classZone,
+  requestedOrder,
+}: {
+  z: OomZone;
+  classZone: string | null;
+  requestedOrder: number | null;
+}): React.JSX.Element {
   const t = useOomT();
   const lang = useLang((s) => s.lang);
   const zoneEv = z.evidence[0];
@@ -79,6 +88,7 @@ function ZoneRow({ z, classZone }: { z: OomZone; classZone: string | null }): Re
             : t('zones.noFreeBlock')}
         </Cite>
       )}
+      {z.buddy && z.buddy.orders.length > 0 && <BuddyTable buddy={z.buddy} requestedOrder={requestedOrder} />}
     </li>
   );
 }
@@ -93,7 +103,12 @@ export function Zones({ r }: { r: OomReport }): React.JSX.Element | null {
       <h3>{t('zones.title')}</h3>
       <ul className="oom-zones">
         {r.zones.map((z, i) => (
-          <ZoneRow key={`${z.node ?? ''}-${z.zone}-${i}`} z={z} classZone={classZone} />
+          <ZoneRow
+            key={`${z.node ?? ''}-${z.zone}-${i}`}
+            z={z}
+            classZone={classZone}
+            requestedOrder={r.trigger?.order ?? null}
+          />
         ))}
       </ul>
     </section>

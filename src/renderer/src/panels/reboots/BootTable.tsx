@@ -3,6 +3,7 @@ import type { BootFlagKind } from '../../../../shared/model/boot';
 import { useLang, type Lang } from '../../i18n';
 import { useCase } from '../../state/case';
 import { CiteLink } from './Cite';
+import { endReasonZh, markerZh, reasonText } from './reason';
 import { START_FROM_ZH, useRebootsT, type RebootsT } from './messages';
 import { formatDuration, formatUtc, resolveLine, type BootRow, type Cite } from './model';
 
@@ -40,13 +41,33 @@ function DurationCell({ seconds, testId }: { seconds: number | null; testId: str
   );
 }
 
+/**
+ * An evidence label in zh-CN: a marker name, `last sign of life: …`, or a start-from value. The
+ * part with no zh-CN name stays in the analyser's English, marked as such.
+ */
+function WhatLabel({ what }: { what: string }): React.JSX.Element {
+  const lsol = /^last sign of life: (.*)$/.exec(what);
+  const rest = lsol ? lsol[1]! : what;
+  const zh = START_FROM_ZH[rest] ?? markerZh(rest);
+  return (
+    <span className="rb-what">
+      {lsol && '最后活动迹象：'}
+      {zh !== rest ? zh : <span lang="en">{rest}</span>}
+    </span>
+  );
+}
+
 function startFromText(lang: Lang, from: string): string {
   return lang === 'zh-CN' ? (START_FROM_ZH[from] ?? from) : from;
 }
 
 /** The flag's message, built from the boot's fields so it reads in the UI language. */
 function flagMessage(t: RebootsT, lang: Lang, kind: BootFlagKind, row: BootRow): string {
+  const source = row.boot.flags.find((f) => f.kind === kind)?.source;
   switch (kind) {
+    case 'not-in-wtmp':
+    case 'not-in-logs':
+      return source !== undefined ? t(`flagMsg.${kind}.src`, { source }) : t(`flagMsg.${kind}`);
     case 'kernel-changed':
       return row.previousKernel && row.boot.kernel
         ? t('flagMsg.kernel-changed', { from: row.previousKernel, to: row.boot.kernel })
@@ -83,14 +104,34 @@ function Details({ row }: { row: BootRow }): React.JSX.Element {
   const t = useRebootsT();
   const lang = useLang((s) => s.lang);
   const b = row.boot;
+  const reasonZh = endReasonZh(b);
   return (
     <div className="rb-details" data-testid="boot-details">
       <h4>{t('details.why', { kind: t(`kind.${b.endKind}`) })}</h4>
       <p>{t(`kindDesc.${b.endKind}`)}</p>
       <p className="rb-label">{t('details.reason')}</p>
-      <blockquote lang="en" className="rb-reason" data-testid="boot-end-reason">
-        {b.endReason}
-      </blockquote>
+      {lang !== 'en' && reasonZh !== null ? (
+        <>
+          <blockquote className="rb-reason" data-testid="boot-end-reason">
+            {reasonZh.map((p, i) =>
+              typeof p === 'string' ? (
+                p
+              ) : (
+                <span key={i} className="rb-data rb-mono">
+                  {p.data}
+                </span>
+              ),
+            )}
+          </blockquote>
+          <p lang="en" className="rb-original">
+            {b.endReason}
+          </p>
+        </>
+      ) : (
+        <blockquote lang="en" className="rb-reason" data-testid="boot-end-reason">
+          {b.endReason}
+        </blockquote>
+      )}
       {b.flags.length > 0 && (
         <>
           <p className="rb-label">{t('details.flags')}</p>
@@ -140,9 +181,13 @@ function Details({ row }: { row: BootRow }): React.JSX.Element {
                   ) : (
                     <EvidenceLink source={e.source} line={e.line} lineId={e.lineId} what={e.what} />
                   )}{' '}
-                  <span lang="en" className="rb-what">
-                    {e.what}
-                  </span>
+                  {lang !== 'en' ? (
+                    <WhatLabel what={e.what} />
+                  ) : (
+                    <span lang="en" className="rb-what">
+                      {e.what}
+                    </span>
+                  )}
                 </li>
               );
             })}
@@ -194,6 +239,7 @@ function BootRowGroup({ row, selected, onSelect }: RowProps): React.JSX.Element 
   const lang = useLang((s) => s.lang);
   const [open, setOpen] = useState(false);
   const b = row.boot;
+  const zhReason = lang === 'en' ? null : endReasonZh(b);
   const inferred = b.flags.find((f) => f.kind === 'time-inferred');
   const startText = row.start !== null ? formatUtc(row.start, lang) : t('noTime');
   const lsol = b.lastSignOfLife;
@@ -233,14 +279,29 @@ function BootRowGroup({ row, selected, onSelect }: RowProps): React.JSX.Element 
             )}
           </div>
         </td>
-        <td className="rb-mono rb-data" data-testid="boot-kernel" title={b.kernel ?? t('notKnown')}>
+        <td
+          className="rb-mono rb-data"
+          data-testid="boot-kernel"
+          title={b.kernel !== null && b.kernelTruncated ? t('kernel.truncated') : (b.kernel ?? t('notKnown'))}
+        >
           {b.kernel ?? '—'}
+          {b.kernel !== null && b.kernelTruncated && (
+            <span className="rb-trunc" data-testid="boot-kernel-truncated" aria-label={t('kernel.truncated')}>
+              …
+            </span>
+          )}
         </td>
         <td>
           <span
             className={`rb-kind rb-bg-${b.endKind}`}
             data-testid="boot-kind"
-            title={lang === 'en' ? b.endReason : t(`kindDesc.${b.endKind}`)}
+            title={
+              lang === 'en'
+                ? b.endReason
+                : zhReason !== null
+                  ? reasonText(zhReason)
+                  : t(`kindDesc.${b.endKind}`)
+            }
           >
             {t(`kind.${b.endKind}`)}
           </span>
@@ -278,6 +339,13 @@ function BootRowGroup({ row, selected, onSelect }: RowProps): React.JSX.Element 
             )}
           </div>
           <Explanation row={row} />
+          {b.flags
+            .filter((f) => f.kind === 'not-in-wtmp' || f.kind === 'not-in-logs')
+            .map((f, i) => (
+              <p key={i} className="rb-flag-note" data-testid="boot-flag-note" data-flag-kind={f.kind}>
+                <strong>{t(`flag.${f.kind}`)}</strong>: {flagMessage(t, lang, f.kind, row)}
+              </p>
+            ))}
           <div className="rb-chips">
             {/* time-inferred shows as the marker beside the start it qualifies */}
             {b.flags

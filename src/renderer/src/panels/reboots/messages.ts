@@ -79,6 +79,12 @@ const en = {
     'the logs show this boot but wtmp, which covers the time, has no boot record for it.',
   'flagMsg.not-in-logs':
     'wtmp shows this boot but the logs, which cover the time, have no boot lines for it.',
+  'flagMsg.not-in-wtmp.src':
+    'the logs show this boot, but {source}, whose records span its time, has no reboot record for it.',
+  'flagMsg.not-in-logs.src':
+    'wtmp shows this boot, but {source}, which covers its time, has no boot lines for it.',
+  'kernel.truncated':
+    'Cut by `last` at 16 characters: no kernel banner from this boot is in the archive, so the full release is not known.',
   'flagMsg.wtmp-logs-disagree': 'wtmp and the logs tell different endings for this boot.',
   'flagMsg.still-running-old': '`last` prints “still running” for a boot that is not the newest.',
   'flagMsg.short-boot': 'up for {dur} only.',
@@ -164,6 +170,9 @@ const zh: Record<Key, string> = {
   'flagMsg.kernel-changed-any': '内核与上一次启动不同。',
   'flagMsg.not-in-wtmp': '日志显示了这次启动，但覆盖该时段的 wtmp 中没有它的启动记录。',
   'flagMsg.not-in-logs': 'wtmp 显示了这次启动，但覆盖该时段的日志中没有它的启动行。',
+  'flagMsg.not-in-wtmp.src': '日志显示了这次启动，但记录时间覆盖它的 {source} 中没有它的 reboot 记录。',
+  'flagMsg.not-in-logs.src': 'wtmp 显示了这次启动，但时间上覆盖它的日志 {source} 中没有它的启动行。',
+  'kernel.truncated': '`last` 只显示内核版本的前 16 个字符：归档中没有这次启动的内核启动横幅，完整版本未知。',
   'flagMsg.wtmp-logs-disagree': 'wtmp 与日志对这次启动如何结束的说法不一致。',
   'flagMsg.still-running-old': '`last` 对一次并非最新的启动显示 “still running”。',
   'flagMsg.short-boot': '只运行了 {dur}。',

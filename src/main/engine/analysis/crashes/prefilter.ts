@@ -1,0 +1,47 @@
+/**
+ * The one test every ordinary line of a case takes before the fault and death detectors: a
+ * case is mostly chatter (sshd, cron, systemd sessions) that none of their patterns can match,
+ * and one case-insensitive scan for their keywords costs less than trying a dozen patterns.
+ * It must never say no to a line a detector reads: tests/unit/crashes/prefilter.test.ts runs
+ * the detectors with and without it over every fixture and expects the same incidents.
+ */
+
+// Keywords, lower-cased: each pattern in segfault.ts and deaths.ts contains one of them
+// (systemd's "Main process exited", "Failed with result", hold-off/restart wordings, systemd-
+// coredump, ABRT, audit ANOM_ABEND, containerd "shim reaped", OOM events, exit codes, and the
+// kernel's cpuset / oom-kill / Killed process lines the deaths are linked through).
+const KEYWORDS = [
+  // segfault.ts
+  'segfault at',
+  'traps: ',
+  'unhandled ',
+  // deaths.ts
+  'process exited',
+  'failed with result',
+  'oom',
+  'hold-off time',
+  'holdoff time',
+  'restart',
+  'start request repeated',
+  'dumped core',
+  'saved core dump',
+  'anom_abend',
+  'shim reaped',
+  'exit code',
+  'exitcode',
+  'exit_status',
+  'exited with code',
+  'killed process',
+  'cpuset=',
+];
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const FAULT_OR_DEATH = new RegExp(KEYWORDS.map(escape).join('|'), 'i');
+
+/** False only when no fault or death detector can match the message. */
+export function mayBeFaultOrDeath(message: string): boolean {
+  return FAULT_OR_DEATH.test(message);
+}
