@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { chromiumSkipReason, hasChromium, hostFromEnv, SAMPLE_ARCHIVE, SCREENSHOT_PATH } from './env';
+import { chromiumSkipReason, hasChromium, hostFromEnv, SAMPLE_ARCHIVE } from './env';
 import { callHost, probeSocket, wsUrl } from './host-api';
 import { grepCountIgnoreCase, readMember } from './sample';
 import { plain } from './viewer-helpers';
@@ -99,7 +97,7 @@ test.describe('workbench on the sample case', () => {
     await expect(sources.getByTestId('source-item').filter({ hasText: 'var/log/syslog' })).toBeVisible();
     await expect(page.getByTestId('case-counts')).toContainText(/\d/);
     // Slots whose panels have not landed stay hidden and empty: no placeholder text.
-    for (const slot of ['panel-oom', 'panel-reboots', 'panel-crash', 'panel-notes', 'timeline']) {
+    for (const slot of ['panel-oom', 'panel-reboots', 'panel-crash', 'panel-notes']) {
       const el = page.getByTestId(slot);
       if ((await el.getAttribute('role')) === 'tabpanel') continue;
       await expect(el).toBeHidden();
@@ -121,17 +119,13 @@ test.describe('workbench on the sample case', () => {
     await expect(viewer.locator('.line-numbers.active-line-number')).toHaveText(hitLineId);
     await expect(viewer.locator('.view-line', { hasText: 'write_iter' }).last()).toBeVisible();
 
-    // Back to the OOM report through a search hit, for the README's screenshot.
+    // Back to the OOM report through a search hit.
     await page.getByTestId('search-input').fill('oom');
     await page.getByTestId('search-input').press('Enter');
     const oomHit = page.getByTestId('search-hits').getByRole('button', { name: OOM_TEXT });
     await expect(oomHit).toHaveCount(1);
     await oomHit.click();
     await expect(viewer.locator('.line-numbers.active-line-number')).toHaveText(String(oomLineId));
-    // Keep the pointer off the viewer so no hover widget covers the lines in the picture.
-    await page.mouse.move(1, 1);
-    mkdirSync(dirname(SCREENSHOT_PATH), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT_PATH });
 
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -252,6 +252,10 @@ test.describe('crash panel', () => {
     await clearNotes(sys.floodLineId);
 
     const panel = await openPanel(page, '崩溃与内核');
+    // the sample holds no vmcore, kdump directory or core file: the section says so (the hang left none)
+    await expect(panel.getByTestId('crash-dumps').locator('h3')).toContainText('转储与 core 文件');
+    await expect(panel.getByTestId('crash-dumps')).toContainText('本归档中没有 vmcore');
+    await expect(panel.getByTestId('crash-dump')).toHaveCount(0);
     const flood = panel.locator('[data-testid="crash-card"][data-kind="flood"]');
     await expect(flood.getByTestId('crash-kind')).toHaveText('消息刷屏');
     await expect(flood.getByTestId('crash-summary')).toContainText(`重复 ${sys.floodCount} 次`);

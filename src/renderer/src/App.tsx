@@ -3,14 +3,25 @@ import { getWorkbench } from './api';
 import { dropOpener } from './api/drop';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { EmptyState } from './components/EmptyState';
+import { FilterBar } from './components/FilterBar';
+import { FindingsList } from './components/FindingsList';
 import { Header } from './components/Header';
-import { PanelSlots, TimelineSlot } from './components/PanelSlots';
+import { NavBar } from './components/NavBar';
+import { PanelSlots } from './components/PanelSlots';
+import { Resizer } from './components/Resizer';
 import { SearchPanel } from './components/SearchPanel';
+import { ShortcutsOverlay, useShortcuts } from './components/Shortcuts';
 import { SourcesList } from './components/SourcesList';
+import { Timeline } from './components/Timeline';
 import { useT } from './i18n';
+import { ReportEditor } from './report';
 import { useCase } from './state/case';
+import { useFindings } from './state/findings';
 import { useJobs } from './state/jobs';
-import { usePrefersDark } from './theme';
+import { useLayout } from './state/layout';
+import { startPersistence } from './state/persist';
+import { useSearch } from './state/search';
+import { useDarkTheme } from './theme';
 import { LogViewer } from './viewer/LogViewer';
 
 let started = false;
@@ -20,11 +31,15 @@ function startOnce(): void {
   if (started) return;
   started = true;
   const api = getWorkbench();
+  startPersistence();
   api.on('ingestProgress', (progress) => useJobs.getState().update(progress));
+  api.on('searchProgress', (progress) => useSearch.getState().onProgress(progress));
   api.on('caseChanged', (change) => {
     const cases = useCase.getState();
     // The Electron menu opens cases in main: follow it. Anything else refreshes counts and the list.
     if (change.reason === 'opened' && change.caseId !== cases.caseId) void cases.open(change.caseId);
+    else if (change.reason === 'annotations' && change.caseId === cases.caseId)
+      void useFindings.getState().reloadAnnotations();
     else void cases.refresh();
   });
   void useCase.getState().start();
@@ -34,7 +49,9 @@ export function App(): React.JSX.Element {
   const t = useT();
   const status = useCase((s) => s.status);
   const error = useCase((s) => s.error);
-  const dark = usePrefersDark();
+  const sizes = useLayout((s) => s.sizes);
+  const dark = useDarkTheme();
+  useShortcuts();
 
   useEffect(() => {
     startOnce();
@@ -69,15 +86,35 @@ export function App(): React.JSX.Element {
           {t('case.loadFailed', { message: error })}
         </div>
       )}
-      <main className="workspace" hidden={!hasCase}>
-        <SourcesList />
-        <div className="centre">
+      <main
+        className="workspace"
+        hidden={!hasCase}
+        style={{ gridTemplateColumns: `${sizes.left}px 5px minmax(300px, 1fr) 5px ${sizes.right}px` }}
+      >
+        <div className="left" data-testid="left-region">
+          <SourcesList />
+          <FindingsList />
+        </div>
+        <Resizer region="left" sign={1} />
+        <div className="centre" data-testid="centre-region">
           <SearchPanel />
+          <FilterBar />
+          <NavBar />
           <LogViewer />
         </div>
+        <Resizer region="right" sign={-1} />
         <PanelSlots />
       </main>
-      <TimelineSlot />
+      {hasCase && (
+        <>
+          <Resizer region="bottom" sign={-1} />
+          <div className="bottom" style={{ height: sizes.bottom }}>
+            <Timeline />
+          </div>
+        </>
+      )}
+      <ShortcutsOverlay />
+      <ReportEditor />
     </div>
   );
 }

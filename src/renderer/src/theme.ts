@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { useLayout } from './state/layout';
 
 const QUERY = '(prefers-color-scheme: dark)';
 
@@ -11,4 +12,11 @@ function subscribe(onChange: () => void): () => void {
 /** True when the system asks for a dark theme; follows changes while the app runs. */
 export function usePrefersDark(): boolean {
   return useSyncExternalStore(subscribe, () => window.matchMedia(QUERY).matches);
+}
+
+/** The theme in use: the one chosen in the header, or the system's. */
+export function useDarkTheme(): boolean {
+  const system = usePrefersDark();
+  const choice = useLayout((s) => s.theme);
+  return choice === 'system' ? system : choice === 'dark';
 }

@@ -2,7 +2,13 @@
  * The browser host's WebSocket wire format (the server side is src/main/transports/browser-host.ts).
  * One JSON object per message; calls are numbered so answers can arrive in any order.
  */
-import type { ApiCall, ApiErrorShape, ApiEvent, WorkbenchEvents } from '../../../shared/api';
+import {
+  API_EVENTS,
+  type ApiCall,
+  type ApiErrorShape,
+  type ApiEvent,
+  type WorkbenchEvents,
+} from '../../../shared/api';
 
 export interface CallMessage {
   type: 'call';
@@ -53,8 +59,12 @@ export function parseServerMessage(data: string): ServerMessage | null {
       typeof err?.message === 'string' ? err.message : 'The host reported an error without a message.';
     return { type: 'result', id: msg.id, ok: false, error: { code, message } };
   }
-  if (msg.type === 'event' && (msg.event === 'ingestProgress' || msg.event === 'caseChanged')) {
+  if (msg.type === 'event' && isEvent(msg.event)) {
     return { type: 'event', event: msg.event, payload: msg.payload as WorkbenchEvents[typeof msg.event] };
   }
   return null;
+}
+
+function isEvent(name: unknown): name is ApiEvent {
+  return typeof name === 'string' && (API_EVENTS as readonly string[]).includes(name);
 }

@@ -1,5 +1,7 @@
 import { LANGUAGES, useLang, useT, type Lang } from '../i18n';
+import { ReportButton } from '../report';
 import { useCase } from '../state/case';
+import { useLayout, type ThemeChoice } from '../state/layout';
 import { JobBar } from './JobBar';
 
 /** Top bar: the case's title and counts, the case picker, ingest progress, the language. */
@@ -11,13 +13,15 @@ export function Header(): React.JSX.Element {
   const cases = useCase((s) => s.cases);
   const caseId = useCase((s) => s.caseId);
   const open = useCase((s) => s.open);
+  const theme = useLayout((s) => s.theme);
+  const setTheme = useLayout((s) => s.setTheme);
 
   return (
     <header className="header">
       <span className="brand">{t('app.name')}</span>
       {summary && (
         <div className="case-head">
-          <h1 className="case-title" data-testid="case-title" title={summary.title}>
+          <h1 className="case-title" data-testid="case-title" data-text="data" title={summary.title}>
             {summary.title}
           </h1>
           <span className="case-counts" data-testid="case-counts">
@@ -41,9 +45,28 @@ export function Header(): React.JSX.Element {
         </label>
       )}
       <JobBar />
+      {summary && <ReportButton />}
+      <label className="lang-pick">
+        <span className="visually-hidden">{t('theme.label')}</span>
+        <select
+          value={theme}
+          data-testid="theme-pick"
+          onChange={(e) => setTheme(e.target.value as ThemeChoice)}
+          aria-label={t('theme.label')}
+        >
+          <option value="system">{t('theme.system')}</option>
+          <option value="light">{t('theme.light')}</option>
+          <option value="dark">{t('theme.dark')}</option>
+        </select>
+      </label>
       <label className="lang-pick">
         <span className="visually-hidden">{t('lang.label')}</span>
-        <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('lang.label')}>
+        <select
+          value={lang}
+          data-testid="lang-pick"
+          onChange={(e) => setLang(e.target.value as Lang)}
+          aria-label={t('lang.label')}
+        >
           {LANGUAGES.map((l) => (
             <option key={l.lang} value={l.lang}>
               {l.endonym}

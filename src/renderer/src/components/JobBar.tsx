@@ -1,8 +1,15 @@
 import { errorMessage, getWorkbench } from '../api';
 import { formatBytes, formatDuration, formatPercent } from '../format';
-import { useLang, useT } from '../i18n';
+import { useLang, useT, type MessageKey, type Translate } from '../i18n';
+import { en } from '../i18n/en';
 import { useCase } from '../state/case';
 import { jobForCase, useJobs } from '../state/jobs';
+
+/** A known phase name in the UI language; an unknown one (from a newer engine) as it came. */
+function phaseText(t: Translate, phase: string): string {
+  const key = `job.phase.${phase}`;
+  return key in en ? t(key as MessageKey) : phase;
+}
 
 /** The open case's ingest: phase, file, share done, rate, ETA and cancel; or why it stopped. */
 export function JobBar(): React.JSX.Element | null {
@@ -15,14 +22,14 @@ export function JobBar(): React.JSX.Element | null {
   if (job.state === 'failed') {
     return (
       <div className="job job-failed" role="alert" data-testid="job">
-        {t('job.failed', { message: job.message ?? job.phase })}
+        {t('job.failed', { kind: t(`job.kind.${job.kind}`), message: job.message ?? job.phase })}
       </div>
     );
   }
   if (job.state === 'cancelled') {
     return (
       <div className="job" data-testid="job">
-        {t('job.cancelled')}
+        {t('job.cancelled', { kind: t(`job.kind.${job.kind}`) })}
       </div>
     );
   }
@@ -37,7 +44,11 @@ export function JobBar(): React.JSX.Element | null {
   return (
     <div className="job" data-testid="job" role="status">
       <span className="job-phase">
-        {t('job.progress', { phase: job.phase, percent: formatPercent(job.bytesDone, job.bytesTotal, lang) })}
+        {t('job.progress', {
+          kind: t(`job.kind.${job.kind}`),
+          phase: phaseText(t, job.phase),
+          percent: formatPercent(job.bytesDone, job.bytesTotal, lang),
+        })}
       </span>
       {job.bytesTotal ? <progress max={job.bytesTotal} value={job.bytesDone} /> : <progress />}
       {job.current && (

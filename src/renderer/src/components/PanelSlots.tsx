@@ -1,20 +1,11 @@
-import { create } from 'zustand';
 import { useLang } from '../i18n';
 import { PANELS } from '../panels';
 import type { PanelId } from '../panels/registry';
+import { usePanelTabs } from '../state/panels';
+
+export { usePanelTabs };
 
 const ALL: PanelId[] = ['oom', 'reboots', 'crash', 'notes'];
-
-interface PanelTabs {
-  active: PanelId | null;
-  show: (id: PanelId) => void;
-}
-
-/** Which analysis panel is in front; any component can bring one forward (e.g. a finding's click). */
-export const usePanelTabs = create<PanelTabs>((set) => ({
-  active: null,
-  show: (id) => set({ active: id }),
-}));
 
 /**
  * The analysis panels on the right, as tabs. Panels whose issues have not landed keep an empty,
@@ -24,7 +15,7 @@ export function PanelSlots(): React.JSX.Element {
   const lang = useLang((s) => s.lang);
   const chosen = usePanelTabs((s) => s.active);
   const show = usePanelTabs((s) => s.show);
-  const active = chosen ?? PANELS[0]?.id ?? null;
+  const active = chosen && PANELS.some((p) => p.id === chosen) ? chosen : (PANELS[0]?.id ?? null);
   return (
     <aside className="panels" hidden={PANELS.length === 0}>
       {PANELS.length > 0 && (
@@ -34,6 +25,7 @@ export function PanelSlots(): React.JSX.Element {
               key={p.id}
               type="button"
               role="tab"
+              data-testid={`tab-${p.id}`}
               aria-selected={p.id === active}
               className={p.id === active ? 'panel-tab active' : 'panel-tab'}
               onClick={() => show(p.id)}
@@ -54,8 +46,4 @@ export function PanelSlots(): React.JSX.Element {
       })}
     </aside>
   );
-}
-
-export function TimelineSlot(): React.JSX.Element {
-  return <section className="timeline" data-testid="timeline" hidden />;
 }

@@ -11,8 +11,8 @@ function statusText(t: Translate, s: SourceInfo): string {
 export function SourcesList(): React.JSX.Element {
   const t = useT();
   const summary = useCase((s) => s.summary);
-  const view = useViewer((s) => s.view);
-  const setView = useViewer((s) => s.setView);
+  const viewSource = useViewer((s) => s.viewSource);
+  const setSource = useViewer((s) => s.setSource);
   const sources = summary?.sources ?? [];
   const errors = summary?.errors ?? [];
 
@@ -25,8 +25,8 @@ export function SourcesList(): React.JSX.Element {
             type="button"
             className="source"
             data-testid="source-all"
-            aria-current={view.kind === 'merged' ? 'true' : undefined}
-            onClick={() => setView({ kind: 'merged' })}
+            aria-current={viewSource === null ? 'true' : undefined}
+            onClick={() => setSource(null)}
           >
             <span className="source-path">{t('sources.all')}</span>
             <span className="source-meta">{t('sources.lines', { count: summary?.lineCount ?? 0 })}</span>
@@ -39,16 +39,25 @@ export function SourcesList(): React.JSX.Element {
               className={`source source-${s.status}`}
               data-testid="source-item"
               data-source-id={s.sourceId}
-              aria-current={view.kind === 'source' && view.sourceId === s.sourceId ? 'true' : undefined}
-              onClick={() => setView({ kind: 'source', sourceId: s.sourceId })}
+              aria-current={viewSource === s.sourceId ? 'true' : undefined}
+              onClick={() => setSource(s.sourceId)}
               title={`${s.input}: ${s.path}`}
             >
-              <span className="source-path">{s.path}</span>
+              <span className="source-path" data-text="data">
+                {s.path}
+              </span>
               <span className="source-meta">
-                <span className="source-kind">{s.kind}</span> · {t('sources.lines', { count: s.lineCount })} ·{' '}
+                <span className="source-kind" data-text="data">
+                  {s.kind}
+                </span>{' '}
+                · {t('sources.lines', { count: s.lineCount })} ·{' '}
                 <span className="source-status">{statusText(t, s)}</span>
               </span>
-              {s.error && <span className="source-error">{s.error}</span>}
+              {s.error && (
+                <span className="source-error" data-text="data">
+                  {s.error}
+                </span>
+              )}
             </button>
           </li>
         ))}

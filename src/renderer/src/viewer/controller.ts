@@ -1,12 +1,17 @@
 /**
  * The imperative side of the log viewer: one Monaco editor over a read-only model that holds a
- * window of a view's lines (see window.ts), with real global line ids in the gutter.
- * Kept out of React so that scrolling, fetching and model swaps never re-render components.
+ * window of a view's lines (see window.ts), with real global line ids in the gutter, the syslog
+ * grammar, severity colours, marks for inferred times, glyphs for findings, notes and
+ * bookmarks, and search hits highlighted. Kept out of React so that scrolling, fetching and
+ * model swaps never re-render components.
  */
 import type { WorkbenchApi } from '../../../shared/api';
 import type { LinePage, LineView, ViewLine } from '../../../shared/model/case';
 import type { Cursor } from '../state/viewer';
 import { monaco } from './monaco';
+import { PageCache, PAGE_SIZE } from './pages';
+import { lineSeverity } from './severity';
+import { registerSyslog, SYSLOG_LANGUAGE, THEME_DARK, THEME_LIGHT } from './syslog-language';
 import { shiftedWindowStart, WINDOW_SIZE, windowStartAround } from './window';
 
 export type ViewerStatus =
@@ -15,11 +20,38 @@ export type ViewerStatus =
   | { kind: 'error'; message: string }
   | { kind: 'not-in-view'; lineId: number };
 
+/** Which part of the view is on screen: 0-based positions. */
+export interface WindowInfo {
+  start: number;
+  total: number;
+  firstVisible: number;
+  lastVisible: number;
+}
+
+/** What a line carries in the glyph margin. */
+export interface LineMarks {
+  finding: { severity: 'info' | 'warning' | 'error' | 'critical'; summary: string[] } | null;
+  note: string[] | null;
+  bookmark: boolean;
+}
+
+export interface Highlight {
+  query: string;
+  mode: 'text' | 'regex';
+  caseSensitive: boolean;
+}
+
 export interface ViewerCallbacks {
-  onCursor: (cursor: Cursor) => void;
+  onCursor: (cursor: Cursor, position: number) => void;
   onStatus: (status: ViewerStatus) => void;
+  onWindow: (info: WindowInfo) => void;
+  onLines: (lines: readonly ViewLine[]) => void;
   /** Lines of hover text (plain text) for a line of the window. */
   describe: (line: ViewLine) => string[];
+  /** The marks of a line (findings, notes, bookmark), or null. */
+  marksOf: (lineId: number) => LineMarks | null;
+  /** A click on a line's glyph. */
+  onGlyph: (lineId: number) => void;
 }
 
 interface Window {
@@ -36,31 +68,51 @@ const IMMEDIATE = monaco.editor.ScrollType.Immediate;
 // number after it, so it is shown as a visible control picture instead.
 const LINE_BREAK = /[\r\n]/g;
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~&]/g;
+const MAX_HIGHLIGHTS = 5000;
+/** Lines read and painted first on a jump, before the window grows around them. */
+const QUICK_LINES = 200;
+/** How long a drag rests before the window grows around what it shows. */
+const GROW_DELAY_MS = 120;
 
 function displayText(text: string): string {
   if (!text.includes('\r') && !text.includes('\n')) return text;
   return text.replace(LINE_BREAK, (c) => (c === '\r' ? '\u240d' : '\u240a'));
 }
 
+/** Plain text as Monaco markdown that renders literally and is never trusted or HTML. */
+export function plainMarkdown(text: string): monaco.IMarkdownString {
+  return { value: text.replace(MARKDOWN_SPECIAL, (c) => `\\${c}`), isTrusted: false, supportHtml: false };
+}
+
+const INFERRED = new Set(['year-inferred', 'zone-assumed', 'boot-relative-converted', 'boot-relative']);
+
 export class LogViewerController {
   private readonly editor: monaco.editor.IStandaloneCodeEditor;
   private readonly model: monaco.editor.ITextModel;
   private readonly disposables: monaco.IDisposable[] = [];
+  private readonly lineDecorations: monaco.editor.IEditorDecorationsCollection;
+  private readonly markDecorations: monaco.editor.IEditorDecorationsCollection;
+  private readonly hitDecorations: monaco.editor.IEditorDecorationsCollection;
   private win: Window = { start: 0, total: 0, lines: [], byId: new Map() };
   private caseId: string | null = null;
   private view: LineView = { kind: 'merged' };
+  private pages: PageCache | null = null;
+  private highlight: Highlight | null = null;
   /** Bumped by every fetch; an answer for an older generation is dropped. */
   private gen = 0;
   private busy = false;
   /** True while the model is swapped, so Monaco's own cursor resets do not move the shared cursor. */
   private quiet = false;
+  private lastTop = 0;
+  private growTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     host: HTMLElement,
     private readonly api: Api,
     private readonly callbacks: ViewerCallbacks,
   ) {
-    this.model = monaco.editor.createModel('', 'plaintext');
+    registerSyslog();
+    this.model = monaco.editor.createModel('', SYSLOG_LANGUAGE);
     this.editor = monaco.editor.create(host, {
       model: this.model,
       readOnly: true,
@@ -70,28 +122,52 @@ export class LogViewerController {
         return line ? String(line.lineId) : '';
       },
       lineNumbersMinChars: 9,
-      glyphMargin: false,
+      glyphMargin: true,
+      lineDecorationsWidth: 6,
       folding: false,
       minimap: { enabled: false },
+      // The whole view's scrollbar is the overview beside the editor (Overview.tsx).
+      scrollbar: { vertical: 'hidden', verticalScrollbarSize: 0, horizontalScrollbarSize: 10 },
+      overviewRulerLanes: 0,
       wordWrap: 'off',
       scrollBeyondLastLine: false,
       renderLineHighlight: 'all',
       occurrencesHighlight: 'off',
+      selectionHighlight: false,
       automaticLayout: true,
       fontSize: 13,
       links: true,
       contextmenu: true,
       stickyScroll: { enabled: false },
       unicodeHighlight: { ambiguousCharacters: false, invisibleCharacters: true, nonBasicASCII: false },
+      theme: THEME_LIGHT,
     });
+    this.lineDecorations = this.editor.createDecorationsCollection();
+    this.markDecorations = this.editor.createDecorationsCollection();
+    this.hitDecorations = this.editor.createDecorationsCollection();
     this.disposables.push(
       this.editor.onDidChangeCursorPosition((e) => {
         if (this.quiet) return;
         const line = this.win.lines[e.position.lineNumber - 1];
-        if (line) this.callbacks.onCursor({ lineId: line.lineId, ts: line.ts });
+        if (line)
+          this.callbacks.onCursor(
+            { lineId: line.lineId, ts: line.ts },
+            this.win.start + e.position.lineNumber - 1,
+          );
       }),
-      this.editor.onDidScrollChange(() => this.maybeShift()),
-      monaco.languages.registerHoverProvider('plaintext', {
+      this.editor.onDidScrollChange((e) => {
+        if (e.scrollTopChanged) {
+          this.reportWindow();
+          this.maybeShift();
+        }
+      }),
+      this.editor.onMouseDown((e) => {
+        if (e.target.type !== monaco.editor.MouseTargetType.GUTTER_GLYPH_MARGIN) return;
+        const n = e.target.position?.lineNumber;
+        const line = n === undefined ? undefined : this.win.lines[n - 1];
+        if (line) this.callbacks.onGlyph(line.lineId);
+      }),
+      monaco.languages.registerHoverProvider(SYSLOG_LANGUAGE, {
         provideHover: (model, position) => {
           if (model !== this.model) return null;
           const line = this.win.lines[position.lineNumber - 1];
@@ -103,11 +179,7 @@ export class LogViewerController {
               position.lineNumber,
               model.getLineMaxColumn(position.lineNumber),
             ),
-            contents: this.callbacks.describe(line).map((text) => ({
-              value: text.replace(MARKDOWN_SPECIAL, (c) => `\\${c}`),
-              isTrusted: false,
-              supportHtml: false,
-            })),
+            contents: this.callbacks.describe(line).map(plainMarkdown),
           };
         },
       }),
@@ -115,13 +187,14 @@ export class LogViewerController {
   }
 
   setDark(dark: boolean): void {
-    monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
+    monaco.editor.setTheme(dark ? THEME_DARK : THEME_LIGHT);
   }
 
   /** Opens a view, placed on `lineId` when it is in that view, else on the view's first line. */
   async show(caseId: string, view: LineView, lineId: number | null): Promise<void> {
     this.caseId = caseId;
     this.view = view;
+    this.pages = new PageCache((req) => this.api.getLines(req), caseId, view);
     await this.load(lineId, false);
   }
 
@@ -136,18 +209,126 @@ export class LogViewerController {
     await this.load(lineId, true);
   }
 
+  /**
+   * Moves to a position of the view (the overview, seeks); `select` also moves the cursor there.
+   * `quick` (a drag in progress) paints a few lines at once and grows the window when the drag rests.
+   */
+  async goToPosition(
+    position: number,
+    select: boolean,
+    align: 'center' | 'top' = 'center',
+    quick = false,
+  ): Promise<void> {
+    const caseId = this.caseId;
+    if (!caseId || !this.pages) return;
+    const target = Math.max(0, Math.min(position, Math.max(0, this.win.total - 1)));
+    const inWindow = target >= this.win.start && target < this.win.start + this.win.lines.length;
+    if (!inWindow) {
+      const gen = ++this.gen;
+      this.busy = true;
+      try {
+        const page = quick
+          ? await this.api.getLines({
+              caseId,
+              view: this.view,
+              start: Math.max(0, target - QUICK_LINES / 4),
+              count: QUICK_LINES,
+            })
+          : await this.pages.read(windowStartAround(target, this.win.total), WINDOW_SIZE);
+        if (gen !== this.gen) return;
+        this.swap(page);
+      } catch (err) {
+        if (gen === this.gen) this.callbacks.onStatus({ kind: 'error', message: errorText(err) });
+        return;
+      } finally {
+        if (gen === this.gen) this.busy = false;
+      }
+    }
+    const n = target - this.win.start + 1;
+    if (select) this.select(n, align);
+    else if (align === 'top') this.editor.setScrollTop(this.editor.getTopForLineNumber(n), IMMEDIATE);
+    else this.editor.revealLineInCenter(n, IMMEDIATE);
+    this.reportWindow();
+    if (this.growTimer) clearTimeout(this.growTimer);
+    if (quick && this.win.lines.length < Math.min(WINDOW_SIZE, this.win.total)) {
+      this.growTimer = setTimeout(() => {
+        this.growTimer = null;
+        const v = this.visible();
+        if (v)
+          void this.fetchAndSwap(
+            windowStartAround(Math.floor((v.first + v.last) / 2), this.win.total),
+            false,
+          );
+      }, GROW_DELAY_MS);
+    } else this.prefetchAround();
+  }
+
   /** Re-reads the current window (after an ingest changed the view), keeping the top line. */
   async refresh(): Promise<void> {
     if (!this.caseId) return;
+    this.pages = new PageCache((req) => this.api.getLines(req), this.caseId, this.view);
     await this.fetchAndSwap(this.win.start, true);
+  }
+
+  /** Redraws the glyphs (findings, notes, bookmarks changed). */
+  refreshMarks(): void {
+    const decorations: monaco.editor.IModelDeltaDecoration[] = [];
+    this.win.lines.forEach((line, i) => {
+      const marks = this.callbacks.marksOf(line.lineId);
+      if (!marks) return;
+      const classes: string[] = [];
+      const hover: string[] = [];
+      if (marks.finding) {
+        classes.push(`glyph-finding glyph-${marks.finding.severity}`);
+        hover.push(...marks.finding.summary);
+      }
+      if (marks.note) {
+        classes.push('glyph-note');
+        hover.push(...marks.note);
+      }
+      if (marks.bookmark) classes.push('glyph-bookmark');
+      if (classes.length === 0) return;
+      // One glyph per line: the finding wins, then the note, then the bookmark; all are in the hover.
+      const glyph = classes[0]!;
+      decorations.push({
+        range: new monaco.Range(i + 1, 1, i + 1, 1),
+        options: {
+          glyphMarginClassName: `${glyph}${marks.bookmark && glyph !== 'glyph-bookmark' ? ' glyph-and-bookmark' : ''}`,
+          glyphMarginHoverMessage: hover.length > 0 ? hover.map(plainMarkdown) : null,
+          className: marks.bookmark ? 'line-bookmarked' : null,
+          isWholeLine: true,
+        },
+      });
+    });
+    this.markDecorations.set(decorations);
+  }
+
+  /** Marks the matches of a search in the window (the engine finds them over the whole view). */
+  setHighlight(highlight: Highlight | null): void {
+    this.highlight = highlight;
+    this.paintHits();
   }
 
   focus(): void {
     this.editor.focus();
   }
 
+  /** The line under the cursor as Monaco has it (for bookmarks from the keyboard). */
+  selectedLineId(): number | null {
+    const pos = this.editor.getPosition();
+    if (!pos) return null;
+    return this.win.lines[pos.lineNumber - 1]?.lineId ?? null;
+  }
+
+  /** Lines per page of the editor (for page up / down on the overview). */
+  visibleCount(): number {
+    const r = this.editor.getVisibleRanges()[0];
+    return r ? r.endLineNumber - r.startLineNumber + 1 : 40;
+  }
+
   dispose(): void {
     this.gen++;
+    if (this.growTimer) clearTimeout(this.growTimer);
     for (const d of this.disposables) d.dispose();
     this.editor.dispose();
     this.model.dispose();
@@ -155,7 +336,8 @@ export class LogViewerController {
 
   private async load(lineId: number | null, isJump: boolean): Promise<void> {
     const caseId = this.caseId;
-    if (!caseId) return;
+    const pages = this.pages;
+    if (!caseId || !pages) return;
     const view = this.view;
     const gen = ++this.gen;
     this.busy = true;
@@ -171,54 +353,83 @@ export class LogViewerController {
         }
       }
       const target = position ?? 0;
-      let page = await this.api.getLines({
+      // Paint the lines around the target first (one page read), then grow to the full window.
+      const first = await this.api.getLines({
         caseId,
         view,
-        start: Math.max(0, target - Math.floor(WINDOW_SIZE / 2)),
-        count: WINDOW_SIZE,
+        start: Math.max(0, target - QUICK_LINES / 2),
+        count: QUICK_LINES,
       });
       if (gen !== this.gen) return;
-      const start = windowStartAround(target, page.total);
-      if (start !== page.start) {
-        page = await this.api.getLines({ caseId, view, start, count: WINDOW_SIZE });
-        if (gen !== this.gen) return;
-      }
-      this.swap(page);
-      if (position !== null) this.select(position - page.start + 1);
+      this.swap(first);
+      if (position !== null) this.select(position - first.start + 1);
       else this.editor.setScrollTop(0, IMMEDIATE);
-      this.callbacks.onStatus({ kind: 'ready', total: page.total });
+      this.callbacks.onStatus({ kind: 'ready', total: first.total });
+      this.reportWindow();
+      this.busy = false;
+      const start = windowStartAround(target, first.total);
+      if (start !== first.start || first.lines.length < Math.min(WINDOW_SIZE, first.total)) {
+        await this.fetchAndSwap(start, false);
+      } else this.prefetchAround();
     } catch (err) {
-      if (gen === this.gen)
-        this.callbacks.onStatus({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      if (gen === this.gen) this.callbacks.onStatus({ kind: 'error', message: errorText(err) });
     } finally {
       if (gen === this.gen) this.busy = false;
     }
   }
 
-  private maybeShift(): void {
-    if (this.busy || !this.caseId) return;
+  private visible(): { first: number; last: number } | null {
     const ranges = this.editor.getVisibleRanges();
     const first = ranges[0];
     const last = ranges[ranges.length - 1];
-    if (!first || !last) return;
+    if (!first || !last) return null;
+    return {
+      first: this.win.start + first.startLineNumber - 1,
+      last: this.win.start + last.endLineNumber - 1,
+    };
+  }
+
+  private reportWindow(): void {
+    const v = this.visible();
+    this.callbacks.onWindow({
+      start: this.win.start,
+      total: this.win.total,
+      firstVisible: v?.first ?? this.win.start,
+      lastVisible: v?.last ?? this.win.start,
+    });
+  }
+
+  /** Fetches the page beyond the edge the user is scrolling towards. */
+  private prefetchAround(): void {
+    const pages = this.pages;
+    if (!pages) return;
+    const top = this.editor.getScrollTop();
+    const down = top >= this.lastTop;
+    this.lastTop = top;
+    const end = this.win.start + this.win.lines.length;
+    if (down) pages.prefetch(end, PAGE_SIZE);
+    else pages.prefetch(Math.max(0, this.win.start - PAGE_SIZE), PAGE_SIZE);
+  }
+
+  private maybeShift(): void {
+    // While an overview drag is moving, the window grows once it rests (goToPosition).
+    if (this.busy || !this.caseId || this.growTimer !== null) return;
+    const v = this.visible();
+    if (!v) return;
     const w = this.win;
-    const next = shiftedWindowStart(
-      w.start + first.startLineNumber - 1,
-      w.start + last.endLineNumber - 1,
-      w.start,
-      w.lines.length,
-      w.total,
-    );
+    const next = shiftedWindowStart(v.first, v.last, w.start, w.lines.length, w.total);
     if (next !== null) void this.fetchAndSwap(next, false);
+    else this.prefetchAround();
   }
 
   private async fetchAndSwap(start: number, force: boolean): Promise<void> {
     const caseId = this.caseId;
-    if (!caseId) return;
+    const pages = this.pages;
+    if (!caseId || !pages) return;
     const gen = ++this.gen;
     this.busy = true;
     try {
-      const page = await this.api.getLines({ caseId, view: this.view, start, count: WINDOW_SIZE });
+      const page = await pages.read(start, WINDOW_SIZE);
       if (gen !== this.gen) return;
       if (!force && page.start === this.win.start && page.lines.length === this.win.lines.length) return;
       // Measured after the fetch: the user may have scrolled further while it was in flight.
@@ -228,9 +439,10 @@ export class LogViewerController {
       this.restoreTop(anchor);
       this.restoreSelection(selection);
       this.callbacks.onStatus({ kind: 'ready', total: page.total });
+      this.reportWindow();
+      this.prefetchAround();
     } catch (err) {
-      if (gen === this.gen)
-        this.callbacks.onStatus({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      if (gen === this.gen) this.callbacks.onStatus({ kind: 'error', message: errorText(err) });
     } finally {
       if (gen === this.gen) {
         this.busy = false;
@@ -243,23 +455,67 @@ export class LogViewerController {
   private swap(page: LinePage): void {
     const byId = new Map<number, number>();
     const texts = new Array<string>(page.lines.length);
+    const decorations: monaco.editor.IModelDeltaDecoration[] = [];
     page.lines.forEach((line, i) => {
       byId.set(line.lineId, i);
       texts[i] = displayText(line.text);
+      const sev = lineSeverity(line.text);
+      const inferred = INFERRED.has(line.tsQuality);
+      if (sev || inferred) {
+        decorations.push({
+          range: new monaco.Range(i + 1, 1, i + 1, 1),
+          options: {
+            isWholeLine: true,
+            className: sev ? `sev-line sev-${sev}` : null,
+            linesDecorationsClassName: inferred ? `ts-mark ts-${line.tsQuality}` : null,
+          },
+        });
+      }
     });
     this.quiet = true;
     try {
       this.win = { start: page.start, total: page.total, lines: page.lines, byId };
       this.model.setValue(texts.join('\n'));
+      this.lineDecorations.set(decorations);
+      this.refreshMarks();
+      this.paintHits();
     } finally {
       this.quiet = false;
     }
+    this.callbacks.onLines(page.lines);
   }
 
-  private select(modelLine: number): void {
+  private paintHits(): void {
+    const h = this.highlight;
+    if (!h || h.query.length === 0) {
+      this.hitDecorations.clear();
+      return;
+    }
+    let matches: monaco.editor.FindMatch[];
+    try {
+      matches = this.model.findMatches(
+        h.query,
+        false,
+        h.mode === 'regex',
+        h.caseSensitive,
+        null,
+        false,
+        MAX_HIGHLIGHTS,
+      );
+    } catch {
+      // A regex Monaco cannot compile (the engine reports the error on the search itself).
+      matches = [];
+    }
+    this.hitDecorations.set(
+      matches.map((m) => ({ range: m.range, options: { inlineClassName: 'search-hit-inline' } })),
+    );
+  }
+
+  private select(modelLine: number, align: 'center' | 'top' = 'center'): void {
     const max = this.model.getLineCount();
     const n = Math.min(Math.max(1, modelLine), max);
-    this.editor.revealLineInCenter(n, IMMEDIATE);
+    if (align === 'top') this.editor.setScrollTop(this.editor.getTopForLineNumber(n), IMMEDIATE);
+    else this.editor.revealLineInCenter(n, IMMEDIATE);
     this.editor.setSelection(new monaco.Selection(n, this.model.getLineMaxColumn(n), n, 1));
   }
 
@@ -313,4 +569,8 @@ export class LogViewerController {
       this.quiet = false;
     }
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,0 +1,354 @@
+/**
+ * npm run bench:viewer — the viewer on a generated case, in Debian's Chromium against the
+ * browser host (issue 7's budget): open → first painted lines; jump to a line and to a time →
+ * painted; long tasks while scrolling (PerformanceObserver 'longtask'); first search hits;
+ * JS heap after scrolling end to end; and that the end of the case shows its last line with
+ * the right number. BENCH_LINES sets the size (default 10M; use 1M on a shared machine).
+ * POSTMORTEM_RENDERER_DIR points the host at a private renderer build.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type Page } from 'playwright-core';
+import WebSocket from 'ws';
+import type { ApiCall, ApiInput, ApiOutput } from '../src/shared/api';
+import { generateSyslog } from './bench/gen-syslog';
+
+const ROOT = path.resolve(__dirname, '..');
+const LINES = Number(process.env.BENCH_LINES ?? 10_000_000);
+const DATA = path.join(ROOT, 'bench-data');
+const CHROMIUM = '/usr/bin/chromium';
+
+interface Ready {
+  url: string;
+  port: number;
+  token: string;
+  caseId: string;
+}
+
+async function call<K extends ApiCall>(ready: Ready, name: K, input: ApiInput<K>): Promise<ApiOutput<K>> {
+  const ws = new WebSocket(`ws://127.0.0.1:${ready.port}/ws?token=${encodeURIComponent(ready.token)}`);
+  try {
+    await new Promise<void>((res, rej) => {
+      ws.once('open', () => res());
+      ws.once('error', rej);
+    });
+    return await new Promise<ApiOutput<K>>((res, rej) => {
+      ws.on('message', (d) => {
+        const m = JSON.parse(String(d)) as {
+          type: string;
+          id?: number;
+          ok?: boolean;
+          value?: unknown;
+          error?: { message: string };
+        };
+        if (m.type !== 'result' || m.id !== 1) return;
+        if (m.ok) res(m.value as ApiOutput<K>);
+        else rej(new Error(`${name}: ${m.error?.message ?? '?'}`));
+      });
+      ws.send(JSON.stringify({ type: 'call', id: 1, call: name, input }));
+    });
+  } finally {
+    ws.close();
+  }
+}
+
+async function makeInput(): Promise<string> {
+  mkdirSync(DATA, { recursive: true });
+  const file = path.join(DATA, `viewer-${LINES}.log`);
+  if (existsSync(file)) return file;
+  // The generator writes to a byte target: estimate bytes per line from a small run first.
+  const probe = path.join(DATA, 'viewer-probe.log');
+  const p = await generateSyslog(probe, { targetBytes: 4 << 20 });
+  rmSync(probe);
+  const perLine = p.bytes / p.lines;
+  process.stderr.write(`generating ${file} (~${LINES} lines)…\n`);
+  await generateSyslog(file, { targetBytes: Math.round(LINES * perLine) });
+  return file;
+}
+
+/** Indexes the generated file into a case once (kept beside it for the next run); returns its path and the time taken. */
+function makeCase(file: string, home: string): { caseFile: string; indexedS: number | null } {
+  const caseFile = file.replace(/\.log$/, '.pmcase');
+  if (existsSync(caseFile)) return { caseFile, indexedS: null };
+  const t0 = Date.now();
+  execFileSync('npx', ['tsx', 'src/main/cli/main.ts', 'index', file, '-o', caseFile], {
+    cwd: ROOT,
+    env: { ...process.env, POSTMORTEM_HOME: home },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { caseFile, indexedS: (Date.now() - t0) / 1000 };
+}
+
+function startHost(file: string, home: string): Promise<{ ready: Ready; child: ChildProcess }> {
+  const child = spawn('npx', ['tsx', 'src/main/cli/main.ts', 'serve', file, '--port', '0', '--json-ready'], {
+    cwd: ROOT,
+    env: { ...process.env, POSTMORTEM_HOME: home },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`serve exited (${code})`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const j = JSON.parse(line) as Ready;
+        if (j.url && j.caseId) {
+          child.stdout!.resume();
+          resolve({ ready: j, child });
+        }
+      } catch {
+        // progress lines
+      }
+    });
+  });
+}
+
+/** Installed before the app loads: long tasks, and waits that resolve in the page when a line is painted. */
+const INIT = `
+window.__longtasks = [];
+new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); })
+  .observe({ type: 'longtask', buffered: true });
+window.__mark = 0;
+window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__mark = performance.now(); }, true);
+const viewer = () => document.querySelector('[data-testid="log-viewer"]');
+window.__activeLine = () => {
+  const n = viewer()?.querySelector('.line-numbers.active-line-number');
+  return n ? n.textContent.trim() : null;
+};
+window.__waitFor = (test) => new Promise((resolve) => {
+  const tick = () => { if (test()) resolve(performance.now()); else requestAnimationFrame(tick); };
+  tick();
+});
+window.__waitActive = (id) => window.__waitFor(() => window.__activeLine() === String(id));
+window.__waitSel = (sel) => window.__waitFor(() => document.querySelector(sel) !== null);
+window.__waitSearch = () => window.__waitFor(() => document.querySelector('[data-testid="search-hits"] .hit') !== null
+  || (document.querySelector('[data-testid="search-count"]') !== null && document.querySelector('[data-testid="search-cancel"]') === null));
+window.__takeLong = () => { const out = window.__longtasks.slice(); window.__longtasks = []; return out; };
+window.__viewText = () => (viewer()?.querySelector('.view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
+window.__maxGutter = () => Math.max(...[...(viewer()?.querySelectorAll('.line-numbers') ?? [])]
+  .map((n) => Number(n.textContent.trim())).filter((n) => Number.isFinite(n)));
+`;
+
+async function timeJump(page: Page, input: string, expected: number): Promise<number> {
+  const box = page.getByTestId('goto-input');
+  await box.fill(input);
+  const done = page.evaluate<number>(`window.__waitActive(${expected})`);
+  await box.press('Enter');
+  const end = await done;
+  const start = await page.evaluate<number>('window.__mark');
+  return end - start;
+}
+
+async function longTasks(page: Page): Promise<{ max: number; count: number }> {
+  const l = await page.evaluate<number[]>('window.__takeLong()');
+  return { max: l.length ? Math.max(...l) : 0, count: l.length };
+}
+
+async function main(): Promise<void> {
+  const file = await makeInput();
+  const lines = Number(execFileSync('wc', ['-l', file]).toString().trim().split(/\s+/)[0]);
+  const home = mkdtempSync(path.join(os.tmpdir(), 'pm-bench-viewer-'));
+  const { caseFile, indexedS } = makeCase(file, home);
+  const { ready, child } = await startHost(caseFile, home);
+  const out: Array<[string, string, string]> = [];
+  const push = out.push.bind(out);
+  out.push = (...rows) => {
+    rows.forEach(note);
+    return push(...rows);
+  };
+  try {
+    // Wait until the ingest has finished (serve prints its ready line first).
+    for (;;) {
+      const s = await call(ready, 'caseSummary', { caseId: ready.caseId });
+      if (s.state === 'complete' || s.state === 'incomplete') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const summary = await call(ready, 'caseSummary', { caseId: ready.caseId });
+    out.push([
+      'case',
+      `${summary.lineCount.toLocaleString('en-US')} lines (wc -l: ${lines.toLocaleString('en-US')}), ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB`,
+      indexedS === null
+        ? `case kept from an earlier run: ${path.basename(caseFile)}`
+        : `indexed in ${indexedS.toFixed(1)} s`,
+    ]);
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--enable-precise-memory-info',
+      ],
+    });
+    // The measuring helpers are evaluated as strings: the harness page may run them despite the app's CSP.
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
+    page.on('crash', () => console.error('bench:viewer: the page crashed'));
+    page.on('pageerror', (e) => console.error(`bench:viewer: page error: ${e.message}`));
+    await page.addInitScript(INIT);
+
+    // Open → first painted lines.
+    const t0 = Date.now();
+    await page.goto(ready.url);
+    await page.locator('[data-testid="log-viewer"] .view-line').first().waitFor();
+    await page.waitForFunction('window.__viewText().length > 100');
+    const openMs = Date.now() - t0;
+    out.push(['open → first painted lines', `${openMs} ms`, 'budget < 1000 ms']);
+    await page.waitForTimeout(1500);
+
+    // Jumps to lines spread over the case.
+    const jumpMs: number[] = [];
+    for (const frac of [0.73, 0.11, 0.52, 0.97, 0.33]) {
+      const id = Math.max(1, Math.floor(summary.lineCount * frac));
+      jumpMs.push(await timeJump(page, String(id), id));
+    }
+    out.push([
+      'jump to line → painted',
+      `median ${median(jumpMs).toFixed(0)} ms, max ${Math.max(...jumpMs).toFixed(0)} ms`,
+      'budget < 150 ms',
+    ]);
+
+    // Jumps to times: the printed time of a line, and the first line at that time as the engine places it.
+    const timeMs: number[] = [];
+    for (const frac of [0.21, 0.64, 0.88]) {
+      const id = Math.floor(summary.lineCount * frac);
+      const page1 = await call(ready, 'getLines', {
+        caseId: ready.caseId,
+        view: { kind: 'merged' },
+        start: id - 1,
+        count: 1,
+      });
+      const text = page1.lines[0]?.text ?? '';
+      const printed = /^(\w{3} +\d+ \d\d:\d\d:\d\d)/.exec(text)?.[1];
+      if (!printed) continue;
+      const where = await call(ready, 'locateTime', {
+        caseId: ready.caseId,
+        view: { kind: 'merged' },
+        ts: page1.lines[0]!.ts!,
+      });
+      timeMs.push(await timeJump(page, printed.replace(/ +/g, ' '), where.lineId!));
+    }
+    out.push([
+      'jump to time → painted',
+      `median ${median(timeMs).toFixed(0)} ms, max ${Math.max(...timeMs).toFixed(0)} ms`,
+      'budget < 150 ms',
+    ]);
+
+    // Continuous scrolling with the wheel.
+    await longTasks(page);
+    const viewer = page.getByTestId('log-viewer').locator('.view-lines');
+    const vb = await viewer.boundingBox();
+    await page.mouse.move(vb!.x + 200, vb!.y + 200);
+    for (let i = 0; i < 300; i++) {
+      await page.mouse.wheel(0, 600);
+      await page.waitForTimeout(16);
+    }
+    await page.waitForTimeout(500);
+    const wheel = await longTasks(page);
+    out.push([
+      'wheel scrolling (300 × 600 px)',
+      `long tasks: ${wheel.count}, max ${wheel.max.toFixed(0)} ms`,
+      'budget: none > 50 ms',
+    ]);
+
+    // End to end by dragging the overview thumb from the top to the bottom.
+    const ov = await page.getByTestId('overview').boundingBox();
+    await page.getByTestId('goto-input').fill('1');
+    await page.getByTestId('goto-input').press('Enter');
+    await page.waitForTimeout(300);
+    await longTasks(page);
+    await page.mouse.move(ov!.x + ov!.width / 2, ov!.y + 5);
+    await page.mouse.down();
+    const steps = 200;
+    for (let i = 1; i <= steps; i++) {
+      await page.mouse.move(ov!.x + ov!.width / 2, ov!.y + 5 + ((ov!.height - 5) * i) / steps);
+      await page.waitForTimeout(16);
+    }
+    await page.mouse.move(ov!.x + ov!.width / 2, ov!.y + ov!.height + 50);
+    await page.mouse.up();
+    await page.waitForTimeout(800);
+    const drag = await longTasks(page);
+    out.push([
+      'overview drag top → bottom',
+      `long tasks: ${drag.count}, max ${drag.max.toFixed(0)} ms`,
+      'budget: none > 50 ms',
+    ]);
+    const lastShown = await page.evaluate<number>('window.__maxGutter()');
+    const lastPage = await call(ready, 'getLines', {
+      caseId: ready.caseId,
+      view: { kind: 'merged' },
+      start: summary.lineCount - 1,
+      count: 1,
+    });
+    const expectedLast = lastPage.lines[0]?.lineId ?? -1;
+    const lastText = execFileSync('tail', ['-n', '1', file], { encoding: 'utf8' }).trimEnd();
+    const shownText = await page.evaluate<string>('window.__viewText()');
+    out.push([
+      'end of the case',
+      `gutter shows ${lastShown.toLocaleString('en-US')} (last line id ${expectedLast.toLocaleString('en-US')}); file's last line ${shownText.includes(lastText) ? 'painted' : 'NOT painted'}`,
+      lastShown === expectedLast && shownText.includes(lastText) ? 'ok' : 'FAIL',
+    ]);
+
+    // JS heap after scrolling end to end.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    out.push([
+      'JS heap after scrolling',
+      `${(heap.usedSize / 2 ** 20).toFixed(0)} MiB used (${(heap.totalSize / 2 ** 20).toFixed(0)} MiB allocated)`,
+      'budget < 300 MB',
+    ]);
+
+    // First search hits and the full count.
+    for (const q of ['oom-killer', 'Accepted publickey']) {
+      const input = page.getByTestId('search-input');
+      await input.fill(q);
+      const first = page.evaluate<number>('window.__waitSearch()');
+      await input.press('Enter');
+      const at = await first;
+      const mark = await page.evaluate<number>('window.__mark');
+      const t1 = Date.now();
+      await page.waitForFunction(
+        `document.querySelector('[data-testid="search-cancel"]') === null`,
+        undefined,
+        {
+          timeout: 600_000,
+        },
+      );
+      const count = await page.getByTestId('search-count').textContent();
+      out.push([
+        `search "${q}"`,
+        `first hits ${(at - mark).toFixed(0)} ms; ${count} lines in ${((Date.now() - t1) / 1000 + (at - mark) / 1000).toFixed(1)} s`,
+        'budget: first hits < 300 ms',
+      ]);
+      await input.fill('');
+      await input.press('Enter');
+    }
+    await browser.close();
+  } finally {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    rmSync(home, { recursive: true, force: true });
+  }
+  console.log(`\nbench:viewer — ${path.basename(file)}; Chromium ${CHROMIUM}; ${new Date().toISOString()}`);
+  console.log('| measure | result | budget |');
+  console.log('|---|---|---|');
+  for (const [a, b, c] of out) console.log(`| ${a} | ${b} | ${c} |`);
+}
+
+/** Each figure is printed as soon as it is measured, so a failure later still leaves them. */
+function note(row: [string, string, string]): void {
+  process.stderr.write(`bench:viewer: ${row.join(' — ')}\n`);
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import { memo, useEffect, useRef } from 'react';
+import type { Lang } from '../i18n';
+import type { Finding } from '../../../shared/model/finding';
+import { useLang, useT } from '../i18n';
+import { useClock } from '../state/clock';
+import { firstLine, useFindingKeysAtCursor, useFindings } from '../state/findings';
+import { panelOf } from '../state/marks';
+import { usePanelTabs } from '../state/panels';
+import { useViewer } from '../state/viewer';
+import { formatTime } from '../time';
+
+/** Moves the viewer to a finding's first evidence line and opens the panel that explains it. */
+export function openFinding(f: Finding): void {
+  const lineId = firstLine(f);
+  const v = useViewer.getState();
+  if (lineId !== null) {
+    // A one-source view that does not hold the evidence gives way to the merged view.
+    const ev = f.evidence.find((e) => e.lineId === lineId);
+    if (v.view.kind === 'source' && ev && v.view.sourceId !== ev.sourceId) v.setView({ kind: 'merged' });
+    v.jumpTo(lineId);
+  }
+  usePanelTabs.getState().show(panelOf(f));
+}
+
+interface RowProps {
+  f: Finding;
+  here: boolean;
+  kind: string;
+  lang: Lang;
+  offsetMin: number | null;
+}
+
+/** One finding; memoised so a cursor move re-renders only the rows whose highlight changed. */
+const Row = memo(function Row({ f, here, kind, lang, offsetMin }: RowProps): React.JSX.Element {
+  return (
+    <li>
+      <button
+        type="button"
+        className={`finding finding-${f.severity}${here ? ' at-cursor' : ''}`}
+        data-testid="finding-item"
+        data-kind={f.kind}
+        data-at-cursor={here ? 'true' : undefined}
+        aria-current={here ? 'true' : undefined}
+        title={f.summary}
+        onClick={() => openFinding(f)}
+      >
+        <span className="finding-kind">{kind}</span>
+        <span className="finding-title" data-text="data">
+          {f.title}
+        </span>
+        {f.ts !== null && <span className="finding-time">{formatTime(f.ts, lang, offsetMin)}</span>}
+      </button>
+    </li>
+  );
+});
+
+/** The case's findings in evidence order; those whose span holds the cursor are highlighted. */
+export function FindingsList(): React.JSX.Element | null {
+  const t = useT();
+  const lang = useLang((s) => s.lang);
+  const findings = useFindings((s) => s.findings);
+  const atCursor = useFindingKeysAtCursor();
+  const offsetMin = useClock((s) => s.offsetMin);
+  const listRef = useRef<HTMLUListElement>(null);
+
+  useEffect(() => {
+    const el = listRef.current?.querySelector('[data-at-cursor="true"]');
+    if (el instanceof HTMLElement) el.scrollIntoView({ block: 'nearest' });
+  }, [atCursor]);
+
+  if (findings.length === 0) return null;
+  return (
+    <section className="findings" data-testid="findings-list" aria-label={t('findings.title')}>
+      <h2 className="side-title">
+        {t('findings.title')} <span className="dim">({findings.length.toLocaleString(lang)})</span>
+      </h2>
+      <ul ref={listRef}>
+        {findings.map((f) => (
+          <Row
+            key={f.findingKey}
+            f={f}
+            here={atCursor.has(f.findingKey)}
+            kind={t(`finding.kind.${f.kind}`)}
+            lang={lang}
+            offsetMin={offsetMin}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Navigation actions shared by the toolbar, the keyboard and the timeline: go to a line or a
+ * time, next / previous finding, error, warning, bookmark, search hit. Each ends in a jump of
+ * the shared cursor, so the jump history records it.
+ */
+import type { SeverityName } from '../../shared/model/view';
+import { errorMessage, getWorkbench } from './api';
+import { usePanelTabs } from './state/panels';
+import { useCase } from './state/case';
+import { useClock } from './state/clock';
+import { useMarks, panelOf, stepPlaced } from './state/marks';
+import { useViewer } from './state/viewer';
+import { parseGoto } from './time';
+
+export type NavResult = { ok: true } | { ok: false; reason: 'invalid' | 'none' | 'error'; message?: string };
+
+export const ERROR_SEVERITIES: SeverityName[] = ['emerg', 'alert', 'crit', 'err'];
+export const WARNING_SEVERITIES: SeverityName[] = ['warning'];
+
+/** The go-to box: a line id or a time (see time.ts parseGoto). */
+export async function goTo(input: string): Promise<NavResult> {
+  const summary = useCase.getState().summary;
+  const caseId = useCase.getState().caseId;
+  if (!caseId) return { ok: false, reason: 'none' };
+  const target = parseGoto(input, {
+    firstTs: summary?.firstTs ?? null,
+    lastTs: summary?.lastTs ?? null,
+    offsetMin: useClock.getState().offsetMin,
+  });
+  if (target.kind === 'invalid') return { ok: false, reason: 'invalid' };
+  if (target.kind === 'line') {
+    useViewer.getState().jumpTo(target.lineId);
+    return { ok: true };
+  }
+  return goToTime(target.ts);
+}
+
+export async function goToTime(ts: number): Promise<NavResult> {
+  const caseId = useCase.getState().caseId;
+  if (!caseId) return { ok: false, reason: 'none' };
+  try {
+    const { lineId } = await getWorkbench().locateTime({ caseId, view: useViewer.getState().view, ts });
+    if (lineId === null) return { ok: false, reason: 'none' };
+    useViewer.getState().jumpTo(lineId);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: 'error', message: errorMessage(err) };
+  }
+}
+
+/** Next / previous line of a severity, from the cursor (the view's start when there is none). */
+export async function seekSeverity(direction: 1 | -1, severities: SeverityName[]): Promise<NavResult> {
+  const caseId = useCase.getState().caseId;
+  if (!caseId) return { ok: false, reason: 'none' };
+  const { view, cursorPos, total } = useViewer.getState();
+  const from = cursorPos ?? (direction === 1 ? -1 : (total ?? 0));
+  try {
+    const r = await getWorkbench().seekLine({
+      caseId,
+      view,
+      from,
+      direction: direction === 1 ? 'next' : 'prev',
+      severities,
+    });
+    if (r.lineId === null) return { ok: false, reason: 'none' };
+    useViewer.getState().jumpTo(r.lineId);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: 'error', message: errorMessage(err) };
+  }
+}
+
+export function stepFinding(direction: 1 | -1): NavResult {
+  const next = stepPlaced(useMarks.getState().findings, useViewer.getState().cursorPos, direction);
+  if (!next) return { ok: false, reason: 'none' };
+  useViewer.getState().jumpTo(next.lineId);
+  usePanelTabs.getState().show(panelOf(next.item));
+  return { ok: true };
+}
+
+export function stepBookmark(direction: 1 | -1): NavResult {
+  const next = stepPlaced(useMarks.getState().bookmarks, useViewer.getState().cursorPos, direction);
+  if (!next) return { ok: false, reason: 'none' };
+  useViewer.getState().jumpTo(next.lineId);
+  return { ok: true };
+}
+
+export function toggleBookmarkAtCursor(): NavResult {
+  const cursor = useViewer.getState().cursor;
+  if (!cursor) return { ok: false, reason: 'none' };
+  useViewer.getState().toggleBookmark(cursor.lineId);
+  return { ok: true };
+}
