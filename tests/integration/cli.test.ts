@@ -13,7 +13,16 @@ describe('postmortem CLI', () => {
     const r = runCli(['analyze', '--json'], home);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(['case', 'sources', 'oom', 'boots', 'incidents', 'crashes', 'system', 'errors']);
+    expect(Object.keys(doc)).toEqual([
+      'case',
+      'sources',
+      'oom',
+      'boots',
+      'incidents',
+      'crashes',
+      'system',
+      'errors',
+    ]);
     const sources = doc.sources as {
       path: string;
       lineCount: number;

@@ -122,7 +122,11 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
     const paths = store.db
       .prepare('SELECT path FROM source_paths WHERE source_id = ? ORDER BY path')
       .all(byPath.get('var/log/syslog')!.sourceId);
-    expect(paths).toEqual([{ path: 'var/log/messages' }, { path: 'var/log/syslog' }, { path: 'var/log/syslog.copy' }]);
+    expect(paths).toEqual([
+      { path: 'var/log/messages' },
+      { path: 'var/log/syslog' },
+      { path: 'var/log/syslog.copy' },
+    ]);
     const bad = store.page({ kind: 'source', sourceId: byPath.get('var/log/invalid-utf8')!.sourceId }, 0, 1);
     expect(bad.lines[0]!.text).toBe('ok \uFFFD\uFFFD 中文');
     // line ids stay dense across sources
