@@ -113,6 +113,9 @@ test('main bundle under a stand-in electron: protocol, lock-down, IPC to the sam
       'Open Recent',
       'Export Report…',
       'Export Report as HTML…',
+      'Export Report as Markdown…',
+      'Export Timeline as JSONL…',
+      'Export Timeline as Timesketch CSV…',
     ]);
     expect(r.recentMenu[0]).toMatch(/^&1 Sample: /);
     expect(r.exportEnabled).toBe(true);
