@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { ViewLine } from '../../../shared/model/case';
-import { zoneFromLine } from '../time';
+import { zoneFromLine, zoneLabel } from '../time';
 
 /**
  * The case's zone as read back from its lines (see time.ts): learned from the first line the
@@ -29,3 +29,13 @@ export const useClock = create<ClockState>((set, get) => ({
     }
   },
 }));
+
+/**
+ * A UTC instant as the machine's wall clock once the case's zone is known (UTC until then):
+ * the Date to format with `timeZone: 'UTC'`, and the zone's label. Panels call `useClock` for
+ * the offset so they re-render when it is learned.
+ */
+export function wallClock(ts: number): { date: Date; zone: string } {
+  const off = useClock.getState().offsetMin;
+  return { date: new Date(ts + (off ?? 0) * 60_000), zone: zoneLabel(off) };
+}

@@ -8,12 +8,15 @@ import { IncidentCard } from './IncidentCard';
 import { useCrashT } from './messages';
 import { useCrashNotes } from './notes';
 import { SystemReadiness } from './SystemReadiness';
+import { useClock } from '../../state/clock';
 
 /** Cards beyond this wait for "show all", so a log with thousands of incidents stays fast. */
 const FIRST_CARDS = 50;
 
 /** Issue 6: kernel incidents, process deaths, floods and log loss as cards, then the machine's readiness. */
 export function CrashPanel(): React.JSX.Element {
+  // Times show in the machine's zone once the viewer has learned it: re-render then.
+  useClock((s) => s.offsetMin);
   const t = useCrashT();
   const analysis = useAnalysis((s) => s.analysis);
   const loading = useAnalysis((s) => s.loading);

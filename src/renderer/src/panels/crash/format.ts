@@ -1,4 +1,5 @@
 /** How the Crash panel words incidents, times and decoded bits in the UI language. */
+import { wallClock } from '../../state/clock';
 import type { Lang } from '../../i18n';
 import type { DeathDetails, Incident, IncidentKind } from '../../../../shared/model/incident';
 import type { TimeQuality } from '../../../../shared/model/log';
@@ -68,7 +69,8 @@ export function formatUtc(ts: number, lang: Lang, t: CrashT): string {
     });
     formatters.set(lang, f);
   }
-  return t('time.utc', { time: f.format(ts) });
+  const wall = wallClock(ts);
+  return t('time.utc', { time: f.format(wall.date), zone: wall.zone });
 }
 
 /** What a time's quality adds beside it; nothing for a time printed with year and zone. */

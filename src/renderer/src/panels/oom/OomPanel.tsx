@@ -12,9 +12,12 @@ import { TaskTable } from './TaskTable';
 import { useReportLines } from './useReportLines';
 import { VerdictCard } from './VerdictCard';
 import { Zones } from './Zones';
+import { useClock } from '../../state/clock';
 
 /** Issue 4's panel: every OOM report of the case taken apart, each value linked to its line. */
 export function OomPanel(): React.JSX.Element {
+  // Times show in the machine's zone once the viewer has learned it: re-render then.
+  useClock((s) => s.offsetMin);
   const t = useOomT();
   const caseId = useCase((s) => s.caseId);
   const analysis = useAnalysis((s) => s.analysis);

@@ -1,3 +1,4 @@
+import { wallClock } from '../../state/clock';
 import type { TimeQuality } from '../../../../shared/model/log';
 import type { OomKey, OomT } from './messages';
 
@@ -16,7 +17,7 @@ export function humanKb(kb: number, lang: string): string {
   return `${sign}${value.toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${units[unit] ?? ''}`;
 }
 
-/** A UTC time with the caveat of how it was obtained (inferred parts are never shown as fact). */
+/** A time in the machine's zone (UTC until known), with the caveat of how it was obtained (inferred parts are never shown as fact). */
 export function formatTs(
   ts: number | null,
   quality: TimeQuality | null,
@@ -24,6 +25,7 @@ export function formatTs(
   t: OomT,
 ): { text: string; note: string | null } {
   if (ts === null) return { text: t('time.none'), note: null };
+  const wall = wallClock(ts);
   const time = new Intl.DateTimeFormat(lang, {
     year: 'numeric',
     month: 'short',
@@ -33,9 +35,9 @@ export function formatTs(
     second: '2-digit',
     hour12: false,
     timeZone: 'UTC',
-  }).format(new Date(ts));
+  }).format(wall.date);
   const note = quality && quality !== 'exact' && quality !== 'none' ? t(`time.${quality}` as OomKey) : null;
-  return { text: t('time.utc', { time }), note };
+  return { text: t('time.utc', { time, zone: wall.zone }), note };
 }
 
 /** A gap in seconds as the largest sensible unit. */

@@ -8,6 +8,7 @@ import { goTo } from './Cite';
 import { useRebootsT } from './messages';
 import { bootRows, type BootRow } from './model';
 import './reboots.css';
+import { useClock } from '../../state/clock';
 
 /** A mean interval in its largest unit: "one every 148 d" reads better than minutes here. */
 function roughly(seconds: number, unit: (u: 'd' | 'h' | 'm', n: number) => string): string {
@@ -18,6 +19,8 @@ function roughly(seconds: number, unit: (u: 'd' | 'h' | 'm', n: number) => strin
 
 /** Reboot history (issue 5): every boot, how it ended, and the last sign of life before it. */
 export function RebootsPanel(): React.JSX.Element {
+  // Times show in the machine's zone once the viewer has learned it: re-render then.
+  useClock((s) => s.offsetMin);
   const t = useRebootsT();
   const lang = useLang((s) => s.lang);
   const analysis = useAnalysis((s) => s.analysis);

@@ -2,6 +2,7 @@
  * Pure helpers of the reboot panel: the boots in time order with parsed times, line ids
  * resolved from the case's sources, human durations and time labels.
  */
+import { wallClock } from '../../state/clock';
 import type { BootJson } from '../../../../shared/model/boot';
 import type { SourceInfo } from '../../../../shared/model/case';
 import type { Lang } from '../../i18n';
@@ -140,9 +141,10 @@ export function formatDuration(
   return out.join(' ');
 }
 
-/** A UTC time for the table; seconds only when the source printed them (non-zero). */
+/** A time for the table in the machine's zone (UTC until known); seconds only when printed (non-zero). */
 export function formatUtc(t: number, lang: Lang): string {
-  const withSeconds = new Date(t).getUTCSeconds() !== 0;
+  const wall = wallClock(t);
+  const withSeconds = wall.date.getUTCSeconds() !== 0;
   const f = new Intl.DateTimeFormat(lang, {
     timeZone: 'UTC',
     year: 'numeric',
@@ -153,7 +155,7 @@ export function formatUtc(t: number, lang: Lang): string {
     ...(withSeconds ? { second: '2-digit' } : {}),
     hourCycle: 'h23',
   });
-  return `${f.format(t)} UTC`;
+  return `${f.format(wall.date)} ${wall.zone}`;
 }
 
 export interface Tick {
