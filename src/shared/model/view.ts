@@ -52,6 +52,20 @@ export const EMPTY_FILTER: LineFilter = {
   sourceIds: [],
 };
 
+/** True when the filter keeps every line (the view is the merged view). */
+export function isEmptyFilter(f: LineFilter): boolean {
+  return (
+    f.include.length === 0 &&
+    f.exclude.length === 0 &&
+    f.from === null &&
+    f.to === null &&
+    f.hosts.length === 0 &&
+    f.programs.length === 0 &&
+    f.severities.length === 0 &&
+    f.sourceIds.length === 0
+  );
+}
+
 export interface HistogramBucket {
   /** UTC ms of the bucket's start. */
   t: number;

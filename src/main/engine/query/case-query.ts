@@ -8,6 +8,7 @@ import type { Located } from '../../../shared/api';
 import type { LinePage, LineView, SearchHit, SearchResult, ViewLine } from '../../../shared/model/case';
 import {
   EMPTY_FILTER,
+  isEmptyFilter,
   type CaseUiState,
   type Facets,
   type Histogram,
@@ -540,17 +541,4 @@ export class CaseQuery {
   saveUiState(state: CaseUiState): void {
     this.store.setMeta('ui_state', JSON.stringify(state));
   }
-}
-
-export function isEmptyFilter(f: LineFilter): boolean {
-  return (
-    f.include.length === 0 &&
-    f.exclude.length === 0 &&
-    f.from === null &&
-    f.to === null &&
-    f.hosts.length === 0 &&
-    f.programs.length === 0 &&
-    f.severities.length === 0 &&
-    f.sourceIds.length === 0
-  );
 }

@@ -4,7 +4,8 @@ import { errorMessage, getWorkbench } from '../api';
 import { useLang, useT, type Translate } from '../i18n';
 import { useCase } from '../state/case';
 import { useClock } from '../state/clock';
-import { isEmptyFilter, useViewer } from '../state/viewer';
+import { isEmptyFilter } from '../../../shared/model/view';
+import { useViewer } from '../state/viewer';
 import { formatTime, parseGoto } from '../time';
 
 type ChipKind = 'include' | 'exclude' | 'program' | 'host' | 'severity' | 'source' | 'time';

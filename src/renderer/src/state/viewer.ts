@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { LineView } from '../../../shared/model/case';
-import { EMPTY_FILTER, type LineFilter } from '../../../shared/model/view';
+import { EMPTY_FILTER, isEmptyFilter, type LineFilter } from '../../../shared/model/view';
 
 /**
  * The shared cursor every panel reads (issue 7 links all panels through it), the view the
@@ -56,19 +56,6 @@ interface ViewerState {
   setBookmarks: (bookmarks: number[]) => void;
   setTotal: (total: number) => void;
   reset: () => void;
-}
-
-export function isEmptyFilter(f: LineFilter): boolean {
-  return (
-    f.include.length === 0 &&
-    f.exclude.length === 0 &&
-    f.from === null &&
-    f.to === null &&
-    f.hosts.length === 0 &&
-    f.programs.length === 0 &&
-    f.severities.length === 0 &&
-    f.sourceIds.length === 0
-  );
 }
 
 /** The view for a source choice and a filter: a filter narrows to the chosen source through `sourceIds`. */
