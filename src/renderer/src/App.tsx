@@ -26,8 +26,11 @@ import { LogViewer } from './viewer/LogViewer';
 
 let started = false;
 
-/** Subscribes to the host's events once and opens the initial case. */
-function startOnce(): void {
+/**
+ * Subscribes to the host's events once and opens the initial case. main.tsx calls it before the
+ * first render so the case's first reads are not held up by it.
+ */
+export function startOnce(): void {
   if (started) return;
   started = true;
   const api = getWorkbench();

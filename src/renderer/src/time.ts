@@ -65,32 +65,47 @@ export function zoneLabel(offsetMin: number | null): string {
   return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one (a list of thousands of
+// findings spent seconds constructing them): one formatter per language and form, kept.
+const FULL: Intl.DateTimeFormatOptions = {
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+};
+const SHORT: Intl.DateTimeFormatOptions = {
+  timeZone: 'UTC',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(lang: string, form: 'full' | 'short'): Intl.DateTimeFormat {
+  const key = `${form}\u0000${lang}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, form === 'full' ? FULL : SHORT);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** A time in the case's zone, formatted for the UI language: date and time to the second. */
 export function formatTime(ts: number, lang: string, offsetMin: number | null, withZone = true): string {
-  const shifted = new Date(ts + (offsetMin ?? 0) * MINUTE);
-  const text = new Intl.DateTimeFormat(lang, {
-    timeZone: 'UTC',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(shifted);
+  const text = formatter(lang, 'full').format(new Date(ts + (offsetMin ?? 0) * MINUTE));
   return withZone ? `${text} ${zoneLabel(offsetMin)}` : text;
 }
 
 /** Short form for axes: month, day, hour and minute. */
 export function formatShort(ts: number, lang: string, offsetMin: number | null): string {
-  return new Intl.DateTimeFormat(lang, {
-    timeZone: 'UTC',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(ts + (offsetMin ?? 0) * MINUTE));
+  return formatter(lang, 'short').format(new Date(ts + (offsetMin ?? 0) * MINUTE));
 }
 
 export type GotoTarget =

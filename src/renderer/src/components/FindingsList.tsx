@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { Lang } from '../i18n';
 import type { Finding } from '../../../shared/model/finding';
 import { useLang, useT } from '../i18n';
@@ -54,6 +54,14 @@ const Row = memo(function Row({ f, here, kind, lang, offsetMin }: RowProps): Rea
   );
 });
 
+/**
+ * Rows rendered at first and added each time the list is scrolled near its end: a flood case has
+ * thousands of findings, and rendering them all at once held the page for seconds.
+ */
+export const FINDINGS_STEP = 200;
+/** How close to the end of the rendered rows (px) a scroll adds the next step. */
+const NEAR_END_PX = 600;
+
 /** The case's findings in evidence order; those whose span holds the cursor are highlighted. */
 export function FindingsList(): React.JSX.Element | null {
   const t = useT();
@@ -62,6 +70,15 @@ export function FindingsList(): React.JSX.Element | null {
   const atCursor = useFindingKeysAtCursor();
   const offsetMin = useClock((s) => s.offsetMin);
   const listRef = useRef<HTMLUListElement>(null);
+  const [limit, setLimit] = useState(FINDINGS_STEP);
+
+  // A finding at the cursor beyond the rendered rows is rendered too (with the rows before it).
+  const lastAtCursor = useMemo(() => {
+    if (atCursor.size === 0) return -1;
+    for (let i = findings.length - 1; i >= 0; i--) if (atCursor.has(findings[i]!.findingKey)) return i;
+    return -1;
+  }, [findings, atCursor]);
+  const shown = Math.min(findings.length, Math.max(limit, lastAtCursor + 1));
 
   useEffect(() => {
     const el = listRef.current?.querySelector('[data-at-cursor="true"]');
@@ -69,13 +86,24 @@ export function FindingsList(): React.JSX.Element | null {
   }, [atCursor]);
 
   if (findings.length === 0) return null;
+  const onScroll = (e: React.UIEvent<HTMLElement>): void => {
+    const el = e.currentTarget;
+    if (shown < findings.length && el.scrollTop + el.clientHeight > el.scrollHeight - NEAR_END_PX)
+      setLimit(shown + FINDINGS_STEP);
+  };
   return (
-    <section className="findings" data-testid="findings-list" aria-label={t('findings.title')}>
+    <section
+      className="findings"
+      data-testid="findings-list"
+      data-shown={shown}
+      aria-label={t('findings.title')}
+      onScroll={onScroll}
+    >
       <h2 className="side-title">
         {t('findings.title')} <span className="dim">({findings.length.toLocaleString(lang)})</span>
       </h2>
       <ul ref={listRef}>
-        {findings.map((f) => (
+        {findings.slice(0, shown).map((f) => (
           <Row
             key={f.findingKey}
             f={f}

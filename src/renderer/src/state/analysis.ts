@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { CaseAnalysis } from '../../../shared/model/analysis';
 import { errorMessage, getWorkbench } from '../api';
+import { whenPainted } from '../viewer/first-page';
 import { useCase } from './case';
 
 /**
@@ -33,6 +34,9 @@ export const useAnalysis = create<AnalysisState>((set, get) => ({
       ...(get().caseId !== caseId ? { analysis: null } : {}),
     });
     try {
+      // A large case's analysis is megabytes: read after the viewer's first lines.
+      await whenPainted(caseId);
+      if (get().caseId !== caseId || get().stamp !== stamp) return;
       const analysis = await getWorkbench().getAnalysis({ caseId });
       if (get().caseId === caseId) set({ analysis, loading: false });
     } catch (err) {

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { CaseInfo, CaseSummary } from '../../../shared/model/case';
 import { errorMessage, getWorkbench } from '../api';
+import { primeFirstPage } from '../viewer/first-page';
 import { useViewer } from './viewer';
 
 /** The open case: its id, its summary (sources, counts) and the other cases the host knows. */
@@ -27,10 +28,17 @@ export const useCase = create<CaseState>((set, get) => ({
   start: async () => {
     const api = getWorkbench();
     try {
-      const [info, cases] = await Promise.all([api.appInfo({}), api.listCases({})]);
-      set({ cases, canPickFiles: info.canPickFiles });
-      const first = info.initialCaseId ?? cases[0]?.caseId ?? null;
-      if (first) await get().open(first);
+      const listing = api.listCases({});
+      // Awaited below; this only keeps a failure from being reported as unhandled meanwhile.
+      listing.catch(() => undefined);
+      const info = await api.appInfo({});
+      set({ canPickFiles: info.canPickFiles });
+      // The host's initial case opens without waiting for the list of cases (one round trip less).
+      const opening = info.initialCaseId ? get().open(info.initialCaseId) : null;
+      const cases = await listing;
+      set({ cases });
+      if (opening) await opening;
+      else if (cases[0]) await get().open(cases[0].caseId);
       else set({ status: 'none' });
     } catch (err) {
       set({ status: 'error', error: errorMessage(err) });
@@ -41,8 +49,11 @@ export const useCase = create<CaseState>((set, get) => ({
     if (get().caseId !== caseId) useViewer.getState().reset();
     set({ status: 'loading', caseId, error: null });
     try {
-      const summary = await getWorkbench().caseSummary({ caseId });
+      const api = getWorkbench();
+      const summary = await api.caseSummary({ caseId });
       if (get().caseId !== caseId) return;
+      // The viewer's first lines go to the engine before the reads the other stores start on 'ready'.
+      primeFirstPage((req) => api.getLines(req), caseId);
       set({ status: 'ready', summary });
     } catch (err) {
       if (get().caseId !== caseId) return;

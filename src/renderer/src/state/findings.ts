@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { Annotation } from '../../../shared/model/annotation';
 import type { Finding } from '../../../shared/model/finding';
 import { errorMessage, getWorkbench } from '../api';
+import { whenPainted } from '../viewer/first-page';
 import { useCase } from './case';
 import { evidenceLineIds, findingContains, firstLine, sortFindings, spanContains } from './span';
 import { useViewer } from './viewer';
@@ -37,6 +38,9 @@ export const useFindings = create<FindingsState>((set, get) => ({
       ...(get().caseId !== caseId ? { findings: [], annotations: [] } : {}),
     });
     const api = getWorkbench();
+    // Thousands of findings take seconds to read and send: after the viewer's first lines.
+    await whenPainted(caseId);
+    if (get().caseId !== caseId || get().stamp !== stamp) return;
     try {
       const [findings, annotations] = await Promise.all([
         api.listFindings({ caseId }),

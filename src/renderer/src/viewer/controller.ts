@@ -8,9 +8,10 @@
 import type { WorkbenchApi } from '../../../shared/api';
 import type { LinePage, LineView, ViewLine } from '../../../shared/model/case';
 import type { Cursor } from '../state/viewer';
+import { markPainted, QUICK_LINES, takePrimed } from './first-page';
 import { monaco } from './monaco';
 import { PageCache, PAGE_SIZE } from './pages';
-import { lineSeverity } from './severity';
+import { severityOfLevel } from './severity';
 import { registerSyslog, SYSLOG_LANGUAGE, THEME_DARK, THEME_LIGHT } from './syslog-language';
 import { shiftedWindowStart, WINDOW_SIZE, windowStartAround } from './window';
 
@@ -69,8 +70,6 @@ const IMMEDIATE = monaco.editor.ScrollType.Immediate;
 const LINE_BREAK = /[\r\n]/g;
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~&]/g;
 const MAX_HIGHLIGHTS = 5000;
-/** Lines read and painted first on a jump, before the window grows around them. */
-const QUICK_LINES = 200;
 /** How long a drag rests before the window grows around what it shows. */
 const GROW_DELAY_MS = 120;
 
@@ -354,14 +353,12 @@ export class LogViewerController {
       }
       const target = position ?? 0;
       // Paint the lines around the target first (one page read), then grow to the full window.
-      const first = await this.api.getLines({
-        caseId,
-        view,
-        start: Math.max(0, target - QUICK_LINES / 2),
-        count: QUICK_LINES,
-      });
+      // The case store may already have asked for this page (first-page.ts).
+      const req = { caseId, view, start: Math.max(0, target - QUICK_LINES / 2), count: QUICK_LINES };
+      const first = await (takePrimed(req) ?? this.api.getLines(req));
       if (gen !== this.gen) return;
       this.swap(first);
+      markPainted(caseId);
       if (position !== null) this.select(position - first.start + 1);
       else this.editor.setScrollTop(0, IMMEDIATE);
       this.callbacks.onStatus({ kind: 'ready', total: first.total });
@@ -373,6 +370,7 @@ export class LogViewerController {
       } else this.prefetchAround();
     } catch (err) {
       if (gen === this.gen) this.callbacks.onStatus({ kind: 'error', message: errorText(err) });
+      markPainted(caseId);
     } finally {
       if (gen === this.gen) this.busy = false;
     }
@@ -459,7 +457,7 @@ export class LogViewerController {
     page.lines.forEach((line, i) => {
       byId.set(line.lineId, i);
       texts[i] = displayText(line.text);
-      const sev = lineSeverity(line.text);
+      const sev = severityOfLevel(line.level);
       const inferred = INFERRED.has(line.tsQuality);
       if (sev || inferred) {
         decorations.push({

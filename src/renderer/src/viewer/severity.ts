@@ -1,21 +1,16 @@
 /**
- * The severity the viewer colours a line by, from its words (pages carry no level: see the
- * report). Mirrors the kernel and syslog conventions the engine uses for `seekLine`.
+ * The severity the viewer colours a line by: the line's `level` as the engine stored it (the
+ * printed `<PRI>` / PRIORITY, else inferred from the words by the engine's rules in
+ * src/main/engine/query/severity.ts), so the colours agree with next / previous error
+ * (`seekLine`), the severity filter chips and the timeline's stacks.
  */
 export type LineSeverity = 'crit' | 'err' | 'warn' | null;
 
-const CRIT =
-  /Kernel panic|not syncing|soft lockup|hard LOCKUP|\bOops\b|\bBUG:|general protection fault|Unable to handle kernel|Call Trace:|segfault at|Hardware Error|kernel BUG at|\b(?:emerg|alert|crit|critical)\b/i;
-const ERR =
-  /\berror|\bfail(?:ed|ure|s|ing)?\b|\bfatal\b|Out of memory|Killed process|I\/O error|blocked for more than|\bdenied\b|timed out|\bunable to\b/i;
-const WARN = /\bwarn(?:ing|ings|ed)?\b|invoked oom-killer|\btaint|\bdeprecated\b/i;
-const ANY =
-  /err|fail|fatal|warn|panic|sync|lock|oops|bug|fault|handle|trace|segf|hardw|memory|kill|i\/o|block|denied|time|unable|taint|deprec|emerg|alert|crit/i;
-
-export function lineSeverity(text: string): LineSeverity {
-  if (!ANY.test(text)) return null;
-  if (CRIT.test(text)) return 'crit';
-  if (ERR.test(text)) return 'err';
-  if (WARN.test(text)) return 'warn';
+/** Syslog levels: 0 emerg, 1 alert, 2 crit → crit; 3 err → err; 4 warning → warn; 5–7 and none → no colour. */
+export function severityOfLevel(level: number | null): LineSeverity {
+  if (level === null || !Number.isInteger(level) || level < 0) return null;
+  if (level <= 2) return 'crit';
+  if (level === 3) return 'err';
+  if (level === 4) return 'warn';
   return null;
 }
