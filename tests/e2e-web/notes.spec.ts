@@ -60,6 +60,49 @@ async function notesOf(host: HostReady): Promise<Annotation[]> {
 }
 
 test.describe('Notes panel over the browser host', () => {
+  test('the viewer adds a note on the selected lines, by shortcut and by context menu', async ({ page }) => {
+    test.setTimeout(120_000);
+    const host = hostFromEnv();
+    const before = new Set((await notesOf(host)).map((n) => n.annotationId));
+    await page.goto(host.url);
+    const line = await pickLine(page, 2);
+    await page.keyboard.press('Control+Alt+KeyN');
+    const panel = page.getByTestId('panel-notes');
+    const body = panel.getByTestId('note-body');
+    await expect(body).toBeFocused();
+    await body.fill('from the shortcut');
+    await expect(panel.getByTestId('note-save-state').first()).toHaveAttribute('data-state', 'saved', {
+      timeout: 30_000,
+    });
+    await panel.getByTestId('note-done').click();
+    await expect
+      .poll(async () => (await notesOf(host)).filter((n) => !before.has(n.annotationId)).map((n) => n.lineId))
+      .toEqual([line.lineId]);
+
+    const second = await pickLine(page, 5);
+    await page.getByTestId('log-viewer').locator('.view-line').nth(5).click({ button: 'right' });
+    // Monaco's menu acts on its own mouse events: hover the item, then press and release on it.
+    const item = page.getByRole('menuitem', { name: /Add a note on these lines/ });
+    await item.hover();
+    await page.mouse.down();
+    await page.mouse.up();
+    await expect(body).toBeFocused();
+    await body.fill('from the context menu');
+    await expect(panel.getByTestId('note-save-state').first()).toHaveAttribute('data-state', 'saved', {
+      timeout: 30_000,
+    });
+    await panel.getByTestId('note-done').click();
+    const made = (await notesOf(host)).filter((n) => !before.has(n.annotationId));
+    expect(made.map((n) => n.lineId).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      [line.lineId, second.lineId].sort((a, b) => a - b),
+    );
+    for (const n of made)
+      await callHost(host.port, host.token, 'deleteAnnotation', {
+        caseId: host.caseId,
+        annotationId: n.annotationId,
+      });
+  });
+
   test('a note is created on a line, edited as typed, filtered, deleted and undone', async ({ page }) => {
     // Six engineers share two cores: give the many steps room.
     test.setTimeout(180_000);

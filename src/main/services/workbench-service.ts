@@ -266,12 +266,24 @@ export class WorkbenchService implements WorkbenchApi {
       this.events.emit('searchProgress', payload);
       if (payload.done) off();
     });
-    try {
-      return await this.opts.engine.call('startSearch', { ...input, searchId });
-    } catch (err) {
+    // Answer with the id at once: the renderer holds the first batch until it knows the id, so
+    // waiting for the engine's reply (sent after its first scan slice) delayed the first hits.
+    this.opts.engine.call('startSearch', { ...input, searchId }).catch((err: unknown) => {
       off();
-      throw err;
-    }
+      this.events.emit('searchProgress', {
+        searchId,
+        caseId: input.caseId,
+        hits: [],
+        total: 0,
+        scannedLines: 0,
+        totalLines: 0,
+        done: true,
+        cancelled: false,
+        elapsedMs: 0,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    });
+    return { searchId };
   }
   async cancelSearch(input: { searchId: string }): Promise<{ cancelled: boolean }> {
     return this.opts.engine.call('cancelSearch', input);

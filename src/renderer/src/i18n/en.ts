@@ -43,6 +43,7 @@ export const en = {
   'search.truncated': 'showing the first {count}',
   'search.failed': 'Search failed: {message}',
   'search.running': 'Searching…',
+  'viewer.addNote': 'Add a note on these lines',
   'viewer.empty': 'This view has no lines.',
   'viewer.loadFailed': 'Could not read lines: {message}',
   'viewer.hover.source': 'Source: {path} line {lineNo}',

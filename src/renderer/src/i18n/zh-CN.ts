@@ -44,6 +44,7 @@ export const zhCN: Record<MessageKey, string> = {
   'search.truncated': '仅显示前 {count} 条',
   'search.failed': '搜索失败:{message}',
   'search.running': '正在搜索…',
+  'viewer.addNote': '为所选行添加备注',
   'viewer.empty': '此视图没有日志行。',
   'viewer.loadFailed': '无法读取日志行:{message}',
   'viewer.hover.source': '来源:{path} 第 {lineNo} 行',

@@ -5,6 +5,7 @@ import { errorMessage, getWorkbench } from '../api';
 import { usePanelTabs } from '../state/panels';
 import { useCase } from '../state/case';
 import { Saver, type SaveState } from './saver';
+import { whenPainted } from '../viewer/first-page';
 
 /** What a new note is about: lines, a finding (and its first line), or a time span (UTC ms). */
 export type NoteTarget =
@@ -169,6 +170,8 @@ export const useNotes = create<NotesState>((set, get) => {
       set({ status: get().notes.length > 0 ? 'ready' : 'loading', error: null });
       try {
         const api = getWorkbench();
+        // The engine answers one call at a time: let the viewer's first page go first.
+        await whenPainted(caseId);
         const [notes, findings] = await Promise.all([
           api.listAnnotations({ caseId }),
           api.listFindings({ caseId }).catch(() => [] as Finding[]),

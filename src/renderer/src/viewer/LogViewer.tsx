@@ -16,6 +16,7 @@ import { setActiveViewer } from './active';
 import { LogViewerController, type LineMarks, type ViewerStatus } from './controller';
 import { Overview, type Marker } from './Overview';
 import { useWindowInfo } from './window-store';
+import { startNote } from '../notes';
 
 function describe(line: ViewLine, sourcePath: string | undefined): string[] {
   const lang = useLang.getState().lang;
@@ -130,6 +131,8 @@ export function LogViewer(): React.JSX.Element {
         if (found) usePanelTabs.getState().show(panelOf(found));
         else if (indexRef.current.notes.has(lineId)) usePanelTabs.getState().show('notes');
       },
+      onAddNote: (lineId, lineCount) => void startNote({ lineId, lineCount }),
+      addNoteLabel: translate(useLang.getState().lang, 'viewer.addNote'),
     });
     controllerRef.current = c;
     setActiveViewer(c);

@@ -53,6 +53,9 @@ export interface ViewerCallbacks {
   marksOf: (lineId: number) => LineMarks | null;
   /** A click on a line's glyph. */
   onGlyph: (lineId: number) => void;
+  /** "Add a note" (context menu, Ctrl/Cmd+Alt+N) on the selected lines, and the action's label. */
+  onAddNote: (lineId: number, lineCount: number) => void;
+  addNoteLabel: string;
 }
 
 interface Window {
@@ -165,6 +168,25 @@ export class LogViewerController {
         const n = e.target.position?.lineNumber;
         const line = n === undefined ? undefined : this.win.lines[n - 1];
         if (line) this.callbacks.onGlyph(line.lineId);
+      }),
+      this.editor.addAction({
+        id: 'postmortem.addNote',
+        label: this.callbacks.addNoteLabel,
+        keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyMod.Alt | monaco.KeyCode.KeyN],
+        contextMenuGroupId: 'navigation',
+        contextMenuOrder: 0,
+        run: (ed) => {
+          const sel = ed.getSelection();
+          if (!sel) return;
+          const first = this.win.lines[sel.startLineNumber - 1];
+          if (!first) return;
+          // A selection ending at column 1 of a line does not include that line.
+          const endLine =
+            sel.endColumn === 1 && sel.endLineNumber > sel.startLineNumber
+              ? sel.endLineNumber - 1
+              : sel.endLineNumber;
+          this.callbacks.onAddNote(first.lineId, Math.max(1, endLine - sel.startLineNumber + 1));
+        },
       }),
       monaco.languages.registerHoverProvider(SYSLOG_LANGUAGE, {
         provideHover: (model, position) => {
