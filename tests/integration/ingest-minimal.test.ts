@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -167,15 +168,17 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         try {
-          const s = CaseStore.open(caseFile, { create: false });
+          // A plain read-only connection: opening the case as the app does may write (repairs,
+          // order builds) and so wait on the ingest's lock.
+          const db = new Database(caseFile, { readonly: true, fileMustExist: true });
           const n = (
-            s.db
+            db
               .prepare(
                 "SELECT count(*) AS n FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE s.path = 'big.log'",
               )
               .get() as { n: number }
           ).n;
-          s.close();
+          db.close();
           if (n > 20_000) {
             clearInterval(timer);
             child.kill('SIGKILL');
