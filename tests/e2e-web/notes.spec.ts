@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { Annotation } from '../../src/shared/model/annotation';
+import { EMPTY_FILTER } from '../../src/shared/model/view';
 import {
   chromiumSkipReason,
   hasChromium,
@@ -59,11 +60,27 @@ async function notesOf(host: HostReady): Promise<Annotation[]> {
   return callHost(host.port, host.token, 'listAnnotations', { caseId: host.caseId });
 }
 
+/** Starts from the workbench's defaults: earlier specs leave a cursor, a panel and filters in the case. */
+async function resetUiState(host: HostReady): Promise<void> {
+  await callHost(host.port, host.token, 'saveUiState', {
+    caseId: host.caseId,
+    state: {
+      cursorLineId: null,
+      viewSource: null,
+      filter: EMPTY_FILTER,
+      openPanel: null,
+      layout: { left: 260, right: 420, bottom: 160 },
+      bookmarks: [],
+    },
+  });
+}
+
 test.describe('Notes panel over the browser host', () => {
   test('the viewer adds a note on the selected lines, by shortcut and by context menu', async ({ page }) => {
     test.setTimeout(120_000);
     const host = hostFromEnv();
     const before = new Set((await notesOf(host)).map((n) => n.annotationId));
+    await resetUiState(host);
     await page.goto(host.url);
     const line = await pickLine(page, 2);
     await page.keyboard.press('Control+Alt+KeyN');
@@ -124,6 +141,7 @@ test.describe('Notes panel over the browser host', () => {
       starred: true,
     });
     expect(other.anchor?.lineNo).toBe(triggerNo);
+    await resetUiState(host);
     await page.goto(host.url);
     const line = await pickLine(page, 4);
     const expected = await anchorOf(host, line.lineId);
