@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const chromiumSkipReason = `${CHROMIUM_PATH} is absent (apt-get install chromium)`;
 export const hasChromium = existsSync(CHROMIUM_PATH);
+// Playwright records a skip's reason only in its report: say it on the console too.
+if (!hasChromium) console.warn(`[skip] e2e-web: ${chromiumSkipReason}`);
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 /** The built renderer the host serves; POSTMORTEM_RENDERER_DIR points at a private build. */

@@ -72,7 +72,8 @@ export function viewOf(viewSource: number | null, filter: LineFilter): LineView 
   };
 }
 
-export const useViewer = create<ViewerState>((set, get) => ({
+/** A case opens on the merged view with nothing selected, filtered or bookmarked. */
+const INITIAL = {
   viewSource: null,
   filter: EMPTY_FILTER,
   view: { kind: 'merged' },
@@ -84,6 +85,10 @@ export const useViewer = create<ViewerState>((set, get) => ({
   forward: [],
   bookmarks: [],
   total: null,
+} satisfies Partial<ViewerState>;
+
+export const useViewer = create<ViewerState>((set, get) => ({
+  ...INITIAL,
   setView: (view) => {
     // Kept for panels that ask for a plain view: merged or one source, without the filter.
     if (view.kind === 'merged')
@@ -148,20 +153,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
   setTotal: (total) => {
     if (get().total !== total) set({ total });
   },
-  reset: () =>
-    set({
-      viewSource: null,
-      filter: EMPTY_FILTER,
-      view: { kind: 'merged' },
-      cursor: null,
-      cursorPos: null,
-      jump: null,
-      jumpPosition: null,
-      back: [],
-      forward: [],
-      bookmarks: [],
-      total: null,
-    }),
+  reset: () => set(INITIAL),
 }));
 
 export function sameView(a: LineView, b: LineView): boolean {
