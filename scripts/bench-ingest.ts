@@ -3,6 +3,7 @@
  * generated syslog, in the same run. BENCH_MB sets the size (default 1024 = ~1 GiB).
  * Prints wall time, MB/s, lines/s, peak RSS and case size, with ratios to lnav's load.
  */
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -32,7 +33,25 @@ interface Row {
   phase1Ms?: number;
   phase2Ms?: number | null;
   analysisMs?: number | null;
+  /** The merged time order's build (part of phase 1), from the case's stored figures. */
+  orderMs?: number | null;
   note?: string;
+}
+
+/** buildMs of the order stored in a case (meta_large merged_order), or null. */
+function orderBuildMs(file: string): number | null {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare("SELECT value FROM meta_large WHERE key = 'merged_order'").get() as
+        { value: string } | undefined;
+      return row ? ((JSON.parse(row.value) as { buildMs?: number }).buildMs ?? null) : null;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
 }
 
 async function main(): Promise<void> {
@@ -101,12 +120,41 @@ async function main(): Promise<void> {
       phase1Ms: j.phase1Ms ?? 0,
       phase2Ms: j.phase2Ms ?? null,
       analysisMs: j.analysisMs ?? null,
+      orderMs: orderBuildMs(out),
     };
     rows.push(row);
   }
 
+  // Phase 1 alone in one thread (scripts/bench/profile-ingest.ts): read + parse + write, then
+  // the order build, each timed; its peak RSS is the ingest's, without the analysers.
+  for (const [name, input] of [
+    ['phase 1 only, in-process (plain)', file],
+    ['phase 1 only, in-process (.gz)', gz],
+  ] as const) {
+    const out = path.join(DATA, 'bench-phase1.pmcase');
+    const m = await measure(process.execPath, [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'scripts/bench/profile-ingest.ts'),
+      input,
+      out,
+    ]);
+    for (const s of ['', '-wal', '-shm']) rmSync(out + s, { force: true });
+    try {
+      const j = JSON.parse(m.stdout.trim().split('\n').at(-1) ?? '{}') as {
+        lines: number;
+        ingestMs: number;
+        orderMs: number;
+      };
+      rows.push({ name, m, lines: j.lines, phase1Ms: j.ingestMs + j.orderMs, orderMs: j.orderMs });
+    } catch {
+      rows.push({ name, m, lines: null, note: `failed: ${m.stderr.slice(-300)}` });
+    }
+  }
+
   const lnav = rows.find((r) => r.name.startsWith('lnav') && r.m);
   const fmt = (n: number, d = 1): string => n.toFixed(d);
+  console.log(`\nmachine load (uptime): ${execFileSync('uptime').toString().trim()}`);
   console.log(
     `\nbench:ingest — ${path.basename(file)}: ${fmt(size / 2 ** 20, 0)} MiB, ${lines.toLocaleString('en-US')} lines; .gz ${fmt(statSync(gz).size / 2 ** 20, 0)} MiB; ${new Date().toISOString()}`,
   );
@@ -123,7 +171,7 @@ async function main(): Promise<void> {
     const notes = [
       r.note,
       r.phase1Ms !== undefined
-        ? `phase1 ${fmt(r.phase1Ms / 1000)} s, phase2 ${r.phase2Ms === null ? 'n/a (no FTS yet)' : fmt((r.phase2Ms ?? 0) / 1000) + ' s'}, analysis ${r.analysisMs == null ? '?' : fmt(r.analysisMs / 1000) + ' s'}`
+        ? `phase1 ${fmt(r.phase1Ms / 1000)} s (of it order build ${r.orderMs == null ? '?' : fmt(r.orderMs / 1000) + ' s'}), phase2 ${r.phase2Ms === null ? 'n/a (no FTS yet)' : fmt((r.phase2Ms ?? 0) / 1000) + ' s'}, analysis ${r.analysisMs == null ? '?' : fmt(r.analysisMs / 1000) + ' s'}`
         : '',
       r.m.code !== 0 ? `exit ${r.m.code}` : '',
     ]

@@ -8,6 +8,7 @@
 import { buildMergedOrder } from '../query/order';
 import { inferLevel } from '../query/severity';
 import type { CaseStore } from '../store/case-store';
+import { dropCapture } from '../store/order-capture';
 import { type ZoneSpec, describeZone, localToUtc, offsetAt, parseZone } from './clock';
 
 const UTC_ASSUMED: ZoneSpec = { zone: 0, source: 'no zone known: UTC assumed', assumed: true };
@@ -53,6 +54,8 @@ export function setCaseZone(store: CaseStore, zoneText: string | null): RezoneOu
         .run(s.first_line_id, s.first_line_id + s.line_count);
       lines += r.changes;
       touched++;
+      // Its captured sort keys are now stale: the order reads this source from its lines.
+      dropCapture(store.db, s.source_id);
       const anchor =
         s.time_anchor?.replace(
           /zone [^.]*?\(zone-assumed\)/,

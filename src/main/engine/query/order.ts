@@ -16,11 +16,11 @@
  * the view is ordered by time, and each line keeps its global id and source line number.
  */
 import type { Db } from '../store/database';
+import { f64, LEVEL_NONE, le, NameIds, u16, UNTIMED } from '../store/order-capture';
 
 export const CHUNK = 4096;
 /** flags byte: level 0-7, or LEVEL_NONE; + UNTIMED when the line has no time of its own. */
-export const LEVEL_NONE = 8;
-export const UNTIMED = 16;
+export { LEVEL_NONE, UNTIMED };
 /** Bumped when the order's rules change: stored orders of another version are rebuilt. */
 export const ORDER_VERSION = 4;
 const READ_CHUNK = 8192;
@@ -74,40 +74,574 @@ const SILENCE_LIMIT = 200;
 const MIN_SILENCE_MS = 5 * 60_000;
 const SILENCE_FACTOR = 50;
 
-/** A typed array's bytes as stored (little-endian on every platform Postmortem runs on). */
-function le<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(a: T): Buffer {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-}
-
 /**
- * Builds and stores the time order of every line of the case. Synchronous, one pass over the
- * lines table (line_id, source_id, ts, level, host, program), then a natural merge sort over
- * runs of ascending keys (a log file is mostly ascending already: O(n log runs)).
+ * Builds and stores the time order of every line of the case. Synchronous. Each source is
+ * read from what the ingest captured (order_capture: 13 bytes a line, not the lines table);
+ * a source in time order (most logs) is streamed, any other is sorted alone in memory, and
+ * the sources are merged k-way by (key, line id) — the same order as one stable sort of all
+ * lines. Memory: 4 bytes a line for the reverse table, plus the largest unsorted source.
+ * A case with more host or program names than ids is built by the whole-case sort instead.
  */
 export function buildMergedOrder(db: Db, levelOf: (message: string) => number | null): OrderStats {
   const started = performance.now();
+  ensureOrderTables(db);
+  const levelsBackfilled = backfillLevels(db, levelOf);
+  const names = new NameIds(db);
+  // Names of sources read from the lines table get ids too (inserted here, kept in the case).
+  const stats = db.transaction(() => (names.overflow ? null : buildStreaming(db, names, started)))();
+  if (stats === null) return buildInMemory(db, levelOf, started, levelsBackfilled);
+  stats.levelsBackfilled = levelsBackfilled;
+  stats.buildMs = Math.round(performance.now() - started);
+  writeStats(db, stats);
+  return stats;
+}
+
+/** Cases made before schema v4 have no level: fill it in once (printed severity or words). */
+function backfillLevels(db: Db, levelOf: (message: string) => number | null): number {
+  const pending = db.prepare("SELECT 1 FROM meta WHERE key = 'levels_pending'").get();
+  if (!pending) return 0;
+  db.function('pm_level', { deterministic: true }, (sev: unknown, text: unknown) =>
+    sev !== null && sev !== undefined ? Number(sev) : levelOf(String(text)),
+  );
+  const n = db
+    .prepare(
+      'UPDATE lines SET level = pm_level(severity, text) WHERE level IS NULL AND pm_level(severity, text) IS NOT NULL',
+    )
+    .run().changes;
+  db.prepare("DELETE FROM meta WHERE key = 'levels_pending'").run();
+  return n;
+}
+
+function writeStats(db: Db, stats: OrderStats): void {
+  db.prepare(
+    "INSERT INTO meta_large (key, value) VALUES ('merged_order', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+  ).run(JSON.stringify(stats));
+  db.prepare(
+    "INSERT INTO meta (key, value) VALUES ('merged_order_id', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+  ).run(stats.buildId);
+}
+
+/** One piece of a source's lines: ids first … first + n - 1 unless `ids` is given. */
+interface Piece {
+  first: number;
+  n: number;
+  keys: Float64Array;
+  flags: Uint8Array;
+  names: Uint16Array;
+  ids?: Int32Array;
+}
+
+interface SourceSpan {
+  sourceId: number;
+  first: number;
+  count: number;
+  captured: boolean;
+}
+
+/** Reads a source's pieces in line-id order, from order_capture or from the lines table. */
+class PieceReader {
+  private readonly byFirst;
+  private readonly fromLines;
+  private readonly capture;
+
+  constructor(
+    db: Db,
+    private readonly names: NameIds,
+  ) {
+    this.byFirst = db.prepare('SELECT n, keys, flags, names FROM order_capture WHERE first_line_id = ?');
+    this.fromLines = db
+      .prepare('SELECT line_id, ts, level, host, program FROM lines WHERE line_id >= ? AND line_id < ?')
+      .raw(true);
+    this.capture = db.prepare(
+      'INSERT OR REPLACE INTO order_capture (first_line_id, source_id, n, keys, flags, names) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  /** The piece starting at line id `at` of the source (null past its end). */
+  piece(s: SourceSpan, at: number): Piece | null {
+    const end = s.first + s.count;
+    if (at >= end) return null;
+    if (s.captured) {
+      const r = this.byFirst.get(at) as { n: number; keys: Buffer; flags: Buffer; names: Buffer } | undefined;
+      if (!r) throw new Error(`order capture of source ${s.sourceId} has no piece at line ${at}`);
+      return { first: at, n: r.n, keys: f64(r.keys), flags: new Uint8Array(r.flags), names: u16(r.names) };
+    }
+    const to = Math.min(end, at + READ_CHUNK);
+    const rows = this.fromLines.all(at, to) as [
+      number,
+      number | null,
+      number | null,
+      string | null,
+      string | null,
+    ][];
+    const n = rows.length;
+    const p: Piece = {
+      first: at,
+      n,
+      keys: new Float64Array(n),
+      flags: new Uint8Array(n),
+      names: new Uint16Array(2 * n),
+      ids: new Int32Array(n),
+    };
+    for (let j = 0; j < n; j++) {
+      const r = rows[j]!;
+      p.ids![j] = r[0];
+      const level = r[2] ?? LEVEL_NONE;
+      if (r[1] === null) {
+        p.keys[j] = NaN;
+        p.flags[j] = level | UNTIMED;
+      } else {
+        p.keys[j] = r[1];
+        p.flags[j] = level;
+      }
+      p.names[2 * j] = this.names.id(0, r[3]);
+      p.names[2 * j + 1] = this.names.id(1, r[4]);
+    }
+    // An empty range (rows missing) ends the source rather than looping on it.
+    if (n === 0) return null;
+    // Read from lines once: captured now, so the next build streams this source (a case made
+    // before v6 is read from its lines only the first time). Only a gap-free piece is kept.
+    if (p.ids![n - 1] === at + n - 1)
+      this.capture.run(at, s.sourceId, n, le(p.keys), le(p.flags), le(p.names));
+    return p;
+  }
+
+  /** The line id after a piece. */
+  static next(p: Piece, s: SourceSpan): number {
+    return s.captured ? p.first + p.n : Math.min(s.first + s.count, p.first + READ_CHUNK);
+  }
+}
+
+/** A source's lines in time order, one at a time: streamed from its pieces, or sorted in memory. */
+interface Cursor {
+  key: number;
+  id: number;
+  flags: number;
+  host: number;
+  program: number;
+  /** Moves to the next line; false at the end. */
+  advance(): boolean;
+}
+
+/** A source whose keys (untimed lines filled in) never go down: its pieces in order. */
+class StreamCursor implements Cursor {
+  key = 0;
+  id = 0;
+  flags = 0;
+  host = 0;
+  program = 0;
+  private piece: Piece | null = null;
+  private j = 0;
+  private last: number;
+
+  constructor(
+    private readonly reader: PieceReader,
+    private readonly span: SourceSpan,
+    /** The key of untimed lines before the first timed one. */
+    head: number,
+  ) {
+    this.last = head;
+    this.piece = reader.piece(span, span.first);
+  }
+
+  advance(): boolean {
+    let p = this.piece;
+    while (p !== null && this.j >= p.n) {
+      p = this.piece = this.reader.piece(this.span, PieceReader.next(p, this.span));
+      this.j = 0;
+    }
+    if (p === null) return false;
+    const j = this.j++;
+    const k = p.keys[j]!;
+    if (!Number.isNaN(k)) this.last = k;
+    this.key = this.last;
+    this.id = p.ids ? p.ids[j]! : p.first + j;
+    this.flags = p.flags[j]!;
+    this.host = p.names[2 * j]!;
+    this.program = p.names[2 * j + 1]!;
+    return true;
+  }
+}
+
+/** A source out of time order: all its lines in memory, sorted stably by key. */
+class SortedCursor implements Cursor {
+  key = 0;
+  id = 0;
+  flags = 0;
+  host = 0;
+  program = 0;
+  private p = 0;
+
+  constructor(
+    private readonly ids: Int32Array,
+    private readonly keys: Float64Array,
+    private readonly flagsOf: Uint8Array,
+    private readonly names: Uint16Array,
+    private readonly perm: Int32Array,
+  ) {}
+
+  advance(): boolean {
+    if (this.p >= this.perm.length) return false;
+    const i = this.perm[this.p++]!;
+    this.key = this.keys[i]!;
+    this.id = this.ids[i]!;
+    this.flags = this.flagsOf[i]!;
+    this.host = this.names[2 * i]!;
+    this.program = this.names[2 * i + 1]!;
+    return true;
+  }
+}
+
+function before(a: Cursor, b: Cursor): boolean {
+  return a.key < b.key || (a.key === b.key && a.id < b.id);
+}
+
+function siftDown(heap: Cursor[], i: number): void {
+  const n = heap.length;
+  const c = heap[i]!;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const m = r < n && before(heap[r]!, heap[l]!) ? r : l;
+    if (!before(heap[m]!, c)) break;
+    heap[i] = heap[m]!;
+    i = m;
+  }
+  heap[i] = c;
+}
+
+interface SourceArrays {
+  ids: Int32Array;
+  keys: Float64Array;
+  flags: Uint8Array;
+  names: Uint16Array;
+}
+
+function sourceArrays(n: number): SourceArrays {
+  return {
+    ids: new Int32Array(n),
+    keys: new Float64Array(n),
+    flags: new Uint8Array(n),
+    names: new Uint16Array(2 * n),
+  };
+}
+
+/** Copies a piece into a source's arrays at index `o` (keys as stored: NaN = untimed). */
+function copyPiece(m: SourceArrays, o: number, p: Piece): void {
+  const n = Math.min(p.n, m.ids.length - o);
+  for (let j = 0; j < n; j++) m.ids[o + j] = p.ids ? p.ids[j]! : p.first + j;
+  m.keys.set(p.keys.subarray(0, n), o);
+  m.flags.set(p.flags.subarray(0, n), o);
+  m.names.set(p.names.subarray(0, 2 * n), 2 * o);
+}
+
+function tiles(
+  c: { n: number; from: number; to: number } | undefined,
+  first: number,
+  count: number,
+): boolean {
+  return c !== undefined && c.n === count && c.from === first && c.to === first + count;
+}
+
+function buildStreaming(db: Db, names: NameIds, started: number): OrderStats {
+  const maxLineId = (db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null }).m ?? 0;
+  // A source's pieces are disjoint (line ids are unique), so starting at its first line, ending
+  // at its last and adding up to its line count means they tile it with no gap.
+  const captured = new Map<number, { n: number; from: number; to: number }>();
+  for (const r of db
+    .prepare(
+      'SELECT source_id, sum(n) AS n, min(first_line_id) AS a, max(first_line_id + n) AS b FROM order_capture GROUP BY source_id',
+    )
+    .all() as { source_id: number; n: number; a: number; b: number }[])
+    captured.set(r.source_id, { n: r.n, from: r.a, to: r.b });
+  const spans: SourceSpan[] = (
+    db
+      .prepare(
+        'SELECT source_id, first_line_id, line_count FROM sources WHERE first_line_id IS NOT NULL AND line_count > 0 ORDER BY first_line_id',
+      )
+      .all() as { source_id: number; first_line_id: number; line_count: number }[]
+  ).map((r) => ({
+    sourceId: r.source_id,
+    first: r.first_line_id,
+    count: r.line_count,
+    captured: tiles(captured.get(r.source_id), r.first_line_id, r.line_count),
+  }));
+  const reader = new PieceReader(db, names);
+  // Sources read from lines lose whatever partial capture they had; reading captures them anew.
+  const dropPartial = db.prepare('DELETE FROM order_capture WHERE source_id = ?');
+  for (const s of spans) if (!s.captured) dropPartial.run(s.sourceId);
+
+  // Pass 1, per source in ingest order: the key of its untimed head, whether it is in order,
+  // the ascending runs (a figure kept in the stats). Untimed lines take the key of the line
+  // before them in their source; a source with no time at all takes the key of the last line
+  // ingested before it. Sources read from lines, or out of order, are sorted in memory.
+  const cursors: Cursor[] = [];
+  let prevKey = -Infinity;
+  let runs = 0;
+  let prevFilled = NaN;
+  let k = 0;
+  for (const s of spans) {
+    let head = NaN;
+    let last = NaN;
+    let sorted = true;
+    let n = 0;
+    // A source read from lines goes to memory as it is read (it is not read twice).
+    const memory = !s.captured;
+    let mem: SourceArrays | null = memory ? sourceArrays(s.count) : null;
+    for (let p = reader.piece(s, s.first); p !== null; p = reader.piece(s, PieceReader.next(p, s))) {
+      if (mem) copyPiece(mem, n, p);
+      for (let j = 0; j < p.n; j++) {
+        const key = p.keys[j]!;
+        if (Number.isNaN(key)) continue;
+        if (Number.isNaN(head)) head = key;
+        else if (key < last) sorted = false;
+        last = key;
+      }
+      n += p.n;
+    }
+    k += n;
+    if (Number.isNaN(head)) head = prevKey;
+    // Runs in id order over the filled keys, as the whole-case sort counted them.
+    const countRuns = (keys: ArrayLike<number>, len: number, fill: { last: number }): void => {
+      for (let j = 0; j < len; j++) {
+        const key = Number.isNaN(keys[j]!) ? fill.last : keys[j]!;
+        fill.last = key;
+        if (Number.isNaN(prevFilled) || key < prevFilled) runs++;
+        prevFilled = key;
+      }
+    };
+    if (sorted && !memory) {
+      // Only the source boundary can start a run in a sorted source.
+      if (n > 0) {
+        if (Number.isNaN(prevFilled) || head < prevFilled) runs++;
+        prevFilled = Number.isNaN(last) ? head : last;
+      }
+      const c = new StreamCursor(reader, s, head);
+      if (c.advance()) cursors.push(c);
+    } else {
+      if (mem === null) {
+        // Captured but out of order: its pieces again, into memory this time.
+        mem = sourceArrays(n);
+        let o = 0;
+        for (let p = reader.piece(s, s.first); p !== null; p = reader.piece(s, PieceReader.next(p, s))) {
+          copyPiece(mem, o, p);
+          o += p.n;
+        }
+      }
+      const ids = mem.ids.subarray(0, n);
+      const keys = mem.keys.subarray(0, n);
+      const flags = mem.flags.subarray(0, n);
+      const nm = mem.names.subarray(0, 2 * n);
+      let fill = head;
+      for (let i = 0; i < n; i++) {
+        const key = keys[i]!;
+        if (Number.isNaN(key)) keys[i] = fill;
+        else fill = key;
+      }
+      countRuns(keys, n, { last: head });
+      const starts: number[] = [];
+      for (let i = 0; i < n; i++) if (i === 0 || keys[i]! < keys[i - 1]!) starts.push(i);
+      let perm: Int32Array = new Int32Array(n);
+      for (let i = 0; i < n; i++) perm[i] = i;
+      if (starts.length > 1) perm = mergeRuns(perm, keys, starts, n);
+      const c = new SortedCursor(ids, keys, flags, nm, perm);
+      if (c.advance()) cursors.push(c);
+    }
+    prevKey = prevFilled;
+  }
+  const tRead = performance.now();
+
+  db.exec(
+    'DELETE FROM merged_order; DELETE FROM merged_position; DELETE FROM minute_counts; DELETE FROM hour_counts;',
+  );
+  const insOrder = db.prepare(
+    'INSERT INTO merged_order (chunk, ids, keys, flags, names) VALUES (?, ?, ?, ?, ?)',
+  );
+  const cIds = new Int32Array(CHUNK);
+  const cKeys = new Float64Array(CHUNK);
+  const cFlags = new Uint8Array(CHUNK);
+  const cNames = new Uint16Array(2 * CHUNK);
+  const firstKeys = new Float64Array(Math.ceil(k / CHUNK));
+  const reverse = new Int32Array(Math.ceil(maxLineId / CHUNK) * CHUNK).fill(-1);
+  const hostCounts = new Float64Array(names.lists[0].length + 1);
+  const programCounts = new Float64Array(names.lists[1].length + 1);
+  const severities = new Array<number>(9).fill(0);
+  const minutes = new Map<number, number[]>();
+  const gaps: { gap: number; from: number; to: number; before: number; after: number }[] = [];
+  const gapValues: number[] = [];
+  const stride = Math.max(1, Math.floor(k / 200_000));
+  let gapIndex = 0;
+  let prevTs = NaN;
+  let prevId = 0;
+  let firstTs: number | null = null;
+  let lastTs: number | null = null;
+  let bytes = 0;
+  let pos = 0;
+  let j = 0;
+  let chunk = 0;
+  const heap = cursors;
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+  while (heap.length > 0) {
+    const c = heap[0]!;
+    const id = c.id;
+    const key = c.key;
+    const fl = c.flags;
+    if (j === 0) firstKeys[chunk] = key;
+    cIds[j] = id;
+    cKeys[j] = key;
+    cFlags[j] = fl;
+    cNames[2 * j] = c.host;
+    cNames[2 * j + 1] = c.program;
+    reverse[id - 1] = pos;
+    hostCounts[c.host]!++;
+    programCounts[c.program]!++;
+    severities[fl & 15]!++;
+    if ((fl & UNTIMED) === 0) {
+      firstTs ??= key;
+      lastTs = key;
+      const minute = Math.floor(key / 60_000);
+      let m = minutes.get(minute);
+      if (!m) minutes.set(minute, (m = new Array<number>(9).fill(0)));
+      m[fl & 15]!++;
+      if (!Number.isNaN(prevTs)) {
+        const gap = key - prevTs;
+        if (gap > 0) {
+          if (gapIndex++ % stride === 0) gapValues.push(gap);
+          if (gap >= MIN_SILENCE_MS) gaps.push({ gap, from: prevTs, to: key, before: prevId, after: id });
+        }
+      }
+      prevTs = key;
+      prevId = id;
+    }
+    pos++;
+    if (++j === CHUNK) {
+      insOrder.run(chunk++, le(cIds), le(cKeys), le(cFlags), le(cNames));
+      bytes += CHUNK * 17;
+      j = 0;
+    }
+    if (c.advance()) siftDown(heap, 0);
+    else {
+      const lastCursor = heap.pop()!;
+      if (heap.length > 0) {
+        heap[0] = lastCursor;
+        siftDown(heap, 0);
+      }
+    }
+  }
+  if (j > 0) {
+    insOrder.run(
+      chunk,
+      le(cIds.subarray(0, j)),
+      le(cKeys.subarray(0, j)),
+      le(cFlags.subarray(0, j)),
+      le(cNames.subarray(0, 2 * j)),
+    );
+    bytes += j * 17;
+  }
+  const tSort = performance.now();
+  db.prepare(
+    "INSERT INTO meta_large (key, value) VALUES ('merged_order_keys', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+  ).run(le(firstKeys).toString('base64'));
+  const insPos = db.prepare('INSERT INTO merged_position (chunk, positions) VALUES (?, ?)');
+  for (let c = 0; c * CHUNK < reverse.length; c++) {
+    insPos.run(c, le(reverse.subarray(c * CHUNK, (c + 1) * CHUNK)));
+    bytes += CHUNK * 4;
+  }
+  bytes += writeCounts(db, minutes);
+  const usualGapMs = percentile(gapValues, 0.5);
+  const silenceThresholdMs = Math.max(MIN_SILENCE_MS, usualGapMs * SILENCE_FACTOR);
+  const silences: Silence[] = gaps
+    .filter((g) => g.gap >= silenceThresholdMs)
+    .sort((a, b) => b.gap - a.gap)
+    .slice(0, SILENCE_LIMIT)
+    .map((g) => ({ from: g.from, to: g.to, evidenceBefore: g.before, evidenceAfter: g.after }))
+    .sort((a, b) => a.from - b.from);
+  const facet = (list: string[], counts: Float64Array): { value: string; count: number }[] =>
+    top(new Map(list.map((v, i) => [v, counts[i + 1] ?? 0] as const).filter(([, c]) => c > 0)));
+  return {
+    version: ORDER_VERSION,
+    buildId: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+    lines: pos,
+    sourceLines: sourceLineSum(db),
+    maxLineId,
+    buildMs: 0,
+    phaseMs: {
+      read: Math.round(tRead - started),
+      sort: Math.round(tSort - tRead),
+      count: 0,
+      write: Math.round(performance.now() - tSort),
+    },
+    bytes,
+    runs,
+    silences,
+    usualGapMs,
+    silenceThresholdMs,
+    facets: {
+      hosts: facet(names.lists[0], hostCounts),
+      programs: facet(names.lists[1], programCounts),
+      severities,
+    },
+    firstTs,
+    lastTs,
+    names: { hosts: [...names.lists[0]], programs: [...names.lists[1]] },
+    levelsBackfilled: 0,
+  };
+}
+
+/** Minute and hour counts of the timeline; returns the bytes written. */
+function writeCounts(db: Db, minutes: Map<number, number[]>): number {
+  let bytes = 0;
+  const insMin = db.prepare('INSERT INTO minute_counts (minute, level, n) VALUES (?, ?, ?)');
+  const hours = new Map<number, number[]>();
+  for (const [minute, c] of minutes) {
+    const hour = Math.floor(minute / 60);
+    let h = hours.get(hour);
+    if (!h) hours.set(hour, (h = new Array<number>(9).fill(0)));
+    c.forEach((v, level) => {
+      if (v > 0) {
+        insMin.run(minute, level, v);
+        h[level] = (h[level] ?? 0) + v;
+        bytes += 12;
+      }
+    });
+  }
+  // Hours too: a month-long case's timeline sums 720 rows, not 43 200.
+  const insHour = db.prepare('INSERT INTO hour_counts (hour, level, n) VALUES (?, ?, ?)');
+  for (const [hour, h] of hours)
+    h.forEach((v, level) => {
+      if (v > 0) {
+        insHour.run(hour, level, v);
+        bytes += 12;
+      }
+    });
+  return bytes;
+}
+
+/** The whole-case sort, whatever the capture holds (tests compare it with the streaming build). */
+export function buildMergedOrderWholeCase(db: Db, levelOf: (message: string) => number | null): OrderStats {
+  const started = performance.now();
+  ensureOrderTables(db);
+  return buildInMemory(db, levelOf, started, backfillLevels(db, levelOf));
+}
+
+/**
+ * The whole-case sort (every line's key, flags and names in memory, ~30 bytes a line): used
+ * when the case has more host or program names than ids, where names are per build.
+ */
+function buildInMemory(
+  db: Db,
+  levelOf: (message: string) => number | null,
+  started: number,
+  levelsBackfilled: number,
+): OrderStats {
+  void levelOf;
   const count = db.prepare('SELECT count(*) AS n, max(line_id) AS m FROM lines').get() as {
     n: number;
     m: number | null;
   };
   const n = count.n;
   const maxLineId = count.m ?? 0;
-  ensureOrderTables(db);
-
-  // Cases made before schema v4 have no level: fill it in once (printed severity or words).
-  let levelsBackfilled = 0;
-  const pending = db.prepare("SELECT 1 FROM meta WHERE key = 'levels_pending'").get();
-  if (pending) {
-    db.function('pm_level', { deterministic: true }, (sev: unknown, text: unknown) =>
-      sev !== null && sev !== undefined ? Number(sev) : levelOf(String(text)),
-    );
-    levelsBackfilled = db
-      .prepare(
-        'UPDATE lines SET level = pm_level(severity, text) WHERE level IS NULL AND pm_level(severity, text) IS NOT NULL',
-      )
-      .run().changes;
-    db.prepare("DELETE FROM meta WHERE key = 'levels_pending'").run();
-  }
 
   const ids = new Int32Array(n);
   const keys = new Float64Array(n);

@@ -15,7 +15,17 @@ import type {
 } from '../../../shared/model/case';
 import { findingKeyOf, type Finding } from '../../../shared/model/finding';
 import type { Evidence, TimeQuality } from '../../../shared/model/log';
-import { openCaseDb, type Db } from './database';
+import {
+  INGEST_OWNER_KEY,
+  isBusy,
+  liveIngestOwner,
+  openCaseDb,
+  openCaseDbReadOnly,
+  type Db,
+  type IngestOwner,
+} from './database';
+import os from 'node:os';
+import { CapturePatcher, dropCapture, OrderCapture } from './order-capture';
 import { SCHEMA_VERSION, TIME_QUALITY_CODES } from './schema';
 import { orderIsCurrent, readOrderStats } from '../query/order';
 import { levelOf } from '../query/severity';
@@ -131,23 +141,91 @@ export class CaseStore {
   readonly file: string;
   readonly caseId: string;
   private readonly insertLine;
+  /** INSERT of ROWS_PER_INSERT rows at once: one call into SQLite per 32 rows, not per row. */
+  private readonly insertMany;
+  /** Parameters of the rows not yet inserted (13 a row), flushed when full and before COMMIT. */
+  private readonly pendingRows: unknown[] = new Array<unknown>(ROWS_PER_INSERT * LINE_COLUMNS);
+  private pendingCount = 0;
+  private readonly capture: OrderCapture;
   private regexCache = new Map<string, RegExp>();
+  /**
+   * Why this case is open read-only (another process is indexing into it), or null when it
+   * is writable. Read-only: lines, sources and the ingest-order view are readable while the
+   * other ingest goes on; writes fail with this reason. Reopen once that ingest has finished.
+   */
+  readonly readOnly: string | null;
 
-  private constructor(file: string, db: Db, title?: string) {
+  private constructor(file: string, db: Db, title: string | undefined, readOnly: string | null) {
     this.file = file;
     this.db = db;
+    this.readOnly = readOnly;
     this.db.function('pm_regexp', { deterministic: true }, (pattern: unknown, text: unknown) =>
       this.compiled(String(pattern)).test(String(text)) ? 1 : 0,
     );
-    this.moveLargeMeta();
-    this.caseId = this.meta('case_id') ?? this.initMeta(title);
-    this.insertLine = db.prepare(
-      'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text, host, program, pid, severity, ts_zoned, level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    if (readOnly === null) {
+      this.moveLargeMeta();
+      this.db.pragma('busy_timeout = 5000');
+    }
+    const id = this.meta('case_id');
+    if (id === undefined && readOnly !== null)
+      throw new Error(
+        `${file}: ${readOnly}, and it has no case id yet: open it when that ingest has started`,
+      );
+    this.caseId = id ?? this.initMeta(title);
+    const cols =
+      'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text, host, program, pid, severity, ts_zoned, level) VALUES ';
+    const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    this.insertLine = db.prepare(cols + one);
+    this.insertMany = db.prepare(cols + new Array(ROWS_PER_INSERT).fill(one).join(', '));
+    this.capture = new OrderCapture(db);
   }
 
+  /**
+   * Opens a case. When another live process is indexing into it (its ingest owner is alive),
+   * or another connection holds the write lock while opening would write (a migration, a
+   * repair), the case opens read-only (see `readOnly`) instead of waiting or failing busy.
+   */
   static open(file: string, options: { create: boolean; title?: string }): CaseStore {
-    return new CaseStore(file, openCaseDb(file, options), options.title);
+    const owner = liveIngestOwner(file);
+    if (owner !== null && owner.pid !== process.pid)
+      return CaseStore.openReadOnly(
+        file,
+        `another Postmortem process (pid ${owner.pid}) is indexing into this case since ${new Date(owner.since).toISOString()}`,
+      );
+    let db: Db;
+    try {
+      db = openCaseDb(file, options);
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      return CaseStore.openReadOnly(file, 'another connection is writing to this case');
+    }
+    try {
+      return new CaseStore(file, db, options.title, null);
+    } catch (err) {
+      db.close();
+      if (!isBusy(err)) throw err;
+      return CaseStore.openReadOnly(file, 'another connection is writing to this case');
+    }
+  }
+
+  private static openReadOnly(file: string, why: string): CaseStore {
+    return new CaseStore(file, openCaseDbReadOnly(file, why), undefined, why);
+  }
+
+  /** Throws with the read-only reason; called before any ingest write. */
+  assertWritable(what: string): void {
+    if (this.readOnly !== null)
+      throw new Error(`cannot ${what}: ${this.file} is open read-only (${this.readOnly})`);
+  }
+
+  /** Marks this process as the case's ingest (other openers then open it read-only). */
+  claimIngest(): void {
+    const owner: IngestOwner = { pid: process.pid, host: os.hostname(), since: Date.now() };
+    this.setMeta(INGEST_OWNER_KEY, JSON.stringify(owner));
+  }
+
+  releaseIngest(): void {
+    this.db.prepare('DELETE FROM meta WHERE key = ?').run(INGEST_OWNER_KEY);
   }
 
   close(): void {
@@ -286,22 +364,23 @@ export class CaseStore {
     let id = firstLineId;
     this.db.transaction(() => {
       for (const r of rows) {
-        this.insertLine.run(
+        this.insertLineRow(
           id++,
           r.sourceId,
           r.lineNo,
           r.byteOffset,
           r.ts,
-          qualityCode.get(r.tsQuality) ?? 0,
+          r.tsQuality,
           r.text,
           r.host ?? null,
           r.program ?? null,
           r.pid ?? null,
           r.severity ?? null,
-          r.zoned ? 1 : null,
+          r.zoned === true,
           levelOf(r.severity, r.text),
         );
       }
+      this.flushRows();
       this.db
         .prepare('UPDATE sources SET line_count = line_count + ? WHERE source_id = ?')
         .run(rows.length, rows[0]?.sourceId ?? -1);
@@ -333,24 +412,55 @@ export class CaseStore {
     zoned: boolean,
     level: number | null = severity,
   ): void {
-    this.insertLine.run(
-      lineId,
-      sourceId,
-      lineNo,
-      byteOffset,
-      ts,
-      qualityCode.get(quality) ?? 0,
-      text,
-      host,
-      program,
-      pid,
-      severity,
-      zoned ? 1 : null,
-      level,
-    );
+    const p = this.pendingRows;
+    let j = this.pendingCount++ * LINE_COLUMNS;
+    p[j++] = lineId;
+    p[j++] = sourceId;
+    p[j++] = lineNo;
+    p[j++] = byteOffset;
+    p[j++] = ts;
+    p[j++] = qualityCode.get(quality) ?? 0;
+    p[j++] = text;
+    p[j++] = host;
+    p[j++] = program;
+    p[j++] = pid;
+    p[j++] = severity;
+    p[j++] = zoned ? 1 : null;
+    p[j] = level;
+    if (this.pendingCount === ROWS_PER_INSERT) {
+      this.insertMany.run(p);
+      this.pendingCount = 0;
+    }
+    this.capture.add(lineId, sourceId, ts, level, host, program);
+  }
+
+  /** Inserts the rows still held (fewer than ROWS_PER_INSERT) and writes the captured piece. */
+  private flushRows(): void {
+    const p = this.pendingRows;
+    for (let i = 0; i < this.pendingCount; i++) {
+      const j = i * LINE_COLUMNS;
+      this.insertLine.run(
+        p[j],
+        p[j + 1],
+        p[j + 2],
+        p[j + 3],
+        p[j + 4],
+        p[j + 5],
+        p[j + 6],
+        p[j + 7],
+        p[j + 8],
+        p[j + 9],
+        p[j + 10],
+        p[j + 11],
+        p[j + 12],
+      );
+    }
+    this.pendingCount = 0;
+    this.capture.flush();
   }
 
   commitLines(sourceId: number, count: number): void {
+    this.flushRows();
     this.db
       .prepare('UPDATE sources SET line_count = line_count + ? WHERE source_id = ?')
       .run(count, sourceId);
@@ -359,7 +469,11 @@ export class CaseStore {
 
   /** Abandons an open batch (cancel, crash of the reader): its source stays `indexing` and is dropped. */
   rollbackLines(): void {
-    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    if (this.db.inTransaction) {
+      this.pendingCount = 0;
+      this.capture.discard();
+      this.db.exec('ROLLBACK');
+    }
   }
 
   finishSource(sourceId: number, fields: FinishSourceFields): void {
@@ -392,14 +506,20 @@ export class CaseStore {
     const upd = this.db.prepare('UPDATE lines SET ts = ?, ts_quality = ?, ts_zoned = ? WHERE line_id = ?');
     let n = 0;
     this.db.transaction(() => {
+      const patch = new CapturePatcher(this.db);
+      let captured = true;
       for (const r of rows) {
-        upd.run(
-          r.time.ts,
-          qualityCode.get(r.time.quality) ?? 0,
-          r.time.zoned ? 1 : null,
-          firstLineId + r.index,
-        );
+        const lineId = firstLineId + r.index;
+        upd.run(r.time.ts, qualityCode.get(r.time.quality) ?? 0, r.time.zoned ? 1 : null, lineId);
+        if (captured) captured = patch.set(lineId, r.time.ts);
         n++;
+      }
+      patch.end();
+      // A row without its piece: the order reads this source from the lines table instead.
+      if (!captured) {
+        const s = this.db.prepare('SELECT source_id FROM lines WHERE line_id = ?').get(firstLineId) as
+          { source_id: number } | undefined;
+        if (s) dropCapture(this.db, s.source_id);
       }
     })();
     return n;
@@ -441,7 +561,15 @@ export class CaseStore {
   /** Removes a source and its lines (a duplicate found after reading, or an interrupted one). */
   dropSource(sourceId: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM lines WHERE source_id = ?').run(sourceId);
+      // A source's lines are the line ids first_line_id … + line_count (no index on source_id).
+      const s = this.db
+        .prepare('SELECT first_line_id, line_count FROM sources WHERE source_id = ?')
+        .get(sourceId) as { first_line_id: number | null; line_count: number } | undefined;
+      if (s && s.first_line_id !== null && s.line_count > 0)
+        this.db
+          .prepare('DELETE FROM lines WHERE line_id >= ? AND line_id < ? AND source_id = ?')
+          .run(s.first_line_id, s.first_line_id + s.line_count, sourceId);
+      dropCapture(this.db, sourceId);
       this.db.prepare('DELETE FROM source_paths WHERE source_id = ?').run(sourceId);
       this.db.prepare('DELETE FROM sources WHERE source_id = ?').run(sourceId);
     })();
@@ -483,6 +611,7 @@ export class CaseStore {
       state: (this.meta('state') as CaseInfo['state'] | undefined) ?? 'empty',
       lineCount: counts.lines,
       sourceCount: counts.n,
+      readOnly: this.readOnly,
     };
   }
 
@@ -736,20 +865,24 @@ export class CaseStore {
    */
   private attach(r: AnnotationRow): number | null {
     if (!r.source_sha256 || r.line_no === null) return null;
+    // Line n of a source is line id first_line_id + n - 1 (sources are contiguous, dense).
     const row = this.db
       .prepare(
-        `SELECT l.line_id, l.text FROM lines l JOIN sources s ON s.source_id = l.source_id
-         WHERE s.sha256 = ? AND l.line_no = ? LIMIT 1`,
+        `SELECT l.line_id, l.text FROM sources s JOIN lines l ON l.line_id = s.first_line_id + ? - 1
+         WHERE s.sha256 = ? AND l.source_id = s.source_id AND l.line_no = ? LIMIT 1`,
       )
-      .get(r.source_sha256, r.line_no) as { line_id: number; text: string } | undefined;
+      .get(r.line_no, r.source_sha256, r.line_no) as { line_id: number; text: string } | undefined;
     if (row && textHash(row.text) === r.text_hash) return row.line_id;
     if (!r.source_path || !r.text_hash) return null;
+    const lo = Math.max(1, r.line_no - REATTACH_WINDOW);
+    const hi = r.line_no + REATTACH_WINDOW;
     const near = this.db
       .prepare(
-        `SELECT l.line_id, l.line_no, l.text FROM lines l JOIN source_paths p ON p.source_id = l.source_id
-         WHERE p.path = ? AND l.line_no BETWEEN ? AND ?`,
+        `SELECT l.line_id, l.line_no, l.text FROM source_paths p JOIN sources s ON s.source_id = p.source_id
+         JOIN lines l ON l.line_id BETWEEN s.first_line_id + ? - 1 AND s.first_line_id + ? - 1
+         WHERE p.path = ? AND l.source_id = s.source_id`,
       )
-      .all(r.source_path, Math.max(1, r.line_no - REATTACH_WINDOW), r.line_no + REATTACH_WINDOW) as {
+      .all(lo, hi, r.source_path) as {
       line_id: number;
       line_no: number;
       text: string;
@@ -877,6 +1010,10 @@ export class CaseStore {
     return this.annotation(annotationId)!;
   }
 }
+
+/** Rows per multi-row INSERT, and columns per row. */
+const ROWS_PER_INSERT = 32;
+const LINE_COLUMNS = 13;
 
 /** How far (in lines) a note's anchor is looked for when its source changed. */
 const REATTACH_WINDOW = 5000;

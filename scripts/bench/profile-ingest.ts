@@ -1,0 +1,40 @@
+/**
+ * Phase 1 alone, in this thread (no engine worker), for profiling:
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/profile-ingest.ts FILE CASE
+ * Prints the ingest and order-build times and the peak RSS as one JSON line.
+ */
+import { rmSync } from 'node:fs';
+import { ingestInputs } from '../../src/main/engine/ingest/ingest';
+import { buildMergedOrder } from '../../src/main/engine/query/order';
+import { inferLevel } from '../../src/main/engine/query/severity';
+import { CaseStore } from '../../src/main/engine/store/case-store';
+
+async function main(): Promise<void> {
+  const [input, out] = process.argv.slice(2);
+  if (!input || !out) throw new Error('usage: profile-ingest.ts INPUT CASE');
+  for (const s of ['', '-wal', '-shm']) rmSync(out + s, { force: true });
+  const store = CaseStore.open(out, { create: true });
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const outcome = await ingestInputs(store, [input]);
+  const t1 = performance.now();
+  const c1 = process.cpuUsage(c0);
+  const stats = buildMergedOrder(store.db, inferLevel);
+  const t2 = performance.now();
+  const c2 = process.cpuUsage(c0);
+  const cpu = (c: NodeJS.CpuUsage): number => Math.round((c.user + c.system) / 1000);
+  store.close();
+  console.log(
+    JSON.stringify({
+      lines: outcome.lines,
+      ingestMs: Math.round(t1 - t0),
+      ingestCpuMs: cpu(c1),
+      orderMs: Math.round(t2 - t1),
+      orderCpuMs: cpu(c2) - cpu(c1),
+      orderPhases: stats.phaseMs,
+      peakRssMB: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+    }),
+  );
+}
+
+void main();
