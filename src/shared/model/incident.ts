@@ -166,6 +166,35 @@ export interface FloodDetails {
   spanSecs: number | null;
   /** Repeats reported by the syslog daemon (`message repeated N times`) included in count. */
   repeatedReported: number;
+  /**
+   * The message with its numbers (decimal and hex words: pids, ports, addresses, timestamps)
+   * replaced by `#`: floods of texts that differ only there are one incident. Absent in
+   * analyses made before ANALYSIS_VERSION 5.
+   */
+  template?: string;
+  /** How many distinct texts of the template flooded (1 when every repeat was identical). */
+  variants?: number;
+  /**
+   * Bursts: a pause of an hour or more ends one, and the same message later starts another
+   * (first and last kept when there are many). Absent when the flood is a single burst.
+   */
+  bursts?: FloodBurst[];
+  /** How many bursts there were in all (bursts[] may hold only the first and last ones). */
+  burstCount?: number;
+}
+
+/** One uninterrupted run of a flooding message. */
+export interface FloodBurst {
+  firstTs: number | null;
+  lastTs: number | null;
+  count: number;
+  spanSecs: number | null;
+  /** Messages per minute over this burst's span (null when it is 0 or unknown). */
+  perMinute: number | null;
+  first: Evidence;
+  last: Evidence;
+  /** The text of this burst when it differs from the incident's message (a variant of the template). */
+  message?: string;
 }
 
 export interface LogLossDetails {
@@ -199,8 +228,15 @@ export interface Incident {
   summary: string;
   /** Every line of the first occurrence's block. */
   lines: Evidence[];
-  /** The header line of every occurrence (first included). */
+  /**
+   * The header line of every occurrence (first included) — or, when there were more than the
+   * analysis keeps, the first and the last ones: then occurrencesTruncated is true and
+   * occurrencesTotal says how many there were (`count` may be larger still: a flood counts
+   * messages, its occurrences are its bursts).
+   */
   occurrences: Evidence[];
+  occurrencesTruncated?: boolean;
+  occurrencesTotal?: number;
   details: IncidentDetails;
 }
 

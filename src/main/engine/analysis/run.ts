@@ -29,7 +29,7 @@ import { collectSystemFacts, type SystemFile } from './system/facts';
 import { recommend } from './system/recommend';
 
 /** Bump when an analyser's output changes: stored analyses of an older version are redone. */
-export const ANALYSIS_VERSION = 4;
+export const ANALYSIS_VERSION = 5;
 
 export interface AnalysisSource {
   sourceId: number;

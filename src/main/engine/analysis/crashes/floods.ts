@@ -3,12 +3,18 @@
  * restore` every 10 s after the OOM kill) and log loss (journald forwarding misses, rate
  * limiting, dropped printk messages). Memory stays bounded: messages seen fewer than
  * FLOOD_MIN times are forgotten once they go quiet.
+ *
+ * A flood is found per identical text and burst (a run that an hour's pause ends); the runs
+ * of one host, program and template (the text with its numbers as `#`) are then one incident
+ * with its bursts listed, so a message that floods all day, or one that carries a changing
+ * timestamp or pid, is one incident and not thousands. Log loss is summed per host and
+ * reporter as it is read.
  */
-import type { FloodDetails, LogLossDetails } from '../../../../shared/model/incident';
-import type { RecordLine } from '../../../../shared/model/log';
+import type { FloodBurst, FloodDetails, LogLossDetails } from '../../../../shared/model/incident';
+import { evidenceOf, type RecordLine } from '../../../../shared/model/log';
 import type { KernelMessage } from '../kernel/message';
 import { isBodyLine, isDecorLine } from './body';
-import type { IncidentDraft } from './group';
+import { HeadTail, type IncidentDraft } from './group';
 
 /** Identical messages needed to call it a flood. */
 export const FLOOD_MIN = 5;
@@ -22,6 +28,20 @@ const SWEEP_EVERY = 20_000;
 const QUIET_LINES = 50_000;
 /** Timestamps kept per run to compute the median interval. */
 const MAX_TIMES = 2_000;
+/** Bursts listed in a flood incident: the first and the last ones (burstCount says how many). */
+export const BURSTS_HEAD = 20;
+export const BURSTS_TAIL = 20;
+/** Intervals sampled for the median of a flood of several bursts (the first ones, burst by burst). */
+const MAX_INTERVALS = 20_000;
+
+// Words made of decimal/hex digits with at least one decimal digit (pids, ports, IPv4 parts,
+// addresses, epoch stamps, `0x…`); words that merely end in a digit (`vda1`, `eth0`) stay.
+const NUMBER_WORD = /\b(?:0x)?[0-9a-f]*\d[0-9a-f]*\b/gi;
+
+/** The message with its numbers as `#`: texts equal up to them are one flood template. */
+export function floodTemplate(message: string): string {
+  return message.replace(NUMBER_WORD, '#');
+}
 
 /** A message seen more than once (or reported repeated): counted, timed, kept until it goes quiet. */
 class Run {
@@ -44,11 +64,6 @@ class Run {
     this.last = first;
     this.lastIndex = index;
     this.lastT = firstT;
-  }
-
-  /** `host|program|message`, the flood's signature before its position. */
-  key(): string {
-    return `${this.host ?? ''}|${this.program ?? ''}|${this.message}`;
   }
 }
 
@@ -148,7 +163,10 @@ export class FloodDetector {
   private index = 0;
   /** The last message per host, for `last message repeated N times`. */
   private lastByHost = new Map<string, LastMessage>();
-  private readonly losses: IncidentDraft[] = [];
+  /** Log loss per host and reporter, summed as it is read. */
+  private readonly losses = new Map<string, LossGroup>();
+  /** Each flood draft's intervals between messages, for the median of a multi-burst flood. */
+  private readonly intervals = new Map<IncidentDraft, number[]>();
 
   /** Feeds one line that is not part of a kernel report block. */
   push(line: RecordLine, km: KernelMessage): void {
@@ -254,13 +272,15 @@ export class FloodDetector {
         for (const entry of bucket.values()) if (entry instanceof Run) this.retire(entry);
     this.hosts.clear();
     const floods = this.done
-      .map((r) => this.floodDraft(r))
+      .map((r) => this.floodDraft(r, this.intervals))
       .filter((d) => {
         // A periodic job logging once every few minutes is a schedule, not a flood.
         const rate = d.details.type === 'flood' ? d.details.perMinute : null;
         return rate === null || rate >= FLOOD_MIN_PER_MINUTE || (d.count ?? 0) >= 100;
       });
-    return [...floods, ...this.losses];
+    const out = floodIncidents(floods, this.intervals);
+    for (const g of this.losses.values()) out.push(lossDraft(g));
+    return out;
   }
 
   private loss(line: RecordLine, km: KernelMessage, message: string): boolean {
@@ -268,15 +288,27 @@ export class FloodDetector {
       const m = rule.re.exec(message);
       if (!m) continue;
       const lost = m[1] !== undefined ? Number(m[1]) : 0;
-      const d: LogLossDetails = { reporter: rule.reporter, lost };
-      this.losses.push({
-        kind: 'log-loss',
-        signature: `${km.host ?? ''}|${rule.reporter}`,
-        summary: `${rule.reporter}${lost ? `: ${lost}` : ''}${km.program ? ` (${km.program})` : ''}`,
-        header: line,
-        lines: [line],
-        details: { type: 'log-loss', ...d },
-      });
+      const signature = `${km.host ?? ''}|${rule.reporter}`;
+      const g = this.losses.get(signature);
+      if (g) {
+        g.lost += lost;
+        g.occurrences.push(line);
+        g.firstTs = minTs(g.firstTs, line.ts);
+        g.lastTs = maxTs(g.lastTs, line.ts);
+      } else {
+        const occurrences = new HeadTail<RecordLine>();
+        occurrences.push(line);
+        this.losses.set(signature, {
+          signature,
+          reporter: rule.reporter,
+          program: km.program,
+          first: line,
+          lost,
+          occurrences,
+          firstTs: line.ts,
+          lastTs: line.ts,
+        });
+      }
       return true;
     }
     return false;
@@ -304,7 +336,7 @@ export class FloodDetector {
     if (this.lastByHost.size > 1000) this.lastByHost = new Map();
   }
 
-  private floodDraft(run: Run): IncidentDraft {
+  private floodDraft(run: Run, intervalsOf: Map<IncidentDraft, number[]>): IncidentDraft {
     const first = run.first.ts;
     const last = run.last.ts;
     const spanSecs = run.firstT !== null && run.lastT !== null ? (run.lastT - run.firstT) / 1000 : null;
@@ -324,10 +356,9 @@ export class FloodDetector {
     const rate = perMinute !== null ? `, ${perMinute}/min` : '';
     const span = spanSecs !== null ? ` over ${spanSecs} s` : '';
     const lines = run.first === run.last ? [run.first] : [run.first, run.last];
-    return {
+    const draft: IncidentDraft = {
       kind: 'flood',
-      // Separate runs of one message stay separate floods.
-      signature: `${run.key()}@${run.first.sourceId}:${run.first.lineNo}`,
+      signature: templateKey(run),
       summary: `"${run.message}" repeated ${run.count} times${span}${rate}`,
       header: run.first,
       lines,
@@ -336,5 +367,153 @@ export class FloodDetector {
       firstTs: first,
       lastTs: last,
     };
+    intervalsOf.set(draft, intervals);
+    return draft;
   }
+}
+
+function minTs(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function maxTs(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
+interface LossGroup {
+  signature: string;
+  reporter: string;
+  program: string | undefined;
+  first: RecordLine;
+  /** Sum of the N printed on the lines. */
+  lost: number;
+  occurrences: HeadTail<RecordLine>;
+  firstTs: number | null;
+  lastTs: number | null;
+}
+
+function lossDraft(g: LossGroup): IncidentDraft {
+  const d: LogLossDetails = { reporter: g.reporter, lost: g.lost };
+  const n = g.occurrences.total;
+  const times = n > 1 ? ` in ${n} reports` : '';
+  return {
+    kind: 'log-loss',
+    signature: g.signature,
+    summary: `${g.reporter}${g.lost ? `: ${g.lost}` : ''}${times}${g.program ? ` (${g.program})` : ''}`,
+    header: g.first,
+    lines: [g.first],
+    details: { type: 'log-loss', ...d },
+    count: n,
+    firstTs: g.firstTs,
+    lastTs: g.lastTs,
+    occurrences: g.occurrences.items(),
+    occurrencesTotal: n,
+  };
+}
+
+/** `host|program|template`: the signature that gathers a message's bursts and numeric variants. */
+function templateKey(run: Run): string {
+  return `${run.host ?? ''}|${run.program ?? ''}|${floodTemplate(run.message)}`;
+}
+
+function burstOf(d: IncidentDraft, message: string): FloodBurst {
+  const f = d.details.type === 'flood' ? d.details : null;
+  const last = d.lines[d.lines.length - 1] ?? d.header;
+  const b: FloodBurst = {
+    firstTs: d.firstTs ?? d.header.ts,
+    lastTs: d.lastTs ?? last.ts,
+    count: d.count ?? 1,
+    spanSecs: f?.spanSecs ?? null,
+    perMinute: f?.perMinute ?? null,
+    first: evidenceOf(d.header, 'burst start'),
+    last: evidenceOf(last, 'burst end'),
+  };
+  if (f && f.message !== message) b.message = f.message;
+  return b;
+}
+
+/**
+ * One draft per template: a single burst of identical texts stays as it was found; several
+ * bursts (or variants) become one draft counting them all, spanning first to last, with the
+ * bursts listed (first and last BURSTS_HEAD/BURSTS_TAIL) and each burst's first line as an occurrence.
+ */
+function floodIncidents(
+  drafts: IncidentDraft[],
+  intervalsOf: ReadonlyMap<IncidentDraft, number[]>,
+): IncidentDraft[] {
+  const byKey = new Map<string, IncidentDraft[]>();
+  for (const d of drafts) {
+    const list = byKey.get(d.signature);
+    if (list) list.push(d);
+    else byKey.set(d.signature, [d]);
+  }
+  const out: IncidentDraft[] = [];
+  for (const [signature, list] of byKey) {
+    if (list.length === 1) {
+      const only = list[0]!;
+      if (only.details.type === 'flood') only.details.template = floodTemplate(only.details.message);
+      out.push(only);
+      continue;
+    }
+    list.sort((a, b) => a.header.sourceId - b.header.sourceId || a.header.lineNo - b.header.lineNo);
+    const first = list[0]!;
+    const fd = first.details.type === 'flood' ? first.details : null;
+    if (!fd) continue;
+    let count = 0;
+    let repeated = 0;
+    let firstTs: number | null = null;
+    let lastTs: number | null = null;
+    let lastLine = first.header;
+    const texts = new Set<string>();
+    const intervals: number[] = [];
+    const bursts = new HeadTail<FloodBurst>(BURSTS_HEAD, BURSTS_TAIL);
+    const starts = new HeadTail<RecordLine>();
+    for (const d of list) {
+      if (d.details.type !== 'flood') continue;
+      count += d.count ?? 1;
+      repeated += d.details.repeatedReported;
+      firstTs = minTs(firstTs, d.firstTs ?? d.header.ts);
+      const end = d.lastTs ?? d.header.ts;
+      if (end !== null && (lastTs === null || end >= lastTs)) {
+        lastTs = end;
+        lastLine = d.lines[d.lines.length - 1] ?? d.header;
+      }
+      texts.add(d.details.message);
+      for (const x of intervalsOf.get(d) ?? []) if (intervals.length < MAX_INTERVALS) intervals.push(x);
+      bursts.push(burstOf(d, fd.message));
+      starts.push(d.header);
+    }
+    const spanSecs = firstTs !== null && lastTs !== null ? (lastTs - firstTs) / 1000 : null;
+    const perMinute =
+      spanSecs !== null && spanSecs > 0 ? Math.round((count / (spanSecs / 60)) * 100) / 100 : null;
+    const details: FloodDetails = {
+      message: fd.message,
+      perMinute,
+      medianIntervalSecs: median(intervals),
+      spanSecs,
+      repeatedReported: repeated,
+      template: floodTemplate(fd.message),
+      variants: texts.size,
+      bursts: bursts.items(),
+      burstCount: bursts.total,
+    };
+    if (fd.program !== undefined) details.program = fd.program;
+    if (fd.host !== undefined) details.host = fd.host;
+    const variants = texts.size > 1 ? ` (${texts.size} texts differing only in numbers)` : '';
+    const span = spanSecs !== null ? ` over ${spanSecs} s` : '';
+    out.push({
+      kind: 'flood',
+      signature,
+      summary: `"${fd.message}"${variants} repeated ${count} times in ${list.length} bursts${span}`,
+      header: first.header,
+      lines: first.header === lastLine ? [first.header] : [first.header, lastLine],
+      details: { type: 'flood', ...details },
+      count,
+      firstTs,
+      lastTs,
+      occurrences: starts.items(),
+      occurrencesTotal: starts.total,
+    });
+  }
+  return out;
 }
