@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { chromiumSkipReason, hasChromium, hostFromEnv, SAMPLE_ARCHIVE } from './env';
 import { callHost, probeSocket, wsUrl } from './host-api';
 import { grepCountIgnoreCase, readMember } from './sample';
-import { plain } from './viewer-helpers';
+import { plain, resetUiState } from './viewer-helpers';
 
 const OOM_TEXT = 'invoked oom-killer';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -145,6 +145,8 @@ test.describe('workbench on the sample case', () => {
     expect(firstReboot).toBeDefined();
     const rebootLineId = await expectedLineId(last.member, last.text, 'reboot');
 
+    // The case reopens at its remembered cursor (earlier tests leave one): start from the top.
+    await resetUiState();
     await page.goto(host.url);
     const viewer = page.getByTestId('log-viewer');
     await expect(viewer.locator('.view-line', { hasText: OOM_TEXT }).first()).toBeVisible();
@@ -158,5 +160,7 @@ test.describe('workbench on the sample case', () => {
     await expect(
       page.getByTestId('source-item').filter({ hasText: 'sos_commands/login/last' }),
     ).toHaveAttribute('aria-current', 'true');
+    await page.close();
+    await resetUiState();
   });
 });

@@ -4,6 +4,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { chromiumSkipReason, hasChromium, hostFromEnv, REPO_ROOT, SAMPLE_ARCHIVE } from './env';
 import { callHost } from './host-api';
 import { readMember } from './sample';
+import { resetUiState } from './viewer-helpers';
 
 test.skip(!hasChromium, chromiumSkipReason);
 
@@ -25,6 +26,8 @@ async function syslogLineId(needle: string): Promise<number> {
 }
 
 async function openPanel(page: Page): Promise<Locator> {
+  // Earlier specs leave a remembered cursor and view in the case: start from the default ones.
+  await resetUiState();
   await page.goto(hostFromEnv().url);
   await expect(page.getByTestId('log-viewer').locator('.view-line').first()).toBeVisible();
   await page.getByRole('tab', { name: /^OOM/ }).click();
@@ -186,5 +189,22 @@ test.describe('OOM panel on the sample case', () => {
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await page.mouse.move(1, 1);
     await page.screenshot({ path: SHOT_DARK_ZH });
+  });
+
+  test("marks the report holding the viewer's cursor", async ({ page }) => {
+    const killLine = await syslogLineId('Killed process 30002');
+    const panel = await openPanel(page);
+    const item = panel.getByTestId('oom-report-item');
+    // A write_iter warning comes after the report's last line (syslog:107 and on).
+    await moveViewerToWriteIter(page);
+    await expect(item).not.toHaveAttribute('data-at-cursor', 'true');
+    await page.getByTestId('goto-input').fill(String(killLine));
+    await page.getByTestId('goto-input').press('Enter');
+    await expect(page.getByTestId('log-viewer').locator('.line-numbers.active-line-number')).toHaveText(
+      String(killLine),
+    );
+    await expect(item).toHaveAttribute('data-at-cursor', 'true');
+    await expect(item).toHaveAttribute('title', /viewer's cursor/);
+    await expect(item).toBeInViewport();
   });
 });

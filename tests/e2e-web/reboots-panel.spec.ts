@@ -12,7 +12,7 @@ import type { CaseSummary } from '../../src/shared/model/case';
 import { chromiumSkipReason, hasChromium, hostFromEnv, REPO_ROOT, SAMPLE_ARCHIVE } from './env';
 import { callHost } from './host-api';
 import { readMember } from './sample';
-import { activeLine } from './viewer-helpers';
+import { activeLine, resetUiState } from './viewer-helpers';
 
 test.skip(!hasChromium, chromiumSkipReason);
 
@@ -39,6 +39,8 @@ function human(seconds: number, unit: { d: string; h: string; m: string }): stri
 }
 
 async function openPanel(page: Page, title: string): Promise<Locator> {
+  // Earlier specs leave a remembered cursor and view in the case: start from the default ones.
+  await resetUiState();
   await page.goto(hostFromEnv().url);
   await expect(page.getByTestId('log-viewer').locator('.view-line').first()).toBeVisible();
   await page.getByRole('tab', { name: title }).click();
@@ -226,5 +228,28 @@ test.describe('reboot history panel', () => {
     mkdirSync(dirname(SHOT_DARK_ZH), { recursive: true });
     await page.screenshot({ path: SHOT_DARK_ZH });
     await context.close();
+  });
+
+  test("marks the boot running at the time of the viewer's cursor line", async ({ page }) => {
+    const host = hostFromEnv();
+    const summary = await callHost(host.port, host.token, 'caseSummary', { caseId: host.caseId });
+    const syslog = summary.sources.find((s) => s.path === 'var/log/syslog');
+    expect(syslog?.firstLineId, 'the case lists var/log/syslog').toBeTruthy();
+    const panel = await openPanel(page, 'Reboots');
+    // syslog:1 (Jun 6 21:33:13, the OOM) ran in the boot that ended hard two days later.
+    await page.getByTestId('goto-input').fill(String(syslog!.firstLineId));
+    await page.getByTestId('goto-input').press('Enter');
+    await expect.poll(async () => (await activeLine(page))?.lineId).toBe(String(syslog!.firstLineId));
+    const marked = panel.locator('[data-testid="boot-row"][data-at-cursor="true"]');
+    await expect(marked).toHaveCount(1);
+    await expect(marked).toHaveAttribute('data-end-kind', 'hard');
+    await expect(marked).toHaveAttribute('title', /viewer's cursor/);
+    // `last` lines carry no time of their own: with the cursor there no boot is marked.
+    const last = summary.sources.find((s) => s.path === 'sos_commands/login/last');
+    expect(last?.firstLineId).toBeTruthy();
+    await page.getByTestId('goto-input').fill(String(last!.firstLineId));
+    await page.getByTestId('goto-input').press('Enter');
+    await expect.poll(async () => (await activeLine(page))?.lineId).toBe(String(last!.firstLineId));
+    await expect(marked).toHaveCount(0);
   });
 });

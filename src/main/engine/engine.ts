@@ -59,10 +59,21 @@ export class Engine {
   private readonly cases = new Map<string, CaseStore>();
   private readonly queries = new Map<string, CaseQuery>();
   private readonly cancelled = new Set<string>();
+  /** Parsed analyses by case, with the `updated_at` they were read at (see `analysis`). */
+  private readonly analyses = new Map<string, { stamp: string; analysis: CaseAnalysis }>();
   /** Running streaming searches, by search id: set to true to stop one. */
   private readonly searches = new Map<string, { cancelled: boolean }>();
 
-  constructor(private readonly emit: EngineEmit = () => undefined) {}
+  /**
+   * `reader`: this engine answers the viewer's reads only (engine/client.ts routes them to a
+   * second worker so that they never wait behind long calls). It never writes: a case whose
+   * time order is missing or stale is refused with OrderNotReadyError, and the main engine,
+   * which builds it, answers instead.
+   */
+  constructor(
+    private readonly emit: EngineEmit = () => undefined,
+    private readonly options: { reader?: boolean } = {},
+  ) {}
 
   private store(caseId: string): CaseStore {
     const s = this.cases.get(caseId);
@@ -84,7 +95,7 @@ export class Engine {
   private query(caseId: string): CaseQuery {
     let q = this.queries.get(caseId);
     if (!q) {
-      q = new CaseQuery(this.store(caseId));
+      q = new CaseQuery(this.store(caseId), { build: this.options.reader !== true });
       this.queries.set(caseId, q);
     }
     return q;
@@ -93,6 +104,7 @@ export class Engine {
   closeCase(args: { caseId: string }): void {
     this.cases.get(args.caseId)?.close();
     this.cases.delete(args.caseId);
+    this.analyses.delete(args.caseId);
     this.queries.delete(args.caseId);
   }
 
@@ -318,15 +330,27 @@ export class Engine {
       store.replaceFindings(FINDING_KINDS, findings, []);
       store.setMeta('analysis', JSON.stringify(analysis));
     })();
+    this.analyses.set(args.caseId, { stamp: store.meta('updated_at') ?? '', analysis });
     return analysis;
   }
 
-  /** The stored analysis, redone when missing or made by an older analyser version. */
+  /**
+   * The stored analysis, redone when missing or made by an older analyser version. Kept parsed per
+   * case until the case's `updated_at` moves (an ingest, here or by another process): the report,
+   * the panels and the CLI read it many times, and parsing megabytes each time cost seconds.
+   */
   analysis(args: { caseId: string }): CaseAnalysis {
-    const raw = this.store(args.caseId).meta('analysis');
+    const store = this.store(args.caseId);
+    const stamp = store.meta('updated_at') ?? '';
+    const cached = this.analyses.get(args.caseId);
+    if (cached && cached.stamp === stamp) return cached.analysis;
+    const raw = store.meta('analysis');
     if (raw) {
       const stored = JSON.parse(raw) as CaseAnalysis;
-      if (stored.version === ANALYSIS_VERSION) return stored;
+      if (stored.version === ANALYSIS_VERSION) {
+        this.analyses.set(args.caseId, { stamp, analysis: stored });
+        return stored;
+      }
     }
     return this.analyze(args);
   }

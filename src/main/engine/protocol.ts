@@ -24,3 +24,23 @@ export interface EngineEventMessage<E extends keyof EngineEvents = keyof EngineE
 }
 
 export type EngineOutMessage = EngineResponse | EngineEventMessage;
+
+/** What a worker is started with: the main engine (default) or the viewer's reader. */
+export interface WorkerData {
+  role: 'main' | 'reader';
+}
+
+/**
+ * The viewer's reads: short, read-only, and what the user waits on while scrolling and
+ * jumping. EngineClient sends them to the reader worker (its own connection to the case: WAL
+ * lets it read while the main engine writes), so they never queue behind the main engine's
+ * long calls (the analysis, the findings list, a whole-case search, an ingest).
+ */
+export const READER_METHODS = [
+  'getLines',
+  'locateLine',
+  'locateTime',
+  'seekLine',
+  'histogram',
+  'facets',
+] as const satisfies readonly EngineMethod[];

@@ -1,14 +1,20 @@
-/** The engine worker: answers numbered requests from EngineClient; slow requests are logged. */
-import { parentPort } from 'node:worker_threads';
+/**
+ * The engine worker: answers numbered requests from EngineClient; slow requests are logged.
+ * Started with workerData `{ role: 'reader' }` it is the viewer's reader: a second connection
+ * to the open cases that answers READER_METHODS only (see client.ts) and never writes.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
 import { Engine, type EngineMethod } from './engine';
-import type { EngineOutMessage, EngineRequest } from './protocol';
+import { READER_METHODS, type EngineOutMessage, type EngineRequest, type WorkerData } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('worker-entry.ts must run in a worker thread');
 
+const reader = (workerData as WorkerData | null)?.role === 'reader';
 const post = (msg: EngineOutMessage): void => port.postMessage(msg);
-const engine = new Engine((event, payload) => post({ type: 'event', event, payload }));
+const engine = new Engine((event, payload) => post({ type: 'event', event, payload }), { reader });
 const SLOW_MS = 500;
+const READER_ALLOWED = new Set<string>([...READER_METHODS, 'openCase', 'closeCase', 'closeAll']);
 
 port.on('message', (req: EngineRequest) => {
   void handle(req);
@@ -20,6 +26,8 @@ async function handle(req: EngineRequest): Promise<void> {
     const fn = engine[req.method as EngineMethod] as unknown;
     if (typeof fn !== 'function' || req.method === ('constructor' as unknown))
       throw new Error(`unknown engine method ${String(req.method)}`);
+    if (reader && !READER_ALLOWED.has(req.method))
+      throw new Error(`the engine's reader does not answer ${req.method}`);
     const value: unknown = await (fn as (a: unknown) => unknown).call(engine, req.args);
     post({ type: 'response', id: req.id, ok: true, value });
   } catch (err) {
@@ -28,7 +36,7 @@ async function handle(req: EngineRequest): Promise<void> {
   }
   const ms = performance.now() - started;
   if (ms > SLOW_MS && req.method !== 'ingest')
-    console.warn(`[engine] slow ${req.method}: ${Math.round(ms)} ms`);
+    console.warn(`[engine${reader ? ' reader' : ''}] slow ${req.method}: ${Math.round(ms)} ms`);
 }
 
 process.on('exit', () => engine.closeAll());

@@ -1,5 +1,5 @@
-import { useEffect } from 'react';
-import { getWorkbench } from './api';
+import { lazy, StrictMode, Suspense, useEffect } from 'react';
+import { createRoot } from 'react-dom/client';
 import { dropOpener } from './api/drop';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { EmptyState } from './components/EmptyState';
@@ -7,46 +7,23 @@ import { FilterBar } from './components/FilterBar';
 import { FindingsList } from './components/FindingsList';
 import { Header } from './components/Header';
 import { NavBar } from './components/NavBar';
-import { PanelSlots } from './components/PanelSlots';
 import { Resizer } from './components/Resizer';
 import { SearchPanel } from './components/SearchPanel';
 import { ShortcutsOverlay, useShortcuts } from './components/Shortcuts';
 import { SourcesList } from './components/SourcesList';
-import { Timeline } from './components/Timeline';
 import { useT } from './i18n';
-import { ReportEditor } from './report';
+import { startOnce } from './state/boot';
 import { useCase } from './state/case';
-import { useFindings } from './state/findings';
-import { useJobs } from './state/jobs';
 import { useLayout } from './state/layout';
-import { startPersistence } from './state/persist';
-import { useSearch } from './state/search';
+import { useAfterFirstPaint } from './state/painted';
 import { useDarkTheme } from './theme';
 import { LogViewer } from './viewer/LogViewer';
 
-let started = false;
-
-/**
- * Subscribes to the host's events once and opens the initial case. main.tsx calls it before the
- * first render so the case's first reads are not held up by it.
- */
-export function startOnce(): void {
-  if (started) return;
-  started = true;
-  const api = getWorkbench();
-  startPersistence();
-  api.on('ingestProgress', (progress) => useJobs.getState().update(progress));
-  api.on('searchProgress', (progress) => useSearch.getState().onProgress(progress));
-  api.on('caseChanged', (change) => {
-    const cases = useCase.getState();
-    // The Electron menu opens cases in main: follow it. Anything else refreshes counts and the list.
-    if (change.reason === 'opened' && change.caseId !== cases.caseId) void cases.open(change.caseId);
-    else if (change.reason === 'annotations' && change.caseId === cases.caseId)
-      void useFindings.getState().reloadAnnotations();
-    else void cases.refresh();
-  });
-  void useCase.getState().start();
-}
+// Not needed for the first painted lines: loaded (and rendered) once the viewer has painted, so
+// their code (uPlot, markdown-it, the panels, the report editor) stays off the open's path.
+const Timeline = lazy(() => import('./components/Timeline').then((m) => ({ default: m.Timeline })));
+const PanelSlots = lazy(() => import('./components/PanelSlots').then((m) => ({ default: m.PanelSlots })));
+const ReportEditor = lazy(() => import('./report').then((m) => ({ default: m.ReportEditor })));
 
 export function App(): React.JSX.Element {
   const t = useT();
@@ -54,6 +31,7 @@ export function App(): React.JSX.Element {
   const error = useCase((s) => s.error);
   const sizes = useLayout((s) => s.sizes);
   const dark = useDarkTheme();
+  const late = useAfterFirstPaint();
   useShortcuts();
 
   useEffect(() => {
@@ -106,18 +84,41 @@ export function App(): React.JSX.Element {
           <LogViewer />
         </div>
         <Resizer region="right" sign={-1} />
-        <PanelSlots />
+        {late ? (
+          <Suspense fallback={<aside className="panels" />}>
+            <PanelSlots />
+          </Suspense>
+        ) : (
+          <aside className="panels" />
+        )}
       </main>
       {hasCase && (
         <>
           <Resizer region="bottom" sign={-1} />
           <div className="bottom" style={{ height: sizes.bottom }}>
-            <Timeline />
+            {late && (
+              <Suspense fallback={null}>
+                <Timeline />
+              </Suspense>
+            )}
           </div>
         </>
       )}
       <ShortcutsOverlay />
-      <ReportEditor />
+      {late && (
+        <Suspense fallback={null}>
+          <ReportEditor />
+        </Suspense>
+      )}
     </div>
+  );
+}
+
+/** Renders the workbench into the page's root element (main.tsx, once this chunk has loaded). */
+export function mount(container: HTMLElement): void {
+  createRoot(container).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
   );
 }

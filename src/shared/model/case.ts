@@ -12,6 +12,11 @@ export interface CaseInfo {
   state: 'empty' | 'indexing' | 'complete' | 'incomplete';
   lineCount: number;
   sourceCount: number;
+  /**
+   * Set when the case was opened read-only, saying why (another process is ingesting into it,
+   * or holds its write lock). Null or absent: writable.
+   */
+  readOnly?: string | null;
 }
 
 export type SourceStatus = 'indexing' | 'complete' | 'failed' | 'skipped';
@@ -145,4 +150,6 @@ export interface JobProgress {
   message: string | null;
   /** Set when an ingest job has finished: how long reading and analysing took (ms). */
   timings?: { readMs: number; analysisMs: number };
+  /** Report jobs: pages of the printed PDF, once known. */
+  pages?: number;
 }

@@ -110,6 +110,17 @@ export interface SearchBatch {
   elapsedMs: number;
 }
 
+/**
+ * A reader without the right to build the time order met a case whose order is missing or
+ * stale (engine/client.ts then asks the main engine, which builds it).
+ */
+export class OrderNotReadyError extends Error {
+  constructor() {
+    super('the time order of this case is not built yet');
+    this.name = 'OrderNotReadyError';
+  }
+}
+
 export class CaseQuery {
   private order: Order;
   private stats: OrderStats | null = null;
@@ -118,7 +129,11 @@ export class CaseQuery {
   /** Bumped whenever the order is replaced: scans that started on an older one stop. */
   private generation = 0;
 
-  constructor(private readonly store: CaseStore) {
+  /** `build: false` (a read-only reader): never build the order; see OrderNotReadyError. */
+  constructor(
+    private readonly store: CaseStore,
+    private readonly options: { build?: boolean } = {},
+  ) {
     this.rows = new RowReader(store.db);
     this.order = this.loadOrder();
   }
@@ -132,7 +147,12 @@ export class CaseQuery {
     }
     const state = this.store.meta('state');
     const hasLines = this.store.db.prepare('SELECT 1 FROM lines LIMIT 1').get() !== undefined;
-    if (state !== 'indexing' && hasLines) return this.build();
+    // A case opened read-only (another process is ingesting into it) cannot store an order:
+    // it is paged in ingest order until that process has built one.
+    if (state !== 'indexing' && hasLines && this.store.readOnly === null) {
+      if (this.options.build === false) throw new OrderNotReadyError();
+      return this.build();
+    }
     this.stats = null;
     return new IngestOrder(this.store.db);
   }

@@ -2,12 +2,16 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { Lang } from '../i18n';
 import type { Finding } from '../../../shared/model/finding';
 import { useLang, useT } from '../i18n';
+import { useCrashT } from '../panels/crash/messages';
+import { useRebootsT } from '../panels/reboots/messages';
+import { useAnalysis } from '../state/analysis';
 import { useClock } from '../state/clock';
 import { firstLine, useFindingKeysAtCursor, useFindings } from '../state/findings';
 import { panelOf } from '../state/marks';
 import { usePanelTabs } from '../state/panels';
 import { useViewer } from '../state/viewer';
 import { formatTime } from '../time';
+import { findingTitle, titleIndex, type TitleWords } from './finding-title';
 
 /** Moves the viewer to a finding's first evidence line and opens the panel that explains it. */
 export function openFinding(f: Finding): void {
@@ -24,6 +28,8 @@ export function openFinding(f: Finding): void {
 
 interface RowProps {
   f: Finding;
+  /** The title in the user's language (finding-title.ts). */
+  title: string;
   here: boolean;
   kind: string;
   lang: Lang;
@@ -31,7 +37,7 @@ interface RowProps {
 }
 
 /** One finding; memoised so a cursor move re-renders only the rows whose highlight changed. */
-const Row = memo(function Row({ f, here, kind, lang, offsetMin }: RowProps): React.JSX.Element {
+const Row = memo(function Row({ f, title, here, kind, lang, offsetMin }: RowProps): React.JSX.Element {
   return (
     <li>
       <button
@@ -46,7 +52,7 @@ const Row = memo(function Row({ f, here, kind, lang, offsetMin }: RowProps): Rea
       >
         <span className="finding-kind">{kind}</span>
         <span className="finding-title" data-text="data">
-          {f.title}
+          {title}
         </span>
         {f.ts !== null && <span className="finding-time">{formatTime(f.ts, lang, offsetMin)}</span>}
       </button>
@@ -71,6 +77,31 @@ export function FindingsList(): React.JSX.Element | null {
   const offsetMin = useClock((s) => s.offsetMin);
   const listRef = useRef<HTMLUListElement>(null);
   const [limit, setLimit] = useState(FINDINGS_STEP);
+  const analysis = useAnalysis((s) => s.analysis);
+  const crashT = useCrashT();
+  const rebootsT = useRebootsT();
+  const index = useMemo(() => titleIndex(analysis), [analysis]);
+  const words: TitleWords = {
+    zh: lang === 'zh-CN',
+    time: (ts) => formatTime(ts, lang, offsetMin),
+    oomKill: (kind, comm, pid) =>
+      t(
+        kind === 'manual'
+          ? 'finding.title.oomManual'
+          : kind === 'memcg'
+            ? 'finding.title.oomMemcg'
+            : 'finding.title.oomKill',
+        { comm, pid },
+      ),
+    oomNoKill: () => t('finding.title.oomNoKill'),
+    incident: (kindName, count, summary) =>
+      count > 1
+        ? t('finding.title.incidentRepeated', { kind: kindName, count, summary })
+        : t('finding.title.incident', { kind: kindName, summary }),
+    incidentKind: (kind) => crashT(`kind.${kind}`),
+    boot: (time, end) => t('finding.title.boot', { time, end }),
+    endKind: (kind) => rebootsT(`kind.${kind}`),
+  };
 
   // A finding at the cursor beyond the rendered rows is rendered too (with the rows before it).
   const lastAtCursor = useMemo(() => {
@@ -107,6 +138,7 @@ export function FindingsList(): React.JSX.Element | null {
           <Row
             key={f.findingKey}
             f={f}
+            title={findingTitle(f, index, words)}
             here={atCursor.has(f.findingKey)}
             kind={t(`finding.kind.${f.kind}`)}
             lang={lang}

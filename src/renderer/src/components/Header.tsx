@@ -1,8 +1,12 @@
+import { lazy, Suspense } from 'react';
 import { LANGUAGES, useLang, useT, type Lang } from '../i18n';
-import { ReportButton } from '../report';
 import { useCase } from '../state/case';
 import { useLayout, type ThemeChoice } from '../state/layout';
+import { useAfterFirstPaint } from '../state/painted';
 import { JobBar } from './JobBar';
+
+// The report editor's code loads with its button, off the path to the first painted lines.
+const ReportButton = lazy(() => import('../report').then((m) => ({ default: m.ReportButton })));
 
 /** Top bar: the case's title and counts, the case picker, ingest progress, the language. */
 export function Header(): React.JSX.Element {
@@ -10,6 +14,7 @@ export function Header(): React.JSX.Element {
   const lang = useLang((s) => s.lang);
   const setLang = useLang((s) => s.setLang);
   const summary = useCase((s) => s.summary);
+  const late = useAfterFirstPaint();
   const cases = useCase((s) => s.cases);
   const caseId = useCase((s) => s.caseId);
   const open = useCase((s) => s.open);
@@ -30,6 +35,11 @@ export function Header(): React.JSX.Element {
             {summary.state === 'indexing' && ` · ${t('case.state.indexing')}`}
             {summary.state === 'incomplete' && ` · ${t('case.state.incomplete')}`}
           </span>
+          {summary.readOnly && (
+            <span className="case-readonly" data-testid="case-readonly" title={summary.readOnly}>
+              {t('case.readOnly')}
+            </span>
+          )}
         </div>
       )}
       {cases.length > 1 && (
@@ -45,7 +55,11 @@ export function Header(): React.JSX.Element {
         </label>
       )}
       <JobBar />
-      {summary && <ReportButton />}
+      {summary && late && (
+        <Suspense fallback={null}>
+          <ReportButton />
+        </Suspense>
+      )}
       <label className="lang-pick">
         <span className="visually-hidden">{t('theme.label')}</span>
         <select

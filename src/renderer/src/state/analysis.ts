@@ -46,8 +46,11 @@ export const useAnalysis = create<AnalysisState>((set, get) => ({
 }));
 
 // Follow the case store: a new case, or a summary of a finished ingest, means a new analysis.
-useCase.subscribe((s) => {
+// Also run once now: this module may be loaded lazily, after the case is already open.
+function follow(s: ReturnType<typeof useCase.getState>): void {
   if (s.status === 'ready' && s.caseId && s.summary && s.summary.state === 'complete') {
     void useAnalysis.getState().load(s.caseId, s.summary.updatedAt);
   }
-});
+}
+useCase.subscribe(follow);
+follow(useCase.getState());

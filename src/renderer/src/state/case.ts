@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { CaseInfo, CaseSummary } from '../../../shared/model/case';
 import { errorMessage, getWorkbench } from '../api';
-import { primeFirstPage } from '../viewer/first-page';
+import { primeFirstPage, primeRestore } from '../viewer/first-page';
 import { useViewer } from './viewer';
 
 /** The open case: its id, its summary (sources, counts) and the other cases the host knows. */
@@ -54,6 +54,7 @@ export const useCase = create<CaseState>((set, get) => ({
       if (get().caseId !== caseId) return;
       // The viewer's first lines go to the engine before the reads the other stores start on 'ready'.
       primeFirstPage((req) => api.getLines(req), caseId);
+      primeRestore(api, caseId);
       set({ status: 'ready', summary });
     } catch (err) {
       if (get().caseId !== caseId) return;

@@ -1,5 +1,6 @@
 import type { CaseUiState } from '../../../shared/model/view';
 import { errorMessage, getWorkbench } from '../api';
+import { takePrimedUiState } from '../viewer/first-page';
 import { usePanelTabs } from './panels';
 import type { PanelId } from '../panels/registry';
 import { useCase } from './case';
@@ -82,7 +83,8 @@ async function restore(caseId: string): Promise<void> {
   if (loadingFor === caseId || restoredFor === caseId) return;
   loadingFor = caseId;
   try {
-    const state = await getWorkbench().getUiState({ caseId });
+    // The case store asked for it with the case's first lines (first-page.ts).
+    const state = await (takePrimedUiState(caseId) ?? getWorkbench().getUiState({ caseId }));
     if (useCase.getState().caseId !== caseId) return;
     lastSaved = JSON.stringify(state);
     apply(state);

@@ -16,7 +16,7 @@ import { setActiveViewer } from './active';
 import { LogViewerController, type LineMarks, type ViewerStatus } from './controller';
 import { Overview, type Marker } from './Overview';
 import { useWindowInfo } from './window-store';
-import { startNote } from '../notes';
+import { startNote } from '../notes/store';
 
 function describe(line: ViewLine, sourcePath: string | undefined): string[] {
   const lang = useLang.getState().lang;
@@ -148,11 +148,17 @@ export function LogViewer(): React.JSX.Element {
     controllerRef.current?.setDark(dark);
   }, [dark]);
 
+  // The jump that show() already went to: a restored cursor arrives as a cursor and a jump to
+  // it; going there twice raced (the second load could land after the user's first click).
+  const shownJump = useRef<number | null>(null);
   useEffect(() => {
     const c = controllerRef.current;
     if (!c || !caseId) return;
     // Switching views keeps the cursor on the same record when the new view holds it.
-    void c.show(caseId, view, useViewer.getState().cursor?.lineId ?? null);
+    const { cursor, jump: pending } = useViewer.getState();
+    const lineId = cursor?.lineId ?? null;
+    shownJump.current = pending && pending.lineId === lineId ? pending.seq : null;
+    void c.show(caseId, view, lineId);
   }, [caseId, view]);
 
   useEffect(() => {
@@ -189,7 +195,7 @@ export function LogViewer(): React.JSX.Element {
 
   useEffect(() => {
     const c = controllerRef.current;
-    if (!c || !jump) return;
+    if (!c || !jump || jump.seq === shownJump.current) return;
     void c.jumpTo(jump.lineId).then(() => c.focus());
   }, [jump]);
 

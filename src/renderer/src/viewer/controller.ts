@@ -8,7 +8,7 @@
 import type { WorkbenchApi } from '../../../shared/api';
 import type { LinePage, LineView, ViewLine } from '../../../shared/model/case';
 import type { Cursor } from '../state/viewer';
-import { markPainted, QUICK_LINES, takePrimed } from './first-page';
+import { markPainted, QUICK_LINES, quickRequest, takePrimed, takePrimedLocate } from './first-page';
 import { monaco } from './monaco';
 import { PageCache, PAGE_SIZE } from './pages';
 import { severityOfLevel } from './severity';
@@ -106,6 +106,8 @@ export class LogViewerController {
   /** True while the model is swapped, so Monaco's own cursor resets do not move the shared cursor. */
   private quiet = false;
   private lastTop = 0;
+  /** Cursor moves by the user (mouse, keys): a load started before one does not move the cursor. */
+  private userMoves = 0;
   private growTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -150,6 +152,7 @@ export class LogViewerController {
     this.disposables.push(
       this.editor.onDidChangeCursorPosition((e) => {
         if (this.quiet) return;
+        if (e.source === 'mouse' || e.source === 'keyboard') this.userMoves++;
         const line = this.win.lines[e.position.lineNumber - 1];
         if (line)
           this.callbacks.onCursor(
@@ -361,12 +364,15 @@ export class LogViewerController {
     if (!caseId || !pages) return;
     const view = this.view;
     const gen = ++this.gen;
+    const moves = this.userMoves;
     this.busy = true;
     if (!isJump) this.callbacks.onStatus({ kind: 'loading' });
     try {
       let position: number | null = null;
       if (lineId !== null) {
-        position = (await this.api.locateLine({ caseId, view, lineId })).position;
+        const located =
+          takePrimedLocate(caseId, view, lineId) ?? this.api.locateLine({ caseId, view, lineId });
+        position = (await located).position;
         if (gen !== this.gen) return;
         if (position === null && isJump) {
           this.callbacks.onStatus({ kind: 'not-in-view', lineId });
@@ -376,9 +382,15 @@ export class LogViewerController {
       const target = position ?? 0;
       // Paint the lines around the target first (one page read), then grow to the full window.
       // The case store may already have asked for this page (first-page.ts).
-      const req = { caseId, view, start: Math.max(0, target - QUICK_LINES / 2), count: QUICK_LINES };
+      const req = quickRequest(caseId, view, target);
       const first = await (takePrimed(req) ?? this.api.getLines(req));
       if (gen !== this.gen) return;
+      // The user clicked or typed in the lines on screen while this was read: their choice
+      // stands (a restored cursor must not take the active line back after a click).
+      if (moves !== this.userMoves && this.win.lines.length > 0) {
+        this.callbacks.onStatus({ kind: 'ready', total: this.win.total });
+        return;
+      }
       this.swap(first);
       markPainted(caseId);
       if (position !== null) this.select(position - first.start + 1);

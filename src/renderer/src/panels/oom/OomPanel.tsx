@@ -13,6 +13,7 @@ import { useReportLines } from './useReportLines';
 import { VerdictCard } from './VerdictCard';
 import { Zones } from './Zones';
 import { useClock } from '../../state/clock';
+import { useViewer } from '../../state/viewer';
 
 /** Issue 4's panel: every OOM report of the case taken apart, each value linked to its line. */
 export function OomPanel(): React.JSX.Element {
@@ -25,9 +26,19 @@ export function OomPanel(): React.JSX.Element {
   const error = useAnalysis((s) => s.error);
   const [picked, setPicked] = useState<string | null>(null);
   const oom = useMemo(() => (analysis ? oomOf(analysis) : null), [analysis]);
-  const reports = oom?.oom ?? [];
+  const reports = useMemo(() => oom?.oom ?? [], [oom]);
   const report = reports.find((r) => r.id === picked) ?? reports[0] ?? null;
   const lines = useReportLines(caseId, report);
+  // The report whose lines hold the viewer's cursor (a report's lines are consecutive in its source).
+  const cursorLine = useViewer((s) => s.cursor?.lineId ?? null);
+  const atCursor = useMemo(
+    () =>
+      cursorLine === null
+        ? null
+        : (reports.find((r) => cursorLine >= r.lineId && cursorLine <= r.lineId + (r.lastLine - r.line))
+            ?.id ?? null),
+    [reports, cursorLine],
+  );
   const first = lines?.lines[0]?.lineId === report?.lineId ? (lines?.lines[0] ?? null) : null;
 
   if (!analysis || !oom) {
@@ -51,6 +62,7 @@ export function OomPanel(): React.JSX.Element {
         reports={reports}
         timeline={oom.oomCross.timeline}
         selected={report?.id ?? null}
+        atCursor={atCursor}
         selectedQuality={first?.tsQuality ?? null}
         onPick={setPicked}
       />

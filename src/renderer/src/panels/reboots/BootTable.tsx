@@ -231,10 +231,12 @@ function sameLine(a: Cite, b: Cite | null): boolean {
 interface RowProps {
   row: BootRow;
   selected: boolean;
+  /** Running at the time of the viewer's cursor line. */
+  atCursor: boolean;
   onSelect: (n: number) => void;
 }
 
-function BootRowGroup({ row, selected, onSelect }: RowProps): React.JSX.Element {
+function BootRowGroup({ row, selected, atCursor, onSelect }: RowProps): React.JSX.Element {
   const t = useRebootsT();
   const lang = useLang((s) => s.lang);
   const [open, setOpen] = useState(false);
@@ -245,9 +247,11 @@ function BootRowGroup({ row, selected, onSelect }: RowProps): React.JSX.Element 
   const lsol = b.lastSignOfLife;
   return (
     <tbody
-      className={selected ? 'rb-group selected' : 'rb-group'}
+      className={`rb-group${selected ? ' selected' : ''}${atCursor ? ' at-cursor' : ''}`}
       data-testid="boot-row"
       data-boot={row.n}
+      data-at-cursor={atCursor ? 'true' : undefined}
+      title={atCursor ? t('row.atCursor') : undefined}
       data-end-kind={b.endKind}
       onClick={() => onSelect(row.n)}
     >
@@ -384,22 +388,31 @@ function BootRowGroup({ row, selected, onSelect }: RowProps): React.JSX.Element 
 interface Props {
   rows: BootRow[];
   selected: number | null;
+  /** The boot (`n`) running at the time of the viewer's cursor line: marked and scrolled to. */
+  atCursor: number | null;
   onSelect: (n: number) => void;
 }
 
 /** The boots, newest first, as the engineer reads `last`; capped until "show all". */
-export function BootTable({ rows, selected, onSelect }: Props): React.JSX.Element {
+export function BootTable({ rows, selected, atCursor, onSelect }: Props): React.JSX.Element {
   const t = useRebootsT();
   const [all, setAll] = useState(false);
   const tableRef = useRef<HTMLTableElement>(null);
   const newestFirst = [...rows].reverse();
-  const selectedHidden = selected !== null && newestFirst.findIndex((r) => r.n === selected) >= FIRST_ROWS;
+  const hidden = (n: number | null): boolean =>
+    n !== null && newestFirst.findIndex((r) => r.n === n) >= FIRST_ROWS;
+  const selectedHidden = hidden(selected) || hidden(atCursor);
   const shown = all || selectedHidden ? newestFirst : newestFirst.slice(0, FIRST_ROWS);
 
   useEffect(() => {
     if (selected === null) return;
     tableRef.current?.querySelector(`tbody[data-boot="${selected}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
+
+  useEffect(() => {
+    if (atCursor === null) return;
+    tableRef.current?.querySelector(`tbody[data-boot="${atCursor}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [atCursor]);
 
   return (
     <>
@@ -415,7 +428,13 @@ export function BootTable({ rows, selected, onSelect }: Props): React.JSX.Elemen
           </tr>
         </thead>
         {shown.map((r) => (
-          <BootRowGroup key={r.n} row={r} selected={selected === r.n} onSelect={onSelect} />
+          <BootRowGroup
+            key={r.n}
+            row={r}
+            selected={selected === r.n}
+            atCursor={atCursor === r.n}
+            onSelect={onSelect}
+          />
         ))}
       </table>
       {shown.length < newestFirst.length && (

@@ -6,9 +6,11 @@ import { BootBar } from './BootBar';
 import { BootTable } from './BootTable';
 import { goTo } from './Cite';
 import { useRebootsT } from './messages';
+import { bootAt } from './boot-at';
 import { bootRows, type BootRow } from './model';
 import './reboots.css';
 import { useClock } from '../../state/clock';
+import { useViewer } from '../../state/viewer';
 
 /** A mean interval in its largest unit: "one every 148 d" reads better than minutes here. */
 function roughly(seconds: number, unit: (u: 'd' | 'h' | 'm', n: number) => string): string {
@@ -29,6 +31,9 @@ export function RebootsPanel(): React.JSX.Element {
   const sources = useCase((s) => s.summary?.sources);
   const [selected, setSelected] = useState<number | null>(null);
   const rows = useMemo(() => bootRows(analysis?.boots ?? [], sources ?? []), [analysis, sources]);
+  // Boots span sources, so the one under the cursor is found by time: the cursor line's time.
+  const cursorTs = useViewer((s) => s.cursor?.ts ?? null);
+  const atCursor = useMemo(() => bootAt(rows, cursorTs), [rows, cursorTs]);
 
   if (!analysis) {
     if (error)
@@ -71,7 +76,7 @@ export function RebootsPanel(): React.JSX.Element {
           </p>
           <BootBar rows={rows} selected={selected} onPick={pick} />
           <p className="rb-dim rb-order">{t('summary.order')}</p>
-          <BootTable rows={rows} selected={selected} onSelect={setSelected} />
+          <BootTable rows={rows} selected={selected} atCursor={atCursor} onSelect={setSelected} />
         </>
       )}
       {analysis.bootNotes.length > 0 && (
