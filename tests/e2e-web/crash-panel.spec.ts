@@ -240,6 +240,68 @@ test.describe('crash panel', () => {
     await clearNotes(sys.floodLineId);
   });
 
+  test('a note at a time sits on the timeline between the cards of its time and is kept', async ({
+    page,
+  }) => {
+    const host = hostFromEnv();
+    // 21:33:15 on the machine (UTC+08:00), typed with its zone.
+    const at = Date.UTC(2022, 5, 6, 13, 33, 15);
+    const timeNotes = async () =>
+      (await callHost(host.port, host.token, 'listAnnotations', { caseId: host.caseId })).filter(
+        (n) => n.lineId === null && n.spanStart === at && n.tags.includes(NOTE_TAG),
+      );
+    for (const n of await timeNotes())
+      await callHost(host.port, host.token, 'deleteAnnotation', {
+        caseId: host.caseId,
+        annotationId: n.annotationId,
+      });
+    // Where it belongs: after every incident dated at or before that time.
+    const analysis = await callHost(host.port, host.token, 'getAnalysis', { caseId: host.caseId });
+    const before = analysis.incidents.filter((i) => (i.firstTs ?? i.ts ?? Infinity) <= at).length;
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(analysis.incidents.length);
+
+    const panel = await openPanel(page, 'Crash');
+    const entries = panel.locator('[data-testid="crash-incidents"] > li');
+    await panel.getByTestId('crash-timenote-time').fill('2022-06-06 21:33:15 +08:00');
+    await panel.getByTestId('crash-timenote-time').press('Enter');
+    await expect(entries.nth(before)).toHaveAttribute('data-testid', 'crash-timenote-draft');
+    const body = 'crash> log | tail\nsilence after the flood: **no** hung-task report';
+    await panel.getByTestId('crash-timenote-input').fill(body);
+    await expect(panel.getByTestId('crash-timenote-status')).toHaveText('Saved');
+    const stored = await timeNotes();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ body, spanEnd: at, anchor: null });
+
+    await panel.getByTestId('crash-timenote-done').click();
+    await expect(panel.getByTestId('crash-timenote-draft')).toHaveCount(0);
+    const card = entries.nth(before);
+    await expect(card).toHaveAttribute('data-entry', 'note');
+    await expect(card.getByTestId('crash-timenote-text')).toContainText(
+      'silence after the flood: no hung-task report',
+    );
+    await expect(card.getByTestId('crash-timenote-text').locator('strong')).toHaveText('no');
+    await expect(panel.getByTestId('crash-timeline-counts')).toContainText('1 note at a time');
+
+    await page.reload();
+    await page.getByRole('tab', { name: 'Crash' }).click();
+    const again = page.getByTestId('panel-crash').locator('[data-testid="crash-incidents"] > li').nth(before);
+    await expect(again.getByTestId('crash-timenote')).toHaveAttribute(
+      'data-annotation-id',
+      String(stored[0]!.annotationId),
+    );
+    // It is a note like any other: in the Notes panel with its time.
+    await page.getByRole('tab', { name: /^Notes/ }).click();
+    const item = page
+      .getByTestId('panel-notes')
+      .locator(`[data-testid="note-item"][data-annotation-id="${stored[0]!.annotationId}"]`);
+    await expect(item.getByTestId('note-time')).toContainText('2022-06-06 13:33:15');
+    await callHost(host.port, host.token, 'deleteAnnotation', {
+      caseId: host.caseId,
+      annotationId: stored[0]!.annotationId,
+    });
+  });
+
   test('zh-CN and the dark theme', async ({ browser }) => {
     const context = await browser.newContext({
       colorScheme: 'dark',

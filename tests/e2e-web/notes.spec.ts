@@ -256,6 +256,103 @@ test.describe('Notes panel over the browser host', () => {
     });
     expect(pageErrors).toEqual([]);
   });
+
+  test('the ? overlay lists the note shortcut the viewer binds', async ({ page }) => {
+    const host = hostFromEnv();
+    await resetUiState(host);
+    await page.goto(host.url);
+    await expect(page.getByTestId('log-viewer').locator('.view-line').first()).toBeVisible();
+    await page.locator('body').press('?');
+    const overlay = page.getByTestId('shortcuts');
+    await expect(overlay).toBeVisible();
+    const row = overlay
+      .getByTestId('shortcuts-local')
+      .getByRole('listitem')
+      .filter({ hasText: 'Add a note on these lines' });
+    await expect(row).toContainText('Ctrl+Alt+N');
+    await expect(row).toContainText('⌘+⌥+N');
+    await page.keyboard.press('Escape');
+    await expect(overlay).toHaveCount(0);
+  });
+
+  test('notes are markers on the timeline: a click shows the line and the note; a right-click adds one at a time', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const host = hostFromEnv();
+    await resetUiState(host);
+    const before = new Set((await notesOf(host)).map((n) => n.annotationId));
+    // A note on the OOM kill line (`Killed process 30002`), made elsewhere.
+    const syslog = readMember(SAMPLE_ARCHIVE, 'var/log/syslog');
+    const summary = await callHost(host.port, host.token, 'caseSummary', { caseId: host.caseId });
+    const src = summary.sources.find((x) => syslog.member.endsWith(x.path))!;
+    const killNo = syslog.text.split('\n').findIndex((l) => l.includes('Killed process 30002')) + 1;
+    const killId = src.firstLineId! + killNo - 1;
+    const note = await callHost(host.port, host.token, 'saveAnnotation', {
+      caseId: host.caseId,
+      lineId: killId,
+      body: 'victim: stream_convert',
+      tags: ['timeline'],
+      starred: false,
+    });
+    await page.goto(host.url);
+    await expect(page.getByTestId('log-viewer').locator('.view-line').first()).toBeVisible();
+    const timeline = page.getByTestId('timeline');
+    const count = timeline.getByTestId('timeline-note-count');
+    // Every note with a time is a marker (earlier specs may have left some).
+    await expect(count).toHaveAttribute('data-count', /^[1-9]\d*$/);
+
+    // The marker sits at the line's time on the bottom edge of the plot.
+    const line = await callHost(host.port, host.token, 'getLines', {
+      caseId: host.caseId,
+      view: { kind: 'source', sourceId: src.sourceId },
+      start: killNo - 1,
+      count: 1,
+    });
+    const ts = line.lines[0]!.ts!;
+    const from = Number(await timeline.getAttribute('data-from'));
+    const to = Number(await timeline.getAttribute('data-to'));
+    const over = timeline.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    const x = box.x + ((ts - from) / (to - from)) * box.width;
+    await page.mouse.click(x, box.y + box.height - 6);
+    await expect.poll(async () => (await activeLine(page))?.lineId).toBe(String(killId));
+    const panel = page.getByTestId('panel-notes');
+    await expect(panel).toBeVisible();
+    await expect(
+      panel.locator(`[data-testid="note-item"][data-annotation-id="${note.annotationId}"]`),
+    ).toHaveAttribute('data-focused', 'true');
+
+    // The lines of all notes are read by now (the one clicked was).
+    const markers = Number(await count.getAttribute('data-count'));
+
+    // Right-click: a note at that time (no line), edited in the Notes panel.
+    await page.mouse.click(box.x + box.width * 0.9, box.y + box.height / 3, { button: 'right' });
+    const menu = page.getByTestId('timeline-menu');
+    await expect(menu).toBeVisible();
+    await menu.getByTestId('timeline-note-at').click();
+    const body = panel.getByTestId('note-body');
+    await expect(body).toBeFocused();
+    await body.fill('silence starts here');
+    await expect(panel.getByTestId('note-save-state').first()).toHaveAttribute('data-state', 'saved', {
+      timeout: 30_000,
+    });
+    await panel.getByTestId('note-done').click();
+    const made = (await notesOf(host)).filter(
+      (n) => !before.has(n.annotationId) && n.annotationId !== note.annotationId,
+    );
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ lineId: null, anchor: null, body: 'silence starts here' });
+    expect(made[0]!.spanStart).toBe(made[0]!.spanEnd);
+    expect(made[0]!.spanStart!).toBeGreaterThan(from);
+    expect(made[0]!.spanStart!).toBeLessThan(to);
+    await expect(count).toHaveAttribute('data-count', String(markers + 1));
+    for (const n of [note, ...made])
+      await callHost(host.port, host.token, 'deleteAnnotation', {
+        caseId: host.caseId,
+        annotationId: n.annotationId,
+      });
+  });
 });
 
 /** `postmortem serve` as a process group this spec can SIGKILL. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
@@ -160,9 +161,22 @@ test.describe('Report editor over the browser host', () => {
     expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
     const pdfBytes = readFileSync((await pdf.path())!);
     expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    await expect(editor.locator('[data-testid="report-export-status"] [data-format="pdf"]')).toContainText(
-      '.pdf',
+    const pdfStatus = editor.locator('[data-testid="report-export-status"] [data-format="pdf"]');
+    await expect(pdfStatus).toContainText('.pdf');
+    // The host said how many pages it printed: pdfinfo agrees.
+    const pages = Number(
+      /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [(await pdf.path())!], { encoding: 'utf8' }))?.[1],
     );
+    expect(pages).toBeGreaterThan(1);
+    await expect(pdfStatus).toContainText(`${pages} pages`);
+
+    // A running export shows its phase and can be cancelled.
+    await editor.getByTestId('report-export-pdf').click();
+    await expect(pdfStatus).toHaveAttribute('data-state', 'running');
+    await expect(pdfStatus).toContainText(/drafting|rendering|printing/);
+    await editor.getByTestId('report-export-cancel-pdf').click();
+    await expect(pdfStatus).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await expect(pdfStatus).toContainText('PDF: cancelled');
 
     await editor.getByTestId('report-close').click();
     await expect(editor).toHaveCount(0);

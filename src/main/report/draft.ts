@@ -3,7 +3,7 @@
  * the engineer's notes, in the draft's language, and cites its evidence as `source:line`.
  */
 import type { BootJson } from '../../shared/model/boot';
-import type { Incident, Recommendation } from '../../shared/model/incident';
+import type { FloodBurst, Incident, Recommendation } from '../../shared/model/incident';
 import type { Evidence } from '../../shared/model/log';
 import type { OomReport } from '../../shared/model/oom';
 import {
@@ -174,14 +174,18 @@ function summarySection(ctx: Ctx): string {
         : `At ${clock.format(i.ts)} ${who} exited as a result (${cite(i.line)}).`,
     );
   }
-  const flood = data.analysis.incidents.find((i) => i.kind === 'flood' && after(i));
-  if (flood && flood.details.type === 'flood') {
-    const f = flood.details;
-    const span = f.spanSecs !== null ? duration(f.spanSecs, ctx.lang) : null;
+  // A flood incident groups the bursts of one message; the one to tell is the burst after the OOM.
+  const floodBurst = floodAfter(data.analysis.incidents, (ts) => oomTs === null || ts >= oomTs - 60_000);
+  if (floodBurst) {
+    const { incident: flood, burst } = floodBurst;
+    const f = flood.details.type === 'flood' ? flood.details : null;
+    const span = burst.spanSecs !== null ? duration(burst.spanSecs, ctx.lang) : null;
+    const program = f?.program ? `${mdText(f.program)} ` : '';
+    const message = mdCode(burst.message ?? f?.message ?? '');
     steps.push(
       zh
-        ? `从 ${clock.format(flood.firstTs)} 起,${f.program ? `${mdText(f.program)} ` : ''}反复打印 ${mdCode(f.message)},共 ${flood.count} 次${span ? `,持续 ${span}` : ''}(${cite(flood.line)})。`
-        : `From ${clock.format(flood.firstTs)} ${f.program ? `${mdText(f.program)} ` : ''}flooded ${mdCode(f.message)}: ${flood.count} times${span ? ` over ${span}` : ''} (${cite(flood.line)}).`,
+        ? `从 ${clock.format(burst.firstTs)} 起,${program}反复打印 ${message},共 ${burst.count} 次${span ? `,持续 ${span}` : ''}(${cite(burst.first)})。`
+        : `From ${clock.format(burst.firstTs)} ${program}flooded ${message}: ${burst.count} times${span ? ` over ${span}` : ''} (${cite(burst.first)}).`,
     );
   }
   const loss = data.analysis.incidents.find((i) => i.kind === 'log-loss');
@@ -934,4 +938,34 @@ export function validateEdits(edits: ReportEdits): void {
   }
   if (edits.windowFrom !== null && edits.windowTo !== null && edits.windowFrom > edits.windowTo)
     throw new Error('report edits: the incident window ends before it starts');
+}
+
+/**
+ * The first flood burst that starts when `ok` says (after the OOM kill): an incident's own bursts
+ * when the analysis split it into bursts, else the incident as one burst.
+ */
+function floodAfter(
+  incidents: readonly Incident[],
+  ok: (ts: number) => boolean,
+): { incident: Incident; burst: FloodBurst } | null {
+  for (const i of incidents) {
+    if (i.kind !== 'flood' || i.details.type !== 'flood') continue;
+    const d = i.details;
+    const bursts: FloodBurst[] = d.bursts?.length
+      ? d.bursts
+      : [
+          {
+            firstTs: i.firstTs,
+            lastTs: i.lastTs,
+            count: i.count,
+            spanSecs: d.spanSecs,
+            perMinute: d.perMinute,
+            first: i.line,
+            last: i.lines[i.lines.length - 1] ?? i.line,
+          },
+        ];
+    const b = bursts.find((x) => ok(x.firstTs ?? i.ts ?? 0));
+    if (b) return { incident: i, burst: b };
+  }
+  return null;
 }

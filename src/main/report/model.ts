@@ -40,7 +40,9 @@ export interface ReportZone {
 
 export interface ReportData {
   summary: CaseSummary;
+  /** The analysis; incidents carry their header line only (engine/report-data.ts reportAnalysis). */
   analysis: CaseAnalysis;
+  /** The findings the notes are about (by `findingKey`), not every finding of the case. */
   findings: Finding[];
   annotations: ReportAnnotation[];
   /** UTC time and its quality of every line the analysis cites (by global line id). */

@@ -194,7 +194,7 @@ export class Redactor {
     const re = this.compiled();
     if (re) out = out.replace(re, (m) => this.map.get(m.toLowerCase())?.pseudonym ?? m);
     if (this.ipRe)
-      out = out.replace(this.ipRe, (m) => {
+      out = out.replace(this.ipRe, (m: string, at: number, whole: string) => {
         if (KEEP_IPS.has(m)) return m;
         if (m.includes(':')) {
           const bare = m.split('%')[0] ?? m;
@@ -203,6 +203,7 @@ export class Redactor {
           return this.add('ip', bare).pseudonym;
         }
         if (m.startsWith('127.') || /^(?:192\.0\.2|198\.51\.100|203\.0\.113)\./.test(m)) return m;
+        if (isVersionAt(whole, at, at + m.length)) return m;
         return this.add('ip', m).pseudonym;
       });
     return out;
@@ -242,6 +243,31 @@ export class Redactor {
   replacements(): Redaction[] {
     return [...this.map.values()];
   }
+}
+
+/** Words that introduce a version: `Linux version 4.15.0.1`, `Version: 2.3.4.5-1ubuntu1`, `fw 1.63.0.0`. */
+const VERSION_WORD =
+  /(?:^|[^A-Za-z])(?:(?:version|ver|release|firmware|fw|bios|build|rev|revision)\s*[:=]?\s*|(?:kernel|linux)\s+|v)$/i;
+const IPV4_AT_START = /^(?:\d{1,3}\.){3}\d{1,3}(?![\w.])/;
+
+/**
+ * True when the dotted quad at `start…end` of `s` is a version string rather than an address:
+ * a deb epoch before it (`1:20.04.10.10`, `_1%3a20.04.10.10_all.deb`), a package name
+ * (`linux-image-4.15.0.1`, `pkg_2.3.4.5`), a `v` or a word such as `version`/`kernel`/`fw`;
+ * or a revision after it (`2.3.4.5-1ubuntu1`, `2.6.27.9-159.fc10.i686`, `1.2.3.4~bpo`,
+ * `1.2.3.4+dfsg`, git-describe `2.8.0.43.gf3f1`). An address range `10.0.0.1-10.0.0.9` stays an address.
+ */
+export function isVersionAt(s: string, start: number, end: number): boolean {
+  const before = s.slice(Math.max(0, start - 24), start);
+  if (/\d:$/.test(before) || /%3a$/i.test(before)) return true;
+  if (/[A-Za-z][\w+.]*[-_]$/.test(before) && !/(?:^|\s)(?:from|to|via|at|src|dst)[-_]$/i.test(before))
+    return true;
+  if (VERSION_WORD.test(before)) return true;
+  const after = s.slice(end, end + 24);
+  if (/^[~+][0-9A-Za-z]/.test(after)) return true;
+  if (/^\.g[0-9a-f]{4,}\b/.test(after)) return true;
+  if (/^-[0-9A-Za-z]/.test(after) && !IPV4_AT_START.test(after.slice(1))) return true;
+  return false;
 }
 
 function ipv4Pseudonym(n: number): string {

@@ -29,7 +29,16 @@ export function buildReport(
   options: ReportOptions,
   meta: { appVersion: string; generatedAt: number },
 ): BuiltReport {
-  const draft = reportDraft(data, options.lang);
+  return renderDraft(reportDraft(data, options.lang), data, options, meta);
+}
+
+/** The rendering half of buildReport (HTML, Markdown, redaction), for callers that report progress between the halves. */
+export function renderDraft(
+  draft: ReportDraft,
+  data: ReportData,
+  options: ReportOptions,
+  meta: { appVersion: string; generatedAt: number },
+): BuiltReport {
   const ro = {
     lang: options.lang,
     paper: options.paper,

@@ -27,6 +27,8 @@ export interface PdfOptions {
 /** Chromium's print engine: Electron printToPDF in the app, playwright-core + system Chromium elsewhere. */
 export interface PdfPrinter {
   printToPdf(html: string, options: PdfOptions): Promise<Buffer>;
+  /** Starts the printer ahead of the first print (e.g. launches Chromium while the case is read). */
+  warmUp?(): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@
  * the browser host) and the CLI carry them; dispatch.ts validates every input on the way in.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -40,7 +40,7 @@ import type { CaseAnalysis } from '../../shared/model/analysis';
 import type { EngineEvents } from '../engine/engine';
 import type { ReportData } from '../report/model';
 import { reportDraft } from '../report/draft';
-import { buildReport, reportFileBase } from '../report/report';
+import { buildReport, renderDraft, reportFileBase } from '../report/report';
 import { WorkbenchEventBus } from './events';
 import type { ArtifactSink, PathPicker, PdfPrinter } from './ports';
 import { SAMPLE_ARCHIVE, SAMPLE_CASE_FILE, SAMPLE_TITLE } from './sample';
@@ -65,6 +65,8 @@ export class WorkbenchService implements WorkbenchApi {
   private readonly jobs = new Map<string, JobProgress & { startedAt: number; done: Promise<void> }>();
   private initialCaseId: string | null = null;
   private printerInstance: PdfPrinter | null = null;
+  /** Report exports in progress, for cancelJob. */
+  private readonly reportJobs = new Map<string, ReportJob>();
 
   constructor(private readonly opts: WorkbenchServiceOptions) {
     mkdirSync(opts.casesDir, { recursive: true });
@@ -357,14 +359,30 @@ export class WorkbenchService implements WorkbenchApi {
   }
   // ---- end of the report block (owner: report) ----
 
-  /** Builds the report of a case as PDF (through the printer), HTML or Markdown. */
+  /**
+   * Builds the report of a case as PDF (through the printer), HTML or Markdown. `job` (an export
+   * from the UI) is told each phase and stops the work at the next phase once cancelled.
+   */
   async renderReport(
     caseId: string,
     format: 'pdf' | 'html' | 'md',
     options: ReportOptions = { lang: 'en', redact: false, paper: 'A4' },
+    job?: ReportJob,
   ): Promise<{ bytes: Buffer; fileName: string; mime: string; replacements: Redaction[] }> {
-    const data = await this.reportData(caseId, options.redact);
-    const report = buildReport(data, options, this.reportMeta());
+    // Chromium starts now and launches while the engine reads the case and the draft is made.
+    if (format === 'pdf') this.warmPrinter();
+    job?.phase('drafting');
+    const data = await (job
+      ? job.race(this.reportData(caseId, options.redact))
+      : this.reportData(caseId, options.redact));
+    const draft = reportDraft(data, options.lang);
+    if (job) {
+      job.phase('rendering');
+      // Let the phase reach the renderer before the (synchronous) rendering starts.
+      await new Promise((resolve) => setImmediate(resolve));
+      job.check();
+    }
+    const report = renderDraft(draft, data, options, this.reportMeta());
     if (options.redact)
       await this.opts.engine.call('saveRedactionReplacements', { caseId, replacements: report.replacements });
     const base = reportFileBase(report.title);
@@ -384,8 +402,18 @@ export class WorkbenchService implements WorkbenchApi {
         replacements,
       };
     this.printerInstance ??= this.opts.printer();
-    const bytes = await this.printerInstance.printToPdf(report.html, report.pdf);
+    job?.phase('printing');
+    const printing = this.printerInstance.printToPdf(report.html, report.pdf);
+    // A cancelled print runs to its end inside Chromium; its PDF is thrown away.
+    const bytes = await (job ? job.race(printing) : printing);
+    job?.setPages(countPdfPages(bytes));
     return { bytes, fileName: `${base}.pdf`, mime: 'application/pdf', replacements };
+  }
+
+  /** Starts the PDF printer's browser ahead of the print (a printer that can, e.g. ChromiumPdfPrinter). */
+  private warmPrinter(): void {
+    this.printerInstance ??= this.opts.printer();
+    void this.printerInstance.warmUp?.();
   }
 
   /**
@@ -408,22 +436,73 @@ export class WorkbenchService implements WorkbenchApi {
     return { bytes: r.bytes, lines: r.lines, findings: r.findings, untimed: r.untimed, ms: r.ms };
   }
 
+  /**
+   * Exports the report (PDF, HTML, Markdown) or the timeline (JSONL, Timesketch CSV) as a job of
+   * kind `report`: its phases (drafting, rendering, printing, writing; pages once printed) are
+   * published as `ingestProgress` events and `cancelJob` stops it (`{ status: 'cancelled' }`).
+   */
   async exportReport(input: ExportReportRequest): Promise<ExportResult> {
-    if (input.format === 'jsonl' || input.format === 'timesketch') {
-      this.caseKnown(input.caseId);
-      const summary = await this.opts.engine.call('summary', { caseId: input.caseId });
-      const ext = input.format === 'jsonl' ? 'jsonl' : 'csv';
-      const fileName = `${reportFileBase(summary.title)}-timeline.${ext}`;
-      const tmp = path.join(os.tmpdir(), `postmortem-${randomBytes(6).toString('hex')}-${fileName}`);
-      await this.exportTimelineTo(input.caseId, input.format, tmp, input.options.redact);
-      return this.opts.sink.deliverFile(
-        fileName,
-        tmp,
-        input.format === 'jsonl' ? 'application/x-ndjson' : 'text/csv; charset=utf-8',
-      );
+    this.caseKnown(input.caseId);
+    const summary = await this.opts.engine.call('summary', { caseId: input.caseId });
+    const base = reportFileBase(summary.title);
+    const timeline = input.format === 'jsonl' || input.format === 'timesketch';
+    const fileName = timeline
+      ? `${base}-timeline.${input.format === 'jsonl' ? 'jsonl' : 'csv'}`
+      : `${base}.${input.format}`;
+    const job = new ReportJob(input.caseId, fileName, (p) => this.events.emit('ingestProgress', p));
+    this.jobs.set(job.progress.jobId, job.progress);
+    this.reportJobs.set(job.progress.jobId, job);
+    try {
+      let result: ExportResult;
+      if (timeline) {
+        const tmp = path.join(os.tmpdir(), `postmortem-${randomBytes(6).toString('hex')}-${fileName}`);
+        job.phase('writing');
+        const written = this.exportTimelineTo(
+          input.caseId,
+          input.format as 'jsonl' | 'timesketch',
+          tmp,
+          input.options.redact,
+        );
+        try {
+          const r = await job.race(written);
+          job.setBytes(r.bytes, r.bytes);
+        } catch (err) {
+          // The engine finishes the file it is streaming; it is removed once written.
+          void written.then(
+            () => rmSync(tmp, { force: true }),
+            () => rmSync(tmp, { force: true }),
+          );
+          throw err;
+        }
+        result = await this.opts.sink.deliverFile(
+          fileName,
+          tmp,
+          input.format === 'jsonl' ? 'application/x-ndjson' : 'text/csv; charset=utf-8',
+        );
+      } else {
+        const r = await this.renderReport(
+          input.caseId,
+          input.format as 'pdf' | 'html' | 'md',
+          input.options,
+          job,
+        );
+        job.phase('writing');
+        job.setBytes(0, r.bytes.length);
+        result = await this.opts.sink.deliver(r.fileName, r.bytes, r.mime);
+        job.setBytes(r.bytes.length, r.bytes.length);
+      }
+      job.finish(result.status === 'cancelled' ? 'cancelled' : 'done');
+      return result;
+    } catch (err) {
+      if (err instanceof ReportCancelled) {
+        job.finish('cancelled');
+        return { status: 'cancelled' };
+      }
+      job.finish('failed', (err as Error).message);
+      throw err;
+    } finally {
+      this.reportJobs.delete(job.progress.jobId);
     }
-    const r = await this.renderReport(input.caseId, input.format, input.options);
-    return this.opts.sink.deliver(r.fileName, r.bytes, r.mime);
   }
 
   async getJob(input: { jobId: string }): Promise<JobProgress | null> {
@@ -434,6 +513,8 @@ export class WorkbenchService implements WorkbenchApi {
   async cancelJob(input: { jobId: string }): Promise<JobProgress | null> {
     const job = this.jobs.get(input.jobId);
     if (!job) return null;
+    const report = this.reportJobs.get(input.jobId);
+    if (report) return report.cancel();
     if (job.state === 'running') await this.opts.engine.call('cancel', { jobId: input.jobId });
     return this.publicJob(job);
   }
@@ -518,6 +599,138 @@ export class WorkbenchService implements WorkbenchApi {
       ...(job.timings ? { timings: job.timings } : {}),
     };
   }
+}
+
+/** Thrown at the next phase of a cancelled report export. */
+class ReportCancelled extends Error {
+  constructor() {
+    super('export cancelled');
+  }
+}
+
+export type ReportPhase = 'drafting' | 'rendering' | 'printing' | 'writing';
+
+/**
+ * One report export as a job (`kind: 'report'`): each phase is published as an `ingestProgress`
+ * event, with the file being made as `current`, its bytes once known, and the PDF's page count
+ * as `pages` once printed.
+ */
+export class ReportJob {
+  readonly progress: JobProgress & { startedAt: number; done: Promise<void> };
+  private cancelled = false;
+  private readonly onCancel = new Set<() => void>();
+  private resolveDone: () => void = () => undefined;
+
+  constructor(
+    caseId: string,
+    fileName: string,
+    private readonly emit: (p: JobProgress) => void,
+  ) {
+    this.progress = {
+      jobId: `report-${randomBytes(6).toString('hex')}`,
+      kind: 'report',
+      caseId,
+      state: 'running',
+      phase: 'drafting',
+      current: fileName,
+      bytesDone: 0,
+      bytesTotal: null,
+      linesDone: 0,
+      rate: 0,
+      etaS: null,
+      message: null,
+      startedAt: Date.now(),
+      done: Promise.resolve(),
+    };
+    this.progress.done = new Promise((resolve) => {
+      this.resolveDone = resolve;
+    });
+  }
+
+  /** Enters a phase (throws ReportCancelled once cancelled). */
+  phase(phase: ReportPhase): void {
+    this.check();
+    this.progress.phase = phase;
+    this.publish();
+  }
+
+  check(): void {
+    if (this.cancelled) throw new ReportCancelled();
+  }
+
+  setPages(pages: number | null): void {
+    if (pages === null) return;
+    this.progress.pages = pages;
+    this.publish();
+  }
+
+  setBytes(done: number, total: number): void {
+    this.progress.bytesDone = done;
+    this.progress.bytesTotal = total;
+    const s = Math.max((Date.now() - this.progress.startedAt) / 1000, 0.001);
+    this.progress.rate = Math.round(done / s);
+    this.publish();
+  }
+
+  /** Waits for `p`, or rejects with ReportCancelled as soon as the job is cancelled. */
+  race<T>(p: Promise<T>): Promise<T> {
+    if (this.cancelled) {
+      // Whatever `p` does later (a print finishing, or failing when the printer closes) is dropped.
+      p.catch(() => undefined);
+      return Promise.reject(new ReportCancelled());
+    }
+    return new Promise<T>((resolve, reject) => {
+      const stop = (): void => reject(new ReportCancelled());
+      this.onCancel.add(stop);
+      p.then(resolve, reject).finally(() => this.onCancel.delete(stop));
+    });
+  }
+
+  cancel(): JobProgress {
+    if (this.progress.state === 'running' && !this.cancelled) {
+      this.cancelled = true;
+      for (const stop of [...this.onCancel]) stop();
+    }
+    return this.payload();
+  }
+
+  finish(state: 'done' | 'failed' | 'cancelled', message: string | null = null): void {
+    if (this.progress.state !== 'running') return;
+    this.progress.state = state;
+    this.progress.phase = state;
+    this.progress.message = message;
+    this.publish();
+    this.resolveDone();
+  }
+
+  private payload(): JobProgress {
+    const p = this.progress;
+    return {
+      jobId: p.jobId,
+      kind: p.kind,
+      caseId: p.caseId,
+      state: p.state,
+      phase: p.phase,
+      current: p.current,
+      bytesDone: p.bytesDone,
+      bytesTotal: p.bytesTotal,
+      linesDone: p.linesDone,
+      rate: p.rate,
+      etaS: p.etaS,
+      message: p.message,
+      ...(p.pages !== undefined ? { pages: p.pages } : {}),
+    };
+  }
+
+  private publish(): void {
+    this.emit(this.payload());
+  }
+}
+
+/** Pages of a PDF as Chromium writes it (one `/Type /Page` object per page); null when none is found. */
+export function countPdfPages(pdf: Buffer): number | null {
+  const n = pdf.toString('latin1').match(/\/Type\s*\/Page(?![A-Za-z])/g)?.length ?? 0;
+  return n > 0 ? n : null;
 }
 
 function slug(s: string): string {

@@ -16,9 +16,18 @@ export interface CoredumpListRow {
   lineNo: number;
 }
 
+export interface CoredumpInfoFrame {
+  address: string;
+  /** `n/a` when the object has no symbols. */
+  fn: string;
+  object?: string;
+  /** Offset in the object (`+ 0x…`), for `addr2line -e OBJECT OFFSET`. */
+  offset?: string;
+}
+
 export interface CoredumpInfoThread {
   thread: number;
-  frames: { address: string; fn: string; object?: string }[];
+  frames: CoredumpInfoFrame[];
 }
 
 export interface CoredumpInfo {
@@ -33,6 +42,9 @@ export interface CoredumpInfo {
   executable?: string;
   unit?: string;
   bootId?: string;
+  hostname?: string;
+  /** `Disk Size:` (systemd ≤ 250) or `Size on Disk:`, as printed. */
+  sizeOnDisk?: string;
   storage?: string;
   storageState?: 'present' | 'missing' | 'inaccessible' | 'truncated' | 'journal' | 'none' | 'unknown';
   package?: string;
@@ -60,15 +72,21 @@ export function parseCoredumpList(text: string): CoredumpListRow[] {
       exe: m[7]!,
       lineNo: i + 1,
     };
-    if (m[8]) row.size = m[8];
+    if (m[8] && m[8] !== '-') row.size = m[8];
     rows.push(row);
   });
   return rows;
 }
 
-const INFO_FIELD = /^\s{0,20}([A-Z][\w -]*?): (.*)$/;
+/**
+ * A field line: right-aligned names end at column 14 (`           PID: `, `  Command Line: `), so
+ * a field starts within 13 spaces; the Message's continuation lines are indented 16 and are
+ * never fields (`ELF object binary architecture: AMD x86-64` is part of the message).
+ */
+const INFO_FIELD = /^ {0,13}([A-Z][\w -]*?): (.*)$/;
 const STACK_HEAD = /Stack trace of thread (\d+):/;
-const STACK_FRAME = /^\s*#\d+\s+0x([0-9a-f]+) (\S+)(?: \((\S+?)\))?(?: \+ 0x[0-9a-f]+)?/;
+/** `#0  0x00007f3a5d91e7ea epoll_wait (libc.so.6 + 0x11e7ea)`; systemd < 244 printed no `+ 0x…`. */
+const STACK_FRAME = /^\s*#\d+\s+0x([0-9a-f]+) (\S+)(?: \((\S+?)(?: \+ (0x[0-9a-f]+))?\))?/;
 
 /** Parses one or more `coredumpctl info` records (each starts at its `PID:` line). */
 export function parseCoredumpInfo(text: string): CoredumpInfo[] {
@@ -107,8 +125,9 @@ export function parseCoredumpInfo(text: string): CoredumpInfo[] {
     }
     const fr = STACK_FRAME.exec(line);
     if (fr && thread) {
-      const frame: { address: string; fn: string; object?: string } = { address: fr[1]!, fn: fr[2]! };
+      const frame: CoredumpInfoFrame = { address: fr[1]!, fn: fr[2]! };
       if (fr[3]) frame.object = fr[3];
+      if (fr[4]) frame.offset = fr[4];
       thread.frames.push(frame);
       return;
     }
@@ -128,7 +147,8 @@ function applyField(c: CoredumpInfo, key: string, value: string): void {
       }
       break;
     }
-    case 'Signal': {
+    case 'Signal':
+    case 'Reason': {
       const m = /^(\d+)(?: \((\w+)\))?/.exec(value);
       if (m) {
         c.signal = Number(m[1]);
@@ -150,6 +170,13 @@ function applyField(c: CoredumpInfo, key: string, value: string): void {
       break;
     case 'Boot ID':
       c.bootId = value;
+      break;
+    case 'Hostname':
+      c.hostname = value;
+      break;
+    case 'Disk Size':
+    case 'Size on Disk':
+      c.sizeOnDisk = value;
       break;
     case 'Package':
       c.package = value;

@@ -102,6 +102,18 @@ export const SHORTCUTS: Shortcut[] = [
   },
 ];
 
+/**
+ * Keys bound where they apply rather than on the window (listed in the overlay, run by their
+ * owner): the viewer's note action is a Monaco keybinding (viewer/controller.ts), Escape is
+ * handled by the search field and the editors, Ctrl+Enter by the note editor, arrows by dividers.
+ */
+export const LOCAL_SHORTCUTS: { keys: string[]; what: MessageKey }[] = [
+  { keys: ['Ctrl+Alt+N', '⌘+⌥+N'], what: 'shortcuts.addNote' },
+  { keys: ['Ctrl+Enter'], what: 'shortcuts.noteDone' },
+  { keys: ['Esc'], what: 'shortcuts.escape' },
+  { keys: ['←', '→', '↑', '↓'], what: 'shortcuts.resize' },
+];
+
 /** Keys typed into a form field are that field's; Monaco's own input belongs to the viewer. */
 function typingInField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -165,6 +177,23 @@ export function ShortcutsOverlay(): React.JSX.Element | null {
             ))}
           </tbody>
         </table>
+        <h3>{t('shortcuts.elsewhere')}</h3>
+        <ul
+          className="shortcuts-local"
+          data-testid="shortcuts-local"
+          style={{ listStyle: 'none', padding: 0 }}
+        >
+          {LOCAL_SHORTCUTS.map((s) => (
+            <li key={s.what} style={{ margin: '3px 0' }}>
+              <span className="keys">
+                {s.keys.map((k) => (
+                  <kbd key={k}>{k}</kbd>
+                ))}
+              </span>{' '}
+              {t(s.what)}
+            </li>
+          ))}
+        </ul>
         <button type="button" onClick={close}>
           {t('shortcuts.close')}
         </button>

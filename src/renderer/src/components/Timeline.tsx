@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { Annotation } from '../../../shared/model/annotation';
 import type { Finding } from '../../../shared/model/finding';
 import type { Histogram } from '../../../shared/model/view';
 import { errorMessage, getWorkbench } from '../api';
@@ -9,6 +10,8 @@ import { goToTime } from '../nav';
 import { useAnalysis } from '../state/analysis';
 import { useCase } from '../state/case';
 import { useClock } from '../state/clock';
+import { noteTs, useNoteExcerpts } from '../notes/lines';
+import { startNote, useNotes } from '../notes/store';
 import { useFindings } from '../state/findings';
 import { panelOf } from '../state/marks';
 import { usePanelTabs } from '../state/panels';
@@ -44,6 +47,35 @@ interface Hover {
   text: string[];
 }
 
+/** The right-click menu: a note at that time, or on the time filter's span. */
+interface NoteMenu {
+  left: number;
+  top: number;
+  ts: number;
+}
+
+/** A note's marker: its span's start or its line's time. */
+function noteMarks(notes: readonly Annotation[], times: (n: Annotation) => number | null): NoteMark[] {
+  const out: NoteMark[] = [];
+  for (const note of notes) {
+    const ts = times(note);
+    if (ts !== null) out.push({ ts, end: note.spanEnd ?? ts, note });
+  }
+  return out;
+}
+
+/** What a click on a note's marker does: the viewer on its line (or time), the note in the Notes panel. */
+function openNote(note: Annotation): void {
+  if (note.lineId !== null && !note.orphaned) useViewer.getState().jumpTo(note.lineId);
+  else if (note.spanStart !== null) void goToTime(note.spanStart);
+  useNotes.getState().focusNote(note.annotationId);
+}
+
+function firstLine(body: string): string {
+  const line = body.split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
 /**
  * The case's timeline: lines per bucket stacked by severity (from the engine's histogram over
  * the current filter), findings as markers, silences and floods shaded, boots as vertical
@@ -55,12 +87,25 @@ export function Timeline(): React.JSX.Element {
   const lang = useLang((s) => s.lang);
   const caseId = useCase((s) => (s.status === 'ready' ? s.caseId : null));
   const stamp = useCase((s) => s.summary?.updatedAt ?? null);
+  const summary = useCase((s) => s.summary);
+  const notes = useNotes((s) => s.notes);
+  const noteLineIds = useMemo(
+    () => notes.flatMap((n) => (n.spanStart === null && n.lineId !== null ? [n.lineId] : [])),
+    [notes],
+  );
+  const noteLines = useNoteExcerpts(caseId, summary, noteLineIds);
+  const [menu, setMenu] = useState<NoteMenu | null>(null);
   const caseFirst = useCase((s) => s.summary?.firstTs ?? null);
   const caseLast = useCase((s) => s.summary?.lastTs ?? null);
   const filter = useViewer((s) => s.filter);
   const cursorTs = useViewer((s) => s.cursor?.ts ?? null);
   const findings = useFindings((s) => s.findings);
   const analysis = useAnalysis((s) => s.analysis);
+  // Loaded lazily, possibly after the case opened: ask for the analysis (read once per case and summary).
+  const complete = useCase((s) => s.summary?.state === 'complete');
+  useEffect(() => {
+    if (caseId && complete && stamp !== null) void useAnalysis.getState().load(caseId, stamp);
+  }, [caseId, complete, stamp]);
   const offsetMin = useClock((s) => s.offsetMin) ?? 0;
   const dark = useDarkTheme();
   const [zoomed, setZoomed] = useState<{ caseId: string | null; from: number; to: number } | null>(null);
@@ -82,13 +127,23 @@ export function Timeline(): React.JSX.Element {
   const overlay = useMemo(() => {
     const floods = (analysis?.incidents ?? [])
       .filter((i) => i.kind === 'flood' && i.firstTs !== null)
-      .map((i) => ({ from: i.firstTs!, to: i.lastTs ?? i.firstTs! }));
+      // One flood incident groups the bursts of a message: shade each burst, not the quiet between.
+      .flatMap((i) =>
+        i.details.type === 'flood' && i.details.bursts && i.details.bursts.length > 0
+          ? i.details.bursts
+              .filter((b) => b.firstTs !== null)
+              .map((b) => ({ from: b.firstTs!, to: b.lastTs ?? b.firstTs! }))
+          : [{ from: i.firstTs!, to: i.lastTs ?? i.firstTs! }],
+      );
     const boots = (analysis?.boots ?? []).map((b) => Date.parse(b.start)).filter((v) => Number.isFinite(v));
     const marks = findings
       .filter((f) => f.ts !== null && f.kind !== 'boot')
       .map((f) => ({ ts: f.ts!, severity: f.severity, finding: f }));
-    return { floods, boots, marks, silences: hist?.silences ?? [], cursorTs, dark };
-  }, [analysis, findings, hist, cursorTs, dark]);
+    const notesAt = noteMarks(notes, (n) =>
+      noteTs(n, n.lineId !== null ? noteLines.get(n.lineId) : undefined),
+    );
+    return { floods, boots, marks, notes: notesAt, silences: hist?.silences ?? [], cursorTs, dark };
+  }, [analysis, findings, notes, noteLines, hist, cursorTs, dark]);
   const overlayRef = useRef(overlay);
 
   useEffect(() => {
@@ -196,6 +251,8 @@ export function Timeline(): React.JSX.Element {
               if (n > 0)
                 lines.push(`${tRef.current(`timeline.group.${GROUPS[k]!.key}`)}: ${n.toLocaleString(lang)}`);
             }
+            const near = nearestNote(u, overlayRef.current.notes, left);
+            if (near) lines.push(tRef.current('timeline.note', { text: firstLine(near.note.body) || '…' }));
             setHover({ left, text: lines });
           },
         ],
@@ -216,10 +273,18 @@ export function Timeline(): React.JSX.Element {
       downX = e.clientX;
     };
     const onUp = (e: MouseEvent): void => {
-      if (Math.abs(e.clientX - downX) > 3) return;
+      if (e.button !== 0 || Math.abs(e.clientX - downX) > 3) return;
+      setMenu(null);
       const rect = over.getBoundingClientRect();
       const ts = plot.posToVal(e.clientX - rect.left, 'x');
+      // Notes sit along the bottom edge, findings along the top: the half clicked decides first.
+      const note = nearestNote(plot, overlayRef.current.notes, e.clientX - rect.left);
+      const low = e.clientY - rect.top > rect.height / 2;
       const hit = nearestMark(plot, overlayRef.current.marks, e.clientX - rect.left);
+      if (note && (low || !hit)) {
+        openNote(note.note);
+        return;
+      }
       if (hit) {
         const lineId = hit.finding.evidence.find((ev) => ev.lineId > 0)?.lineId;
         if (lineId) {
@@ -250,12 +315,26 @@ export function Timeline(): React.JSX.Element {
     };
     const onDbl = (): void => setZoom(null);
     const onLeave = (): void => setHover(null);
+    const onMenu = (e: MouseEvent): void => {
+      e.preventDefault();
+      const rect = over.getBoundingClientRect();
+      const host = hostRef.current?.getBoundingClientRect();
+      const box = host ?? rect;
+      // Kept inside the plot, which clips what overflows (the menu is at most 320 × 64 px).
+      setMenu({
+        left: Math.max(0, Math.min(e.clientX - box.left, box.width - 320)),
+        top: Math.max(0, Math.min(e.clientY - box.top, box.height - 64)),
+        ts: Math.round(plot.posToVal(e.clientX - rect.left, 'x')),
+      });
+    };
     over.addEventListener('mousedown', onDown);
     over.addEventListener('mouseup', onUp);
     over.addEventListener('wheel', onWheel, { passive: false });
     over.addEventListener('dblclick', onDbl);
     over.addEventListener('mouseleave', onLeave);
+    over.addEventListener('contextmenu', onMenu);
     return () => {
+      over.removeEventListener('contextmenu', onMenu);
       ro.disconnect();
       over.removeEventListener('mousedown', onDown);
       over.removeEventListener('mouseup', onUp);
@@ -278,6 +357,22 @@ export function Timeline(): React.JSX.Element {
     overlayRef.current = overlay;
     plotRef.current?.redraw(false, false);
   }, [overlay]);
+
+  useEffect(() => {
+    if (!menu) return;
+    const close = (e: Event): void => {
+      if (e instanceof KeyboardEvent && e.key !== 'Escape') return;
+      if (e.target instanceof Node && document.querySelector('.timeline-menu')?.contains(e.target)) return;
+      setMenu(null);
+    };
+    window.addEventListener('keydown', close, true);
+    window.addEventListener('mousedown', close, true);
+    return () => {
+      window.removeEventListener('keydown', close, true);
+      window.removeEventListener('mousedown', close, true);
+    };
+  }, [menu]);
+  const span = filter.from !== null && filter.to !== null ? { from: filter.from, to: filter.to } : null;
 
   return (
     <section
@@ -323,7 +418,26 @@ export function Timeline(): React.JSX.Element {
             <i className="legend-boot" />
             {t('timeline.boot')}
           </span>
+          {overlay.notes.length > 0 && (
+            <span className="legend-item" data-testid="timeline-note-count" data-count={overlay.notes.length}>
+              <i style={{ background: NOTE_COLOR, transform: 'rotate(45deg) scale(0.7)' }} />
+              {t('timeline.notes', { count: overlay.notes.length })}
+            </span>
+          )}
         </span>
+        {span && (
+          <button
+            type="button"
+            data-testid="timeline-note-span"
+            title={t('timeline.noteSpan', {
+              from: formatTime(span.from, lang, offsetMin),
+              to: formatTime(span.to, lang, offsetMin),
+            })}
+            onClick={() => void startNote({ spanStart: span.from, spanEnd: span.to })}
+          >
+            {t('timeline.noteSpanShort')}
+          </button>
+        )}
         {zoom && (
           <button type="button" onClick={() => setZoom(null)}>
             {t('timeline.resetZoom')}
@@ -344,6 +458,55 @@ export function Timeline(): React.JSX.Element {
             ))}
           </div>
         )}
+        {menu && (
+          <div
+            className="timeline-menu"
+            role="menu"
+            data-testid="timeline-menu"
+            style={{
+              position: 'absolute',
+              zIndex: 6,
+              left: menu.left,
+              top: menu.top,
+              display: 'flex',
+              flexDirection: 'column',
+              alignItems: 'stretch',
+              background: 'var(--bg)',
+              border: '1px solid var(--border)',
+              borderRadius: 4,
+              boxShadow: '0 2px 8px rgb(0 0 0 / 20%)',
+              padding: 2,
+              fontSize: 12,
+            }}
+          >
+            <button
+              type="button"
+              role="menuitem"
+              data-testid="timeline-note-at"
+              onClick={() => {
+                setMenu(null);
+                void startNote({ spanStart: menu.ts, spanEnd: menu.ts });
+              }}
+            >
+              {t('timeline.noteAt', { time: formatTime(menu.ts, lang, offsetMin) })}
+            </button>
+            {span && (
+              <button
+                type="button"
+                role="menuitem"
+                onClick={() => {
+                  setMenu(null);
+                  void startNote({ spanStart: span.from, spanEnd: span.to });
+                }}
+              >
+                {t('timeline.noteSpan', {
+                  from: formatTime(span.from, lang, offsetMin),
+                  to: formatTime(span.to, lang, offsetMin),
+                })}
+              </button>
+            )}
+          </div>
+        )}
       </div>
     </section>
   );
@@ -356,10 +519,15 @@ function spanText(ms: number, t: ReturnType<typeof useT>): string {
   return t('timeline.days', { count: Math.round(ms / 86_400_000) });
 }
 
+const NOTE_COLOR = '#7e57c2';
+
+type NoteMark = { ts: number; end: number; note: Annotation };
+
 type Overlay = {
   floods: { from: number; to: number }[];
   boots: number[];
   marks: { ts: number; severity: string; finding: Finding }[];
+  notes: NoteMark[];
   silences: { from: number; to: number }[];
   cursorTs: number | null;
   dark: boolean;
@@ -378,7 +546,20 @@ function nearestMark(u: uPlot, marks: Overlay['marks'], x: number): Overlay['mar
   return best;
 }
 
-/** Silences, floods, boots, finding markers and the cursor, over the bars (canvas pixels). */
+function nearestNote(u: uPlot, notes: readonly NoteMark[], x: number): NoteMark | null {
+  let best: NoteMark | null = null;
+  let bestD = 6;
+  for (const m of notes) {
+    const d = Math.abs(u.valToPos(m.ts, 'x') - x);
+    if (d < bestD) {
+      bestD = d;
+      best = m;
+    }
+  }
+  return best;
+}
+
+/** Silences, floods, boots, finding markers, note markers and the cursor, over the bars (canvas pixels). */
 function drawOverlay(u: uPlot, o: Overlay): void {
   const ctx = u.ctx;
   const { left, top, width, height } = u.bbox;
@@ -416,6 +597,26 @@ function drawOverlay(u: uPlot, o: Overlay): void {
     ctx.lineTo(px, top + 8 * ratio);
     ctx.closePath();
     ctx.fill();
+  }
+  // Notes: a diamond on the bottom edge (gold when starred), a span as a bar from its start to its end.
+  for (const n of o.notes) {
+    const px = x(n.ts);
+    const y = top + height - 6 * ratio;
+    if (n.end > n.ts) {
+      ctx.fillStyle = o.dark ? 'rgba(179,157,219,0.35)' : 'rgba(126,87,194,0.25)';
+      ctx.fillRect(px, y - 2 * ratio, Math.max(2 * ratio, x(n.end) - px), 4 * ratio);
+    }
+    ctx.fillStyle = n.note.starred ? '#f9a825' : o.dark ? '#b39ddb' : NOTE_COLOR;
+    ctx.strokeStyle = o.dark ? '#1e1f22' : '#ffffff';
+    ctx.lineWidth = 1 * ratio;
+    ctx.beginPath();
+    ctx.moveTo(px, y - 6 * ratio);
+    ctx.lineTo(px + 5 * ratio, y);
+    ctx.lineTo(px, y + 6 * ratio);
+    ctx.lineTo(px - 5 * ratio, y);
+    ctx.closePath();
+    ctx.fill();
+    ctx.stroke();
   }
   if (o.cursorTs !== null) {
     ctx.strokeStyle = o.dark ? '#7aa7ff' : '#2458c6';

@@ -42,6 +42,8 @@ interface NotesState {
   undo: { annotationId: number; seq: number } | null;
   /** A failed delete, undo or star, for people. */
   notice: { kind: 'delete' | 'undo' | 'star'; message: string } | null;
+  /** The note picked elsewhere (a timeline marker): the Notes panel scrolls to it and marks it. */
+  focused: { annotationId: number; seq: number } | null;
   load: (caseId: string) => Promise<void>;
   startNote: (target: NoteTarget) => Promise<void>;
   editNote: (annotationId: number) => Promise<void>;
@@ -53,6 +55,8 @@ interface NotesState {
   undoDelete: () => Promise<void>;
   dismissUndo: () => void;
   toggleStar: (annotationId: number) => Promise<void>;
+  /** Brings the Notes panel forward on this note. */
+  focusNote: (annotationId: number) => void;
 }
 
 export const SAVE_DELAY_MS = 400;
@@ -71,6 +75,17 @@ let session: Session | null = null;
 let nextKey = 1;
 let undoTimer: ReturnType<typeof setTimeout> | null = null;
 let subscribed = false;
+/** Other save loops over notes (in-place notes, notes/inline.ts): flushed with the editor's. */
+const flushers = new Set<(switching: boolean) => Promise<void>>();
+
+/** Registers a save loop to flush on a case switch (`switching`) and when the page goes away. */
+export function registerFlusher(fn: (switching: boolean) => Promise<void>): void {
+  flushers.add(fn);
+}
+
+async function flushOthers(switching: boolean): Promise<void> {
+  await Promise.all([...flushers].map((fn) => fn(switching)));
+}
 
 function upsert(notes: Annotation[], a: Annotation): Annotation[] {
   const i = notes.findIndex((n) => n.annotationId === a.annotationId);
@@ -157,6 +172,7 @@ export const useNotes = create<NotesState>((set, get) => {
     saveError: null,
     undo: null,
     notice: null,
+    focused: null,
 
     load: async (caseId) => {
       subscribeOnce();
@@ -164,8 +180,18 @@ export const useNotes = create<NotesState>((set, get) => {
       if (switching) {
         // Never lose what was typed in the previous case's note.
         if (session) await session.saver.flush();
+        await flushOthers(true);
         session = null;
-        set({ caseId, notes: [], findings: [], editor: null, undo: null, save: 'idle', saveError: null });
+        set({
+          caseId,
+          notes: [],
+          findings: [],
+          editor: null,
+          undo: null,
+          focused: null,
+          save: 'idle',
+          saveError: null,
+        });
       }
       set({ status: get().notes.length > 0 ? 'ready' : 'loading', error: null });
       try {
@@ -281,6 +307,11 @@ export const useNotes = create<NotesState>((set, get) => {
 
     dismissUndo: () => set({ undo: null }),
 
+    focusNote: (annotationId) => {
+      reveal();
+      set({ focused: { annotationId, seq: (get().focused?.seq ?? 0) + 1 } });
+    },
+
     toggleStar: async (annotationId) => {
       const ed = get().editor;
       if (ed && ed.annotationId === annotationId) {
@@ -306,6 +337,18 @@ export const useNotes = create<NotesState>((set, get) => {
   };
 });
 
+/** A note saved by another save loop (notes/inline.ts) joins the one list. */
+export function noteSaved(caseId: string, a: Annotation): void {
+  if (useNotes.getState().caseId === caseId)
+    useNotes.setState({ notes: upsert(useNotes.getState().notes, a) });
+}
+
+/** A note deleted by another save loop leaves the list. */
+export function noteRemoved(caseId: string, annotationId: number): void {
+  if (useNotes.getState().caseId === caseId)
+    useNotes.setState({ notes: useNotes.getState().notes.filter((n) => n.annotationId !== annotationId) });
+}
+
 function byId(a: Annotation, b: Annotation): number {
   return a.annotationId - b.annotationId;
 }
@@ -329,15 +372,20 @@ function subscribeOnce(): void {
   // Typing right before the page goes away: send it now (the call leaves synchronously).
   window.addEventListener('pagehide', () => {
     if (session) void session.saver.flush();
+    void flushOthers(false);
   });
   window.addEventListener('beforeunload', () => {
     if (session) void session.saver.flush();
+    void flushOthers(false);
   });
 }
 
-// Follow the open case, like the analysis store.
-useCase.subscribe((s) => {
+// Follow the open case. This module may load after the case is open (the panels and the timeline
+// are loaded lazily): the case open now counts too, not only later changes.
+function follow(s: ReturnType<typeof useCase.getState>): void {
   if (s.status === 'ready' && s.caseId && s.caseId !== useNotes.getState().caseId) {
     void useNotes.getState().load(s.caseId);
   }
-});
+}
+useCase.subscribe(follow);
+follow(useCase.getState());

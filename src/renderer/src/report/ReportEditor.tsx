@@ -235,6 +235,7 @@ function ExportButtons(): React.JSX.Element {
   const lang = useLang((s) => s.lang);
   const exports = useReportEditor((s) => s.exports);
   const exportAs = useReportEditor((s) => s.exportAs);
+  const cancelExport = useReportEditor((s) => s.cancelExport);
   const running = FORMATS.some((f) => exports[f]?.state === 'running');
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -263,16 +264,28 @@ function ExportButtons(): React.JSX.Element {
         {last.map(([f, s]) => {
           if (!s) return null;
           let text: string;
-          if (s.state === 'running')
-            text = t('export.running', { seconds: Math.round((now - s.startedAt) / 1000) });
+          const seconds = s.state === 'running' ? Math.round((now - s.startedAt) / 1000) : 0;
+          if (s.state === 'running' && s.progress) {
+            const phase = s.progress.phase;
+            const known = ['drafting', 'rendering', 'printing', 'writing'].includes(phase);
+            text = s.progress.cancelling
+              ? t('export.cancelling')
+              : t('export.progress', {
+                  phase: known ? t(`export.phase.${phase as 'drafting'}`) : phase,
+                  seconds,
+                });
+            if (s.progress.pages !== null) text += ` · ${t('export.pages', { count: s.progress.pages })}`;
+          } else if (s.state === 'running') text = t('export.running', { seconds });
           else if (s.state === 'error') text = t('export.error', { message: s.message });
           else if (s.result.status === 'cancelled') text = t('export.cancelled');
-          else
+          else {
             text = t(s.result.status === 'saved' ? 'export.saved' : 'export.download', {
               file: s.result.fileName,
               size: formatBytes(s.result.bytes, lang),
               seconds: (s.ms / 1000).toFixed(1),
             });
+            if (s.pages !== null) text += ` · ${t('export.pages', { count: s.pages })}`;
+          }
           return (
             <span
               key={f}
@@ -281,6 +294,16 @@ function ExportButtons(): React.JSX.Element {
               className={s.state === 'error' ? 'note-error' : ''}
             >
               {t(`export.${f}`)}: {text}
+              {s.state === 'running' && s.progress && !s.progress.cancelling && (
+                <button
+                  type="button"
+                  className="note-link"
+                  data-testid={`report-export-cancel-${f}`}
+                  onClick={() => void cancelExport(f)}
+                >
+                  {t('export.cancel')}
+                </button>
+              )}
             </span>
           );
         })}

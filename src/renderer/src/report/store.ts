@@ -16,10 +16,22 @@ import { useLang } from '../i18n';
 import { Saver, type SaveState } from '../notes/saver';
 import { useCase } from '../state/case';
 import { editsOf, mergeGenerated, moveTo } from './edits';
+import { formatOfFile } from './export-file';
+
+/** What the host says of a running export (`ingestProgress` events of kind `report`). */
+export interface ExportProgress {
+  jobId: string;
+  /** drafting, rendering, printing, writing. */
+  phase: string;
+  pages: number | null;
+  bytesDone: number;
+  bytesTotal: number | null;
+  cancelling: boolean;
+}
 
 export type ExportState =
-  | { state: 'running'; startedAt: number }
-  | { state: 'done'; result: ExportResult; ms: number }
+  | { state: 'running'; startedAt: number; progress: ExportProgress | null }
+  | { state: 'done'; result: ExportResult; ms: number; pages: number | null }
   | { state: 'error'; message: string };
 
 export type SectionPatch = Partial<Pick<ReportSection, 'title' | 'body' | 'enabled'>>;
@@ -56,6 +68,8 @@ interface ReportEditorState {
   setExcerpts: (ids: number[] | null) => void;
   setRedaction: (settings: RedactionSettings) => void;
   exportAs: (format: ReportFormat) => Promise<void>;
+  /** Asks the host to stop a running export (it then answers `cancelled`). */
+  cancelExport: (format: ReportFormat) => Promise<void>;
   refreshPreview: () => void;
   /** Sends pending edits now (blur). */
   flush: () => Promise<void>;
@@ -88,6 +102,7 @@ let redactionSaver: Saver<{ caseId: string; settings: RedactionSettings }, { sav
 let previewTimer: ReturnType<typeof setTimeout> | null = null;
 let previewRunning = false;
 let previewAgain = false;
+let progressSubscribed = false;
 
 export const useReportEditor = create<ReportEditorState>((set, get) => {
   editSaver = new Saver({
@@ -253,8 +268,9 @@ export const useReportEditor = create<ReportEditorState>((set, get) => {
     exportAs: async (format) => {
       const { caseId, lang, paper, redact } = get();
       if (!caseId || get().exports[format]?.state === 'running') return;
+      subscribeProgress();
       const startedAt = Date.now();
-      set({ exports: { ...get().exports, [format]: { state: 'running', startedAt } } });
+      set({ exports: { ...get().exports, [format]: { state: 'running', startedAt, progress: null } } });
       try {
         // What was typed last is in the export.
         await Promise.all([editSaver?.flush(), redactionSaver?.flush()]);
@@ -264,10 +280,28 @@ export const useReportEditor = create<ReportEditorState>((set, get) => {
           options: { lang, paper, redact },
         });
         if (result.status === 'download') download(result.url, result.fileName);
+        const before = get().exports[format];
+        const pages = before?.state === 'running' ? (before.progress?.pages ?? null) : null;
         set({
-          exports: { ...get().exports, [format]: { state: 'done', result, ms: Date.now() - startedAt } },
+          exports: {
+            ...get().exports,
+            [format]: { state: 'done', result, ms: Date.now() - startedAt, pages },
+          },
         });
         if (redact) void loadRedaction(caseId);
+      } catch (err) {
+        set({ exports: { ...get().exports, [format]: { state: 'error', message: errorMessage(err) } } });
+      }
+    },
+
+    cancelExport: async (format) => {
+      const s = get().exports[format];
+      if (s?.state !== 'running' || !s.progress) return;
+      set({
+        exports: { ...get().exports, [format]: { ...s, progress: { ...s.progress, cancelling: true } } },
+      });
+      try {
+        await getWorkbench().cancelJob({ jobId: s.progress.jobId });
       } catch (err) {
         set({ exports: { ...get().exports, [format]: { state: 'error', message: errorMessage(err) } } });
       }
@@ -311,6 +345,38 @@ export const useReportEditor = create<ReportEditorState>((set, get) => {
     }
   }
 });
+
+/** Follows the host's progress of this case's exports (once, on the first export). */
+function subscribeProgress(): void {
+  if (progressSubscribed) return;
+  progressSubscribed = true;
+  getWorkbench().on('ingestProgress', (p) => {
+    if (p.kind !== 'report') return;
+    const st = useReportEditor.getState();
+    const format = formatOfFile(p.current);
+    if (p.caseId !== st.caseId || !format) return;
+    const cur = st.exports[format];
+    // Only the export this editor is waiting for; its end comes with exportReport's answer.
+    if (cur?.state !== 'running' || p.state !== 'running') return;
+    const pages = p.pages;
+    useReportEditor.setState({
+      exports: {
+        ...st.exports,
+        [format]: {
+          ...cur,
+          progress: {
+            jobId: p.jobId,
+            phase: p.phase,
+            pages: typeof pages === 'number' ? pages : (cur.progress?.pages ?? null),
+            bytesDone: p.bytesDone,
+            bytesTotal: p.bytesTotal,
+            cancelling: cur.progress?.cancelling ?? false,
+          },
+        },
+      },
+    });
+  });
+}
 
 /** Starts the browser's download of an export the host keeps at `url`. */
 function download(url: string, fileName: string): void {

@@ -303,7 +303,13 @@ function coredumpctl(input: ArtefactInput, out: CrashArtefact[]): void {
           pid: r.pid,
           uid: r.uid,
           completeness:
-            r.corefile === 'present' ? 'present' : r.corefile === 'missing' ? 'missing' : 'unknown',
+            r.corefile === 'present' || r.corefile === 'journal'
+              ? 'present'
+              : r.corefile === 'missing'
+                ? 'missing'
+                : r.corefile === 'truncated'
+                  ? 'truncated'
+                  : 'unknown',
           fields: { COREFILE: r.corefile, TIME: r.time },
           evidence: [lineEvidence(s, lines, r.lineNo, 'coredumpctl list row')],
         };
@@ -320,6 +326,14 @@ function coredumpctl(input: ArtefactInput, out: CrashArtefact[]): void {
             miss(
               'coredumpctl-missing',
               'coredumpctl lists the core as missing: removed by systemd-tmpfiles or the size limits of coredump.conf.',
+            ),
+          ];
+        if (r.corefile === 'none')
+          a.missing = [
+            miss(
+              'coredumpctl-storage',
+              'coredumpctl lists no core (Storage=none in coredump.conf, or the core was over its size limit): only the metadata and the stack trace were kept in the journal.',
+              'none',
             ),
           ];
         if (r.size) a.fields!.SIZE = r.size;

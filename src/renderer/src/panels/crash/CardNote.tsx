@@ -1,18 +1,30 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { editInline, flushInline, useInlineNotes } from '../../notes/inline';
+import { useNotes } from '../../notes/store';
 import { useCrashT } from './messages';
-import { useCrashNotes } from './notes';
+import { NOTE_TAG, useCardNote } from './notes';
 
-/** The engineer's own note on a card: plain preformatted text, edited in place and autosaved. */
+/**
+ * The engineer's own note on a card: plain preformatted text, edited in place and saved as typed
+ * by the notes module (notes/inline.ts); it is an annotation like any other (Notes panel, timeline, report).
+ */
 export function CardNote({ lineId }: { lineId: number }): React.JSX.Element | null {
   const t = useCrashT();
   const id = useId();
-  const note = useCrashNotes((s) => s.byLine[lineId]);
-  const loaded = useCrashNotes((s) => s.loaded);
-  const edit = useCrashNotes((s) => s.edit);
+  const key = `line:${lineId}`;
+  const note = useCardNote(lineId);
+  const loaded = useNotes((s) => s.status === 'ready' || s.notes.length > 0);
+  const entry = useInlineNotes((s) => s.entries[key]);
   const [editing, setEditing] = useState(false);
+
+  // Closing the panel or the card sends what was typed.
+  useEffect(() => () => void flushInline(key), [key]);
+
   if (lineId <= 0 || !loaded) return null;
-  const body = note?.body ?? '';
-  const status = note?.status ?? 'idle';
+  // While typing (or until the host confirmed) the typed text wins; afterwards the stored note does.
+  const body =
+    entry && (editing || entry.status !== 'saved') ? entry.body : (note?.body ?? entry?.body ?? '');
+  const status = entry?.status ?? 'idle';
   const statusText =
     status === 'saving'
       ? t('note.saving')
@@ -21,8 +33,12 @@ export function CardNote({ lineId }: { lineId: number }): React.JSX.Element | nu
         : status === 'pending'
           ? t('note.pending')
           : status === 'error'
-            ? t('note.error', { message: note?.error ?? '' })
+            ? t('note.error', { message: entry?.error ?? '' })
             : '';
+  const done = (): void => {
+    setEditing(false);
+    void flushInline(key);
+  };
   return (
     <div className="crash-note" data-testid="crash-note">
       {editing ? (
@@ -39,7 +55,8 @@ export function CardNote({ lineId }: { lineId: number }): React.JSX.Element | nu
             placeholder={t('note.placeholder')}
             spellCheck={false}
             autoFocus
-            onChange={(e) => edit(lineId, e.target.value)}
+            onChange={(e) => editInline(key, { lineId, tags: [NOTE_TAG] }, e.target.value, note)}
+            onBlur={() => void flushInline(key)}
           />
           <div className="crash-note-bar">
             <span
@@ -48,8 +65,13 @@ export function CardNote({ lineId }: { lineId: number }): React.JSX.Element | nu
               role="status"
             >
               {statusText}
+              {status === 'error' && (
+                <button type="button" className="crash-link" onClick={() => void flushInline(key)}>
+                  {t('note.retry')}
+                </button>
+              )}
             </span>
-            <button type="button" onClick={() => setEditing(false)}>
+            <button type="button" onClick={done}>
               {t('note.done')}
             </button>
           </div>

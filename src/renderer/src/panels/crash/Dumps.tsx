@@ -3,6 +3,7 @@ import { useLang } from '../../i18n';
 import { Cite } from './Cite';
 import { formatNumber, formatUtc } from './format';
 import { useCrashT, type CrashKey } from './messages';
+import { dumpKey } from './timeline';
 
 function bytes(n: number, lang: Parameters<typeof formatNumber>[1]): string {
   const units: [number, string][] = [
@@ -15,24 +16,31 @@ function bytes(n: number, lang: Parameters<typeof formatNumber>[1]): string {
   return `${formatNumber(n, lang)} B`;
 }
 
-/** Issue 6: kdump directories, vmcores, core files, coredumpctl, apport and ABRT reports, each with what is missing. */
+/**
+ * Issue 6: kdump directories, vmcores, core files, coredumpctl, apport and ABRT reports, each
+ * with what is missing. Those with a time are cards on the panel's timeline; this section counts
+ * them all, says when there are none, and lists the ones with no time.
+ */
 export function Dumps({ crashes }: { crashes: readonly CrashArtefact[] }): React.JSX.Element {
   const t = useCrashT();
+  const untimed = crashes.filter((a) => a.ts === null);
   return (
     <section className="crash-dumps" data-testid="crash-dumps">
       <h3>
         {t('dumps.title')} <span className="crash-dim">{t('dumps.count', { count: crashes.length })}</span>
       </h3>
-      {crashes.length === 0 ? (
-        <p className="crash-dim">{t('dumps.none')}</p>
-      ) : (
-        <ol className="crash-dump-list">
-          {crashes.map((a) => (
-            <li key={`${a.kind}|${a.path}|${a.pid ?? ''}|${a.evidence[0]?.lineNo ?? 0}`}>
-              <DumpCard a={a} />
-            </li>
-          ))}
-        </ol>
+      {crashes.length === 0 && <p className="crash-dim">{t('dumps.none')}</p>}
+      {untimed.length > 0 && (
+        <>
+          {untimed.length < crashes.length && <p className="crash-dim">{t('dumps.untimed')}</p>}
+          <ol className="crash-dump-list">
+            {untimed.map((a) => (
+              <li key={dumpKey(a)}>
+                <DumpCard a={a} />
+              </li>
+            ))}
+          </ol>
+        </>
       )}
     </section>
   );
@@ -41,7 +49,7 @@ export function Dumps({ crashes }: { crashes: readonly CrashArtefact[] }): React
 /** Artefacts whose own fields (crash's `sys`, gdb's core line) say what the dump is; others show theirs above. */
 const SHOWN_FIELDS = new Set<CrashArtefact['kind']>(['crash-session', 'gdb-backtrace']);
 
-function DumpCard({ a }: { a: CrashArtefact }): React.JSX.Element {
+export function DumpCard({ a }: { a: CrashArtefact }): React.JSX.Element {
   const t = useCrashT();
   const lang = useLang((s) => s.lang);
   const state = a.completeness;

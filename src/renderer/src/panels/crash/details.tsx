@@ -1,5 +1,5 @@
 /** The decoded details of one incident, every value opening the line it was read from. */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { ViewLine } from '../../../../shared/model/case';
 import type {
   DeathDetails,
@@ -46,17 +46,30 @@ export function IncidentDetails({ incident }: { incident: Incident }): React.JSX
 
 function Occurrences({ incident }: { incident: Incident }): React.JSX.Element | null {
   const t = useCrashT();
+  const lang = useLang((s) => s.lang);
   const [all, setAll] = useState(false);
   const list =
     incident.occurrences.length > 1 ? incident.occurrences : incident.lines.length > 1 ? incident.lines : [];
   if (list.length === 0) return null;
   const shown = all ? list : list.slice(0, LIST_CAP);
+  const dropped =
+    incident.occurrencesTruncated && list === incident.occurrences
+      ? (incident.occurrencesTotal ?? list.length) - list.length
+      : 0;
   return (
     <div className="crash-sub">
       <h4>{incident.occurrences.length > 1 ? t('card.occurrences') : t('card.blockLines')}</h4>
       <div className="crash-cites">
-        {shown.map((ev) => (
-          <Cite key={`${ev.sourceId}:${ev.lineNo}`} ev={ev} />
+        {shown.map((ev, i) => (
+          <Fragment key={`${ev.sourceId}:${ev.lineNo}`}>
+            {/* The analysis keeps only the first and last occurrences of a long list: say where the gap is. */}
+            {dropped > 0 && shown.length === list.length && i === Math.floor(list.length / 2) && (
+              <span className="crash-gap">
+                {t('card.moreOccurrences', { count: formatNumber(dropped, lang) })}
+              </span>
+            )}
+            <Cite ev={ev} />
+          </Fragment>
         ))}
         {list.length > LIST_CAP && (
           <button type="button" className="crash-more" onClick={() => setAll(!all)}>
@@ -115,6 +128,38 @@ function FloodView({ d, incident }: { d: FloodDetails; incident: Incident }): Re
       {d.repeatedReported > 0 && (
         <Field label={t('flood.repeated')} lineId={last.lineId}>
           {formatNumber(d.repeatedReported, lang)}
+        </Field>
+      )}
+      {d.variants !== undefined && d.variants > 1 && d.template !== undefined && (
+        <>
+          <Field label={t('flood.template')} lineId={h} mono>
+            {d.template}
+          </Field>
+          <Field label={t('flood.variants')} lineId={h}>
+            {formatNumber(d.variants, lang)}
+          </Field>
+        </>
+      )}
+      {d.bursts !== undefined && d.bursts.length > 1 && (
+        <Field label={t('flood.bursts')} lineId={h}>
+          {t('flood.burstsValue', { count: formatNumber(d.burstCount ?? d.bursts.length, lang) })}
+          {(d.burstCount ?? d.bursts.length) > d.bursts.length && (
+            <> · {t('flood.burstsShown', { count: d.burstCount ?? 0, shown: d.bursts.length / 2 })}</>
+          )}
+          <ul className="crash-bursts" data-testid="flood-bursts">
+            {d.bursts.map((b) => (
+              <li key={`${b.first.sourceId}:${b.first.lineNo}`}>
+                <LineLink lineId={b.first.lineId}>
+                  {t('flood.burstRow', {
+                    first: b.firstTs !== null ? formatUtc(b.firstTs, lang, t) : t('time.none'),
+                    last: b.lastTs !== null ? formatUtc(b.lastTs, lang, t) : t('time.none'),
+                    count: formatNumber(b.count, lang),
+                  })}
+                </LineLink>
+                {b.message !== undefined && <code> {b.message}</code>}
+              </li>
+            ))}
+          </ul>
         </Field>
       )}
     </dl>

@@ -36,21 +36,6 @@ export function severityOf(kind: IncidentKind): Severity {
   return SEVERITY[kind];
 }
 
-/** Incidents by time; those without a time keep their order after the timed ones. */
-export function byTime(incidents: readonly Incident[]): Incident[] {
-  return incidents
-    .map((inc, i) => ({ inc, i }))
-    .sort((a, b) => {
-      const ta = a.inc.firstTs ?? a.inc.ts;
-      const tb = b.inc.firstTs ?? b.inc.ts;
-      if (ta === null && tb === null) return a.i - b.i;
-      if (ta === null) return 1;
-      if (tb === null) return -1;
-      return ta - tb || a.i - b.i;
-    })
-    .map((x) => x.inc);
-}
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** UTC ms as a UTC date and time in the UI language (the case's zone is not known here). */

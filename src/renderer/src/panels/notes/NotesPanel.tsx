@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Annotation } from '../../../../shared/model/annotation';
 import type { Finding } from '../../../../shared/model/finding';
 import { NoteEditor, UndoToast } from '../../notes/NoteEditor';
@@ -231,10 +231,18 @@ function NoteItem(props: {
     if (note.lineId !== null) useViewer.getState().jumpTo(note.lineId);
   };
   const body = useMemo(() => renderMarkdown(note.body), [note.body]);
+  // Picked on the timeline: scroll to it and mark it.
+  const focusSeq = useNotes((s) => (s.focused?.annotationId === note.annotationId ? s.focused.seq : null));
+  const item = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (focusSeq !== null) item.current?.scrollIntoView({ block: 'nearest' });
+  }, [focusSeq]);
 
   return (
     <li
-      className={`note-item${editing ? ' editing' : ''}${note.orphaned ? ' orphaned' : ''}`}
+      ref={item}
+      className={`note-item${editing ? ' editing' : ''}${note.orphaned ? ' orphaned' : ''}${focusSeq !== null ? ' focused' : ''}`}
+      data-focused={focusSeq !== null ? 'true' : 'false'}
       data-testid="note-item"
       data-annotation-id={note.annotationId}
       data-orphaned={note.orphaned ? 'true' : 'false'}
