@@ -523,22 +523,7 @@ export class WorkbenchService implements WorkbenchApi {
 
   private startIngest(caseId: string, inputs: string[]): string {
     const jobId = `ingest-${randomBytes(6).toString('hex')}`;
-    const job: JobProgress & { startedAt: number; done: Promise<void> } = {
-      jobId,
-      kind: 'ingest',
-      caseId,
-      state: 'running',
-      phase: 'reading',
-      current: null,
-      bytesDone: 0,
-      bytesTotal: null,
-      linesDone: 0,
-      rate: 0,
-      etaS: null,
-      message: null,
-      startedAt: Date.now(),
-      done: Promise.resolve(),
-    };
+    const job = newJob({ jobId, kind: 'ingest', caseId, phase: 'reading', current: null });
     this.jobs.set(jobId, job);
     this.events.emit('caseChanged', { caseId, reason: 'ingest-started' });
     job.done = this.opts.engine.call('ingest', { caseId, jobId, inputs }).then(
@@ -608,6 +593,24 @@ class ReportCancelled extends Error {
   }
 }
 
+/** A job's progress record as it starts: running, nothing done yet. */
+function newJob(
+  start: Pick<JobProgress, 'jobId' | 'kind' | 'caseId' | 'phase' | 'current'>,
+): JobProgress & { startedAt: number; done: Promise<void> } {
+  return {
+    ...start,
+    state: 'running',
+    bytesDone: 0,
+    bytesTotal: null,
+    linesDone: 0,
+    rate: 0,
+    etaS: null,
+    message: null,
+    startedAt: Date.now(),
+    done: Promise.resolve(),
+  };
+}
+
 export type ReportPhase = 'drafting' | 'rendering' | 'printing' | 'writing';
 
 /**
@@ -626,22 +629,13 @@ export class ReportJob {
     fileName: string,
     private readonly emit: (p: JobProgress) => void,
   ) {
-    this.progress = {
+    this.progress = newJob({
       jobId: `report-${randomBytes(6).toString('hex')}`,
       kind: 'report',
       caseId,
-      state: 'running',
       phase: 'drafting',
       current: fileName,
-      bytesDone: 0,
-      bytesTotal: null,
-      linesDone: 0,
-      rate: 0,
-      etaS: null,
-      message: null,
-      startedAt: Date.now(),
-      done: Promise.resolve(),
-    };
+    });
     this.progress.done = new Promise((resolve) => {
       this.resolveDone = resolve;
     });

@@ -810,29 +810,7 @@ function buildInMemory(
       insPos.run(c, le(reverse.subarray(c * CHUNK, (c + 1) * CHUNK)));
       bytes += CHUNK * 4;
     }
-    const insMin = db.prepare('INSERT INTO minute_counts (minute, level, n) VALUES (?, ?, ?)');
-    const hours = new Map<number, number[]>();
-    for (const [minute, c] of minutes) {
-      const hour = Math.floor(minute / 60);
-      let h = hours.get(hour);
-      if (!h) hours.set(hour, (h = new Array<number>(9).fill(0)));
-      c.forEach((v, level) => {
-        if (v > 0) {
-          insMin.run(minute, level, v);
-          h[level] = (h[level] ?? 0) + v;
-          bytes += 12;
-        }
-      });
-    }
-    // Hours too: a month-long case's timeline sums 720 rows, not 43 200.
-    const insHour = db.prepare('INSERT INTO hour_counts (hour, level, n) VALUES (?, ?, ?)');
-    for (const [hour, h] of hours)
-      h.forEach((v, level) => {
-        if (v > 0) {
-          insHour.run(hour, level, v);
-          bytes += 12;
-        }
-      });
+    bytes += writeCounts(db, minutes);
     const stats: OrderStats = {
       version: ORDER_VERSION,
       buildId: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
@@ -861,12 +839,7 @@ function buildInMemory(
       names: namesOverflow ? null : { hosts: [...hostId.keys()], programs: [...programId.keys()] },
       levelsBackfilled,
     };
-    db.prepare(
-      "INSERT INTO meta_large (key, value) VALUES ('merged_order', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    ).run(JSON.stringify(stats));
-    db.prepare(
-      "INSERT INTO meta (key, value) VALUES ('merged_order_id', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    ).run(stats.buildId);
+    writeStats(db, stats);
   })();
   const stats = readOrderStats(db)!;
   stats.buildMs = Math.round(performance.now() - started);

@@ -9,6 +9,7 @@ import { useCase } from '../../state/case';
 import { useClock } from '../../state/clock';
 import { parseGoto } from '../../time';
 import { formatUtc } from './format';
+import { InlineNoteEditor } from './InlineNoteEditor';
 import { useCrashT } from './messages';
 import { NOTE_TAG } from './notes';
 
@@ -35,7 +36,6 @@ export function TimeNoteCard(props: {
   const body =
     entry && (editing || entry.status !== 'saved') ? entry.body : (note?.body ?? entry?.body ?? '');
   const html = useMemo(() => renderMarkdown(body), [body]);
-  const status = entry?.status ?? 'idle';
   const when =
     to > from
       ? t('timenote.span', { from: formatUtc(from, lang, t), to: formatUtc(to, lang, t) })
@@ -85,50 +85,17 @@ export function TimeNoteCard(props: {
       </div>
       <div className="crash-note">
         {editing ? (
-          <>
-            <label htmlFor={id} className="crash-note-label">
-              {t('note.label')}
-            </label>
-            <textarea
-              id={id}
-              data-testid="crash-timenote-input"
-              className="crash-note-input"
-              value={body}
-              rows={Math.min(14, Math.max(3, body.split('\n').length + 1))}
-              placeholder={t('note.placeholder')}
-              spellCheck={false}
-              autoFocus
-              onChange={(e) =>
-                editInline(key, { spanStart: from, spanEnd: to, tags: [NOTE_TAG] }, e.target.value, note)
-              }
-              onBlur={() => void flushInline(key)}
-            />
-            <div className="crash-note-bar">
-              <span
-                className={status === 'error' ? 'crash-note-status error' : 'crash-note-status'}
-                data-testid="crash-timenote-status"
-                role="status"
-              >
-                {status === 'saving'
-                  ? t('note.saving')
-                  : status === 'saved'
-                    ? t('note.saved')
-                    : status === 'pending'
-                      ? t('note.pending')
-                      : status === 'error'
-                        ? t('note.error', { message: entry?.error ?? '' })
-                        : ''}
-                {status === 'error' && (
-                  <button type="button" className="crash-link" onClick={() => void flushInline(key)}>
-                    {t('note.retry')}
-                  </button>
-                )}
-              </span>
-              <button type="button" data-testid="crash-timenote-done" onClick={done}>
-                {t('note.done')}
-              </button>
-            </div>
-          </>
+          <InlineNoteEditor
+            id={id}
+            testPrefix="crash-timenote"
+            inlineKey={key}
+            body={body}
+            entry={entry}
+            onChange={(text) =>
+              editInline(key, { spanStart: from, spanEnd: to, tags: [NOTE_TAG] }, text, note)
+            }
+            onDone={done}
+          />
         ) : body.trim() ? (
           // markdown-it with html off: the note's text is escaped, never run.
           <div
