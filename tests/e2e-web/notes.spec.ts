@@ -120,6 +120,52 @@ test.describe('Notes panel over the browser host', () => {
       });
   });
 
+  test('a note on a finding from the findings list keeps the finding and its first line', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const host = hostFromEnv();
+    const before = new Set((await notesOf(host)).map((n) => n.annotationId));
+    await resetUiState(host);
+    await page.goto(host.url);
+    // The first OOM finding of the list (the sample has the kill and a cross-report note).
+    const item = page
+      .getByTestId('findings-list')
+      .locator('[data-testid="finding-item"][data-kind="oom"]')
+      .first();
+    await expect(item).toBeVisible();
+    const key = await item.getAttribute('data-finding-key');
+    const findings = await callHost(host.port, host.token, 'listFindings', { caseId: host.caseId });
+    const oom = findings.find((f) => f.findingKey === key);
+    expect(oom).toBeDefined();
+    const firstLineId = Math.min(...oom!.evidence.filter((e) => e.lineId > 0).map((e) => e.lineId));
+    expect(firstLineId).toBeGreaterThan(0);
+    const row = item.locator('xpath=..');
+    await row.hover();
+    await row.getByTestId('finding-add-note').click();
+    const panel = page.getByTestId('panel-notes');
+    const body = panel.getByTestId('note-body');
+    await expect(body).toBeFocused();
+    // The editor names what the note is on: the finding, and its line as source:line.
+    await expect(panel.locator('.note-anchor').first()).toContainText('var/log/syslog:');
+    await body.fill('victim stream_convert: score 731 checks out');
+    await expect(panel.getByTestId('note-save-state').first()).toHaveAttribute('data-state', 'saved', {
+      timeout: 30_000,
+    });
+    await panel.getByTestId('note-done').click();
+    const made = (await notesOf(host)).filter((n) => !before.has(n.annotationId));
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({
+      findingKey: oom!.findingKey,
+      lineId: firstLineId,
+      body: 'victim stream_convert: score 731 checks out',
+    });
+    await callHost(host.port, host.token, 'deleteAnnotation', {
+      caseId: host.caseId,
+      annotationId: made[0]!.annotationId,
+    });
+  });
+
   test('a note is created on a line, edited as typed, filtered, deleted and undone', async ({ page }) => {
     // Six engineers share two cores: give the many steps room.
     test.setTimeout(180_000);

@@ -12,6 +12,7 @@ import { usePanelTabs } from '../state/panels';
 import { useViewer } from '../state/viewer';
 import { formatTime } from '../time';
 import { findingTitle, titleIndex, type TitleWords } from './finding-title';
+import { startNote } from '../notes/store';
 
 /** Moves the viewer to a finding's first evidence line and opens the panel that explains it. */
 export function openFinding(f: Finding): void {
@@ -34,10 +35,20 @@ interface RowProps {
   kind: string;
   lang: Lang;
   offsetMin: number | null;
+  /** Label of the "add a note on this finding" button; null when the finding has no line. */
+  noteLabel: string | null;
 }
 
 /** One finding; memoised so a cursor move re-renders only the rows whose highlight changed. */
-const Row = memo(function Row({ f, title, here, kind, lang, offsetMin }: RowProps): React.JSX.Element {
+const Row = memo(function Row({
+  f,
+  title,
+  here,
+  kind,
+  lang,
+  offsetMin,
+  noteLabel,
+}: RowProps): React.JSX.Element {
   return (
     <li>
       <button
@@ -45,6 +56,7 @@ const Row = memo(function Row({ f, title, here, kind, lang, offsetMin }: RowProp
         className={`finding finding-${f.severity}${here ? ' at-cursor' : ''}`}
         data-testid="finding-item"
         data-kind={f.kind}
+        data-finding-key={f.findingKey}
         data-at-cursor={here ? 'true' : undefined}
         aria-current={here ? 'true' : undefined}
         title={f.summary}
@@ -56,6 +68,22 @@ const Row = memo(function Row({ f, title, here, kind, lang, offsetMin }: RowProp
         </span>
         {f.ts !== null && <span className="finding-time">{formatTime(f.ts, lang, offsetMin)}</span>}
       </button>
+      {noteLabel !== null && (
+        <button
+          type="button"
+          className="finding-note"
+          data-testid="finding-add-note"
+          aria-label={noteLabel}
+          title={noteLabel}
+          onClick={() => {
+            // The note keeps the finding's stable key (it survives a re-analysis) and its first line.
+            const lineId = firstLine(f);
+            if (lineId !== null) void startNote({ findingKey: f.findingKey, lineId });
+          }}
+        >
+          ✎
+        </button>
+      )}
     </li>
   );
 });
@@ -143,6 +171,7 @@ export function FindingsList(): React.JSX.Element | null {
             kind={t(`finding.kind.${f.kind}`)}
             lang={lang}
             offsetMin={offsetMin}
+            noteLabel={firstLine(f) !== null ? t('findings.addNote') : null}
           />
         ))}
       </ul>

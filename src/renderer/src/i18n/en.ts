@@ -209,6 +209,7 @@ export const en = {
   'layout.resize.right': 'Resize the panels',
   'layout.resize.bottom': 'Resize the timeline',
   'findings.title': 'Findings',
+  'findings.addNote': 'Add a note on this finding',
 } as const;
 
 export type MessageKey = keyof typeof en;

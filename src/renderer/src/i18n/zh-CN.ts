@@ -207,4 +207,5 @@ export const zhCN: Record<MessageKey, string> = {
   'layout.resize.right': '调整面板宽度',
   'layout.resize.bottom': '调整时间线高度',
   'findings.title': '发现',
+  'findings.addNote': '为此发现添加笔记',
 };
