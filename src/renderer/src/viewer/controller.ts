@@ -386,8 +386,9 @@ export class LogViewerController {
       const first = await (takePrimed(req) ?? this.api.getLines(req));
       if (gen !== this.gen) return;
       // The user clicked or typed in the lines on screen while this was read: their choice
-      // stands (a restored cursor must not take the active line back after a click).
-      if (moves !== this.userMoves && this.win.lines.length > 0) {
+      // stands (a restored cursor must not take the active line back after a click). A jump
+      // the user asked for is not such a load: it always lands.
+      if (!isJump && moves !== this.userMoves && this.win.lines.length > 0) {
         this.callbacks.onStatus({ kind: 'ready', total: this.win.total });
         return;
       }
