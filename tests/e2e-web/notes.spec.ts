@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { Annotation } from '../../src/shared/model/annotation';
 import { EMPTY_FILTER } from '../../src/shared/model/view';
@@ -17,6 +15,7 @@ import {
 } from './env';
 import { callHost } from './host-api';
 import { readMember } from './sample';
+import { killGroup, serve } from './serve';
 import { activeLine } from './viewer-helpers';
 
 test.skip(!hasChromium, chromiumSkipReason);
@@ -400,51 +399,6 @@ test.describe('Notes panel over the browser host', () => {
       });
   });
 });
-
-/** `postmortem serve` as a process group this spec can SIGKILL. */
-function serve(casePath: string, home: string): Promise<{ child: ChildProcess; ready: HostReady }> {
-  const child = spawn(
-    'npx',
-    ['tsx', 'src/main/cli/main.ts', 'serve', casePath, '--port', '0', '--json-ready'],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, POSTMORTEM_HOME: home },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr = (stderr + c.toString()).slice(-4000);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no ready line:\n${stderr}`)), 120_000);
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const ready = JSON.parse(line) as HostReady;
-        if (typeof ready.url !== 'string') return;
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve({ child, ready });
-      } catch {
-        // Not the ready line.
-      }
-    });
-  });
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
-    child.once('exit', () => resolve());
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      resolve();
-    }
-  });
-}
 
 test.describe('Notes survive a killed server', () => {
   let dir = '';
