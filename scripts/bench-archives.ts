@@ -15,20 +15,11 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { type CompressionFormat, DEFAULT_LIMITS, decompress } from '../src/main/engine/ingest/containers';
 import { generateSyslog } from './bench/gen-syslog';
-import { measure } from './bench/measure';
+import { has, measure } from './bench/measure';
 
 const ROOT = path.resolve(__dirname, '..');
 const MB = Number(process.env.BENCH_ARCHIVE_MB ?? 256);
 const DATA = path.join(ROOT, 'bench-data');
-
-function has(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const FORMATS: Array<{ format: CompressionFormat; ext: string; tool: string; make: string[] }> = [
   { format: 'gzip', ext: 'gz', tool: 'gzip', make: [] },

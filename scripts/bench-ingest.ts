@@ -10,20 +10,11 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { generateSyslog } from './bench/gen-syslog';
-import { measure, type Measured } from './bench/measure';
+import { has, measure, type Measured } from './bench/measure';
 
 const ROOT = path.resolve(__dirname, '..');
 const MB = Number(process.env.BENCH_MB ?? 1024);
 const DATA = path.join(ROOT, 'bench-data');
-
-function has(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Row {
   name: string;

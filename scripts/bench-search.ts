@@ -9,29 +9,20 @@
  * locateTime, first search hits and whole-case counts (ours vs rg -c vs grep -c), a regex over
  * all lines, getLines latency while a search runs, histogram, facets, a filtered view.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { SearchProgress } from '../src/shared/model/case';
+import { EMPTY_FILTER } from '../src/shared/model/view';
 import { Engine } from '../src/main/engine/engine';
 import { generateSyslog } from './bench/gen-syslog';
-import { measure } from './bench/measure';
+import { has, measure } from './bench/measure';
 
 const ROOT = path.resolve(__dirname, '..');
 const MB = Number(process.env.BENCH_MB ?? 1024);
 const DATA = path.join(ROOT, 'bench-data');
 const FTS = process.env.BENCH_FTS === '1';
-
-function has(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Deterministic pseudo-random positions (same run, same positions). */
 function rng(seed: number): () => number {
@@ -237,17 +228,7 @@ async function main(): Promise<void> {
     { programs: ['kernel'] },
     { include: [{ pattern: 'session closed', mode: 'text' as const, caseSensitive: false }] },
   ]) {
-    const f = {
-      include: [],
-      exclude: [],
-      from: null,
-      to: null,
-      hosts: [],
-      programs: [],
-      severities: [],
-      sourceIds: [],
-      ...filter,
-    };
+    const f = { ...EMPTY_FILTER, ...filter };
     const view = { kind: 'filtered' as const, filter: f };
     const [p, first] = await timed(() => engine.getLines({ caseId, view, start: 0, count: 3000 }));
     const [, again] = await timed(() =>

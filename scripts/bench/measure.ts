@@ -1,5 +1,5 @@
 /** Runs a command and measures wall time and peak RSS (VmHWM polled from /proc). */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export interface Measured {
@@ -60,4 +60,14 @@ export function measure(
       resolve({ wallMs: performance.now() - started, peakRssBytes: peak, code, stdout, stderr });
     });
   });
+}
+
+/** True when a command is on the PATH (the anchors lnav, rg, xz… are optional). */
+export function has(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

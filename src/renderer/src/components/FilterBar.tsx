@@ -294,7 +294,7 @@ export function FilterBar(): React.JSX.Element {
             </datalist>
           </>
         )}
-        {kind === 'severity' && (
+        {(kind === 'severity' || kind === 'source') && (
           <select
             data-testid="filter-value"
             aria-label={t('filter.value')}
@@ -302,29 +302,20 @@ export function FilterBar(): React.JSX.Element {
             onChange={(e) => setValue(e.target.value)}
           >
             <option value="">{t('filter.choose')}</option>
-            {SEVERITY_NAMES.map((s) => (
-              <option key={s} value={s}>
-                {t(`severity.${s}`)}
-                {sevCount(s)}
-              </option>
-            ))}
-          </select>
-        )}
-        {kind === 'source' && (
-          <select
-            data-testid="filter-value"
-            aria-label={t('filter.value')}
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-          >
-            <option value="">{t('filter.choose')}</option>
-            {summary?.sources
-              .filter((s) => s.lineCount > 0)
-              .map((s) => (
-                <option key={s.sourceId} value={s.sourceId}>
-                  {s.path}
-                </option>
-              ))}
+            {kind === 'severity'
+              ? SEVERITY_NAMES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`severity.${s}`)}
+                    {sevCount(s)}
+                  </option>
+                ))
+              : summary?.sources
+                  .filter((s) => s.lineCount > 0)
+                  .map((s) => (
+                    <option key={s.sourceId} value={s.sourceId}>
+                      {s.path}
+                    </option>
+                  ))}
           </select>
         )}
         {kind === 'time' && (
