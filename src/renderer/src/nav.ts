@@ -8,7 +8,7 @@ import { errorMessage, getWorkbench } from './api';
 import { usePanelTabs } from './state/panels';
 import { useCase } from './state/case';
 import { useClock } from './state/clock';
-import { useMarks, panelOf, stepPlaced } from './state/marks';
+import { panelOf, placedNow, stepPlaced } from './state/marks';
 import { useViewer } from './state/viewer';
 import { parseGoto } from './time';
 
@@ -70,19 +70,27 @@ export async function seekSeverity(direction: 1 | -1, severities: SeverityName[]
   }
 }
 
-export function stepFinding(direction: 1 | -1): NavResult {
-  const next = stepPlaced(useMarks.getState().findings, useViewer.getState().cursorPos, direction);
-  if (!next) return { ok: false, reason: 'none' };
-  useViewer.getState().jumpTo(next.lineId);
-  usePanelTabs.getState().show(panelOf(next.item));
-  return { ok: true };
+export async function stepFinding(direction: 1 | -1): Promise<NavResult> {
+  try {
+    const next = stepPlaced(await placedNow('findings'), useViewer.getState().cursorPos, direction);
+    if (!next) return { ok: false, reason: 'none' };
+    useViewer.getState().jumpTo(next.lineId);
+    usePanelTabs.getState().show(panelOf(next.item));
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: 'error', message: errorMessage(err) };
+  }
 }
 
-export function stepBookmark(direction: 1 | -1): NavResult {
-  const next = stepPlaced(useMarks.getState().bookmarks, useViewer.getState().cursorPos, direction);
-  if (!next) return { ok: false, reason: 'none' };
-  useViewer.getState().jumpTo(next.lineId);
-  return { ok: true };
+export async function stepBookmark(direction: 1 | -1): Promise<NavResult> {
+  try {
+    const next = stepPlaced(await placedNow('bookmarks'), useViewer.getState().cursorPos, direction);
+    if (!next) return { ok: false, reason: 'none' };
+    useViewer.getState().jumpTo(next.lineId);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: 'error', message: errorMessage(err) };
+  }
 }
 
 export function toggleBookmarkAtCursor(): NavResult {

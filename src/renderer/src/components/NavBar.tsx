@@ -13,6 +13,7 @@ import {
 import { useCase } from '../state/case';
 import { useLayout } from '../state/layout';
 import { useViewer } from '../state/viewer';
+import { activeViewer } from '../viewer/active';
 
 export const GOTO_INPUT_ID = 'goto-input';
 
@@ -54,7 +55,14 @@ export function NavBar(): React.JSX.Element {
         className="goto"
         onSubmit={(e) => {
           e.preventDefault();
-          if (text.trim()) act(() => goTo(text));
+          // The viewer takes the keys after a jump (U, M, N…), also when the jump was absorbed by a
+          // view change in flight rather than run by the viewer's jump effect.
+          if (text.trim())
+            act(async () => {
+              const r = await goTo(text);
+              if (r.ok) activeViewer()?.focus();
+              return r;
+            });
         }}
       >
         <input
