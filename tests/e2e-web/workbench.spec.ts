@@ -370,6 +370,10 @@ test.describe('linked workbench on the sample case', () => {
     // Syslog month names in the go-to hint are what the user types.
     expect(english.filter((w) => !/^(title|placeholder):(Jun)$/.test(w))).toEqual([]);
     await expect(page.getByTestId('timeline')).toContainText('时间线');
+    // Finding titles are built in the UI language from the analysis, the OOM cross-report one too.
+    const findings = page.getByTestId('finding-item');
+    await expect(findings.filter({ hasText: 'stream_convert（pid 30002）被杀之后' })).toHaveCount(1);
+    await expect(findings.filter({ hasText: /After|killed/ })).toHaveCount(0);
     expect(off).toEqual([]);
     await context.close();
   });

@@ -17,17 +17,26 @@ import {
 import { bootAt, type BootSpan } from '../../../src/renderer/src/panels/reboots/boot-at';
 import { SAMPLE, tmpDir } from '../../helpers/tmp';
 
-const seen: { endKinds: string[]; kinds: string[] } = { endKinds: [], kinds: [] };
+const seen: { endKinds: string[]; kinds: string[]; cross: string[] } = {
+  endKinds: [],
+  kinds: [],
+  cross: [],
+};
 const zh: TitleWords = {
   zh: true,
   time: (ts) => new Date(ts + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC+08:00',
   oomKill: (kind, comm, pid) => `${kind === 'global' ? 'OOM killer' : kind} 终止了 ${comm}（pid ${pid}）`,
   oomNoKill: () => '内核 OOM 报告，未终止任何进程',
+  oomCross: (f) => {
+    seen.cross.push(f.code);
+    return `<cross ${f.code}>`;
+  },
   incident: (kind, count, summary) => `${kind}${count > 1 ? `（${count} 次）` : ''}：${summary}`,
   incidentKind: (kind) => {
     seen.kinds.push(kind);
     return `<${kind}>`;
   },
+  incidentSummary: (i) => i.summary,
   boot: (time, end) => `${time} 的启动，结束方式：${end}`,
   endKind: (kind) => {
     seen.endKinds.push(kind);
@@ -55,6 +64,19 @@ describe('finding titles from the analysis, on the sample case', () => {
     const kill = byKind('oom').find((f) => f.ts !== null)!;
     expect(kill.title).toBe('OOM killer killed stream_convert (pid 30002)');
     expect(findingTitle(kill, index, zh)).toBe('OOM killer 终止了 stream_convert（pid 30002）');
+
+    // The seed's kill was followed by containerd's exit of the victim's container: a cross-report
+    // sentence with no time, rebuilt from the aftermath data instead of the engine's English.
+    const cross = byKind('oom').filter((f) => f.ts === null);
+    expect(cross.length).toBeGreaterThan(0);
+    for (const f of cross) {
+      seen.cross.length = 0;
+      const title = findingTitle(f, index, zh);
+      expect(seen.cross).toHaveLength(1);
+      expect(title).toBe(`<cross ${seen.cross[0]}>`);
+      expect(analysis.oomCross.findings.find((c) => c.code === seen.cross[0])?.text).toBe(f.title);
+    }
+    expect(cross.some((f) => f.title.startsWith('After stream_convert (pid 30002) was killed'))).toBe(true);
 
     const boots = byKind('boot');
     expect(boots.length).toBe(analysis.boots.length);

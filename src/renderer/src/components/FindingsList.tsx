@@ -2,8 +2,11 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { Lang } from '../i18n';
 import type { Finding } from '../../../shared/model/finding';
 import { useLang, useT } from '../i18n';
+import { summaryOf } from '../panels/crash/format';
 import { useCrashT } from '../panels/crash/messages';
 import { useRebootsT } from '../panels/reboots/messages';
+import { useOomT } from '../panels/oom/messages';
+import { crossFindingText } from '../panels/oom/sentences';
 import { useAnalysis } from '../state/analysis';
 import { useClock } from '../state/clock';
 import { firstLine, useFindingKeysAtCursor, useFindings } from '../state/findings';
@@ -107,6 +110,7 @@ export function FindingsList(): React.JSX.Element | null {
   const [limit, setLimit] = useState(FINDINGS_STEP);
   const analysis = useAnalysis((s) => s.analysis);
   const crashT = useCrashT();
+  const oomT = useOomT();
   const rebootsT = useRebootsT();
   const index = useMemo(() => titleIndex(analysis), [analysis]);
   const words: TitleWords = {
@@ -122,11 +126,13 @@ export function FindingsList(): React.JSX.Element | null {
         { comm, pid },
       ),
     oomNoKill: () => t('finding.title.oomNoKill'),
+    oomCross: (f) => (analysis ? crossFindingText(analysis.oomCross, analysis.oom, f, lang, oomT) : f.text),
     incident: (kindName, count, summary) =>
       count > 1
         ? t('finding.title.incidentRepeated', { kind: kindName, count, summary })
         : t('finding.title.incident', { kind: kindName, summary }),
     incidentKind: (kind) => crashT(`kind.${kind}`),
+    incidentSummary: (i) => summaryOf(i, lang, crashT),
     boot: (time, end) => t('finding.title.boot', { time, end }),
     endKind: (kind) => rebootsT(`kind.${kind}`),
   };

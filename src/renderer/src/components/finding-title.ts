@@ -10,11 +10,13 @@ import type { CaseAnalysis } from '../../../shared/model/analysis';
 import type { BootJson, EndKind } from '../../../shared/model/boot';
 import type { Finding } from '../../../shared/model/finding';
 import type { Incident } from '../../../shared/model/incident';
-import type { OomReport } from '../../../shared/model/oom';
+import type { OomFinding, OomReport } from '../../../shared/model/oom';
 
 /** What the analysis says about the findings, found by their evidence lines and times. */
 export interface TitleIndex {
   oom: OomReport[];
+  /** The cross-report sentences (repeat victims, cadence, aftermath) by the engine's text. */
+  cross: Map<string, OomFinding>;
   incidentsByLine: Map<number, Incident>;
   bootsByStart: Map<number, BootJson>;
   recommendations: Map<string, { en: string; zh: string }>;
@@ -23,11 +25,13 @@ export interface TitleIndex {
 export function titleIndex(a: CaseAnalysis | null): TitleIndex {
   const index: TitleIndex = {
     oom: a?.oom ?? [],
+    cross: new Map(),
     incidentsByLine: new Map(),
     bootsByStart: new Map(),
     recommendations: new Map(),
   };
   if (!a) return index;
+  for (const f of a.oomCross.findings) index.cross.set(f.text, f);
   for (const i of a.incidents) if (i.line.lineId > 0) index.incidentsByLine.set(i.line.lineId, i);
   for (const b of a.boots) {
     const start = Date.parse(b.start);
@@ -47,8 +51,12 @@ export interface TitleWords {
   time: (ts: number) => string;
   oomKill: (kind: OomReport['kind'], comm: string, pid: number) => string;
   oomNoKill: () => string;
+  /** A cross-report sentence rebuilt from the data behind it (panels/oom/sentences.ts). */
+  oomCross: (f: OomFinding) => string;
   incident: (kindName: string, count: number, summary: string) => string;
   incidentKind: (kind: Incident['kind']) => string;
+  /** What the incident was, in the user's language (the analysis's summary is English). */
+  incidentSummary: (i: Incident) => string;
   boot: (time: string, end: string) => string;
   endKind: (kind: EndKind) => string;
 }
@@ -65,8 +73,11 @@ function reportOf(f: Finding, reports: readonly OomReport[]): OomReport | null {
 export function findingTitle(f: Finding, index: TitleIndex, w: TitleWords): string {
   switch (f.kind) {
     case 'oom': {
-      // Cross-report sentences (no time) stay as the engine wrote them.
-      if (f.ts === null) return f.title;
+      // Cross-report sentences have no time; they are found by the engine's text.
+      if (f.ts === null) {
+        const c = index.cross.get(f.title);
+        return c ? w.oomCross(c) : f.title;
+      }
       const r = reportOf(f, index.oom);
       if (!r) return f.title;
       return r.victim ? w.oomKill(r.kind, r.victim.comm, r.victim.pid) : w.oomNoKill();
@@ -76,7 +87,7 @@ export function findingTitle(f: Finding, index: TitleIndex, w: TitleWords): stri
       const first = f.evidence[0];
       const i = first ? index.incidentsByLine.get(first.lineId) : undefined;
       if (!i) return f.title;
-      return w.incident(w.incidentKind(i.kind), i.count, i.summary);
+      return w.incident(w.incidentKind(i.kind), i.count, w.incidentSummary(i));
     }
     case 'boot': {
       const b = f.ts === null ? undefined : index.bootsByStart.get(f.ts);
