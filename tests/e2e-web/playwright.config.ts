@@ -14,7 +14,9 @@ export default defineConfig({
   globalSetup: resolve(__dirname, 'global-setup.ts'),
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // One retry: the UI is timing-driven on a shared 2-core machine. A test that needed it is
+  // reported by name as flaky in the closing summary (scripts/test-summary.mjs), never hidden.
+  retries: 1,
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: resolve(__dirname, '../../test-results/e2e-web.json') }]],
