@@ -10,7 +10,13 @@ const container = root;
 
 const boot = import('./state/boot').then((m) => m.startOnce());
 Promise.all([import('./App'), boot]).then(
-  ([{ mount }]) => mount(container),
+  ([{ mount }]) => {
+    // The plain-text lines the boot chunk may have painted (first-paint.ts) give way.
+    void import('./first-paint').then(({ endFirstPaint }) => {
+      endFirstPaint();
+      mount(container);
+    });
+  },
   async (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     const { translate, useLang } = await import('./i18n');

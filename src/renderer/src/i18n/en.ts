@@ -3,6 +3,7 @@ export const en = {
   'app.name': 'Postmortem',
   'app.loading': 'Opening…',
   'app.codeFailed': 'Postmortem could not load its workbench code: {message}',
+  'firstPaint.loading': '{lines} lines · loading the workbench…',
   'connection.connecting': 'Connecting to the host…',
   'connection.lost': 'Connection to the host lost; reconnecting…',
   'case.lines': '{count} line|{count} lines',

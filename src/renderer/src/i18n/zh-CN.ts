@@ -5,6 +5,7 @@ export const zhCN: Record<MessageKey, string> = {
   'app.name': 'Postmortem',
   'app.loading': '正在打开…',
   'app.codeFailed': 'Postmortem 无法加载工作台代码：{message}',
+  'firstPaint.loading': '{lines} 行 · 正在加载工作台…',
   'connection.connecting': '正在连接主机…',
   'connection.lost': '与主机的连接已断开,正在重连…',
   'case.lines': '{count} 行',

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { CaseInfo, CaseSummary } from '../../../shared/model/case';
 import { errorMessage, getWorkbench } from '../api';
+import { earlyReads } from '../first-paint';
 import { primeFirstPage, primeRestore } from '../viewer/first-page';
 import { useViewer } from './viewer';
 
@@ -53,8 +54,17 @@ export const useCase = create<CaseState>((set, get) => ({
       const summary = await api.caseSummary({ caseId });
       if (get().caseId !== caseId) return;
       // The viewer's first lines go to the engine before the reads the other stores start on 'ready'.
-      primeFirstPage((req) => api.getLines(req), caseId);
-      primeRestore(api, caseId);
+      // Both are also painted as plain text if they arrive before the workbench has mounted.
+      const early = earlyReads(summary);
+      primeFirstPage((req) => early.top(api.getLines(req)), caseId);
+      primeRestore(
+        {
+          getUiState: (req) => early.ui(api.getUiState(req)),
+          locateLine: (req) => api.locateLine(req),
+          getLines: (req) => early.cursor(api.getLines(req)),
+        },
+        caseId,
+      );
       set({ status: 'ready', summary });
     } catch (err) {
       if (get().caseId !== caseId) return;
