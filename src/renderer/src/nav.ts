@@ -38,14 +38,9 @@ export async function goTo(input: string): Promise<NavResult> {
 export async function goToTime(ts: number): Promise<NavResult> {
   const caseId = useCase.getState().caseId;
   if (!caseId) return { ok: false, reason: 'none' };
-  try {
-    const { lineId } = await getWorkbench().locateTime({ caseId, view: useViewer.getState().view, ts });
-    if (lineId === null) return { ok: false, reason: 'none' };
-    useViewer.getState().jumpTo(lineId);
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, reason: 'error', message: errorMessage(err) };
-  }
+  return jumpToFound(
+    async () => (await getWorkbench().locateTime({ caseId, view: useViewer.getState().view, ts })).lineId,
+  );
 }
 
 /** Next / previous line of a severity, from the cursor (the view's start when there is none). */
@@ -54,43 +49,45 @@ export async function seekSeverity(direction: 1 | -1, severities: SeverityName[]
   if (!caseId) return { ok: false, reason: 'none' };
   const { view, cursorPos, total } = useViewer.getState();
   const from = cursorPos ?? (direction === 1 ? -1 : (total ?? 0));
+  return jumpToFound(
+    async () =>
+      (
+        await getWorkbench().seekLine({
+          caseId,
+          view,
+          from,
+          direction: direction === 1 ? 'next' : 'prev',
+          severities,
+        })
+      ).lineId,
+  );
+}
+
+/** Jumps to the line `find` answers (null: none there), reporting a failed read as an error. */
+async function jumpToFound(find: () => Promise<number | null>): Promise<NavResult> {
   try {
-    const r = await getWorkbench().seekLine({
-      caseId,
-      view,
-      from,
-      direction: direction === 1 ? 'next' : 'prev',
-      severities,
-    });
-    if (r.lineId === null) return { ok: false, reason: 'none' };
-    useViewer.getState().jumpTo(r.lineId);
+    const lineId = await find();
+    if (lineId === null) return { ok: false, reason: 'none' };
+    useViewer.getState().jumpTo(lineId);
     return { ok: true };
   } catch (err) {
     return { ok: false, reason: 'error', message: errorMessage(err) };
   }
 }
 
-export async function stepFinding(direction: 1 | -1): Promise<NavResult> {
-  try {
+export function stepFinding(direction: 1 | -1): Promise<NavResult> {
+  return jumpToFound(async () => {
     const next = stepPlaced(await placedNow('findings'), useViewer.getState().cursorPos, direction);
-    if (!next) return { ok: false, reason: 'none' };
-    useViewer.getState().jumpTo(next.lineId);
-    usePanelTabs.getState().show(panelOf(next.item));
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, reason: 'error', message: errorMessage(err) };
-  }
+    if (next) usePanelTabs.getState().show(panelOf(next.item));
+    return next?.lineId ?? null;
+  });
 }
 
-export async function stepBookmark(direction: 1 | -1): Promise<NavResult> {
-  try {
-    const next = stepPlaced(await placedNow('bookmarks'), useViewer.getState().cursorPos, direction);
-    if (!next) return { ok: false, reason: 'none' };
-    useViewer.getState().jumpTo(next.lineId);
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, reason: 'error', message: errorMessage(err) };
-  }
+export function stepBookmark(direction: 1 | -1): Promise<NavResult> {
+  return jumpToFound(
+    async () =>
+      stepPlaced(await placedNow('bookmarks'), useViewer.getState().cursorPos, direction)?.lineId ?? null,
+  );
 }
 
 export function toggleBookmarkAtCursor(): NavResult {

@@ -27,6 +27,9 @@ vi.mock('../../../src/renderer/src/api', () => ({
   }),
 }));
 
+// The case store paints early lines through the DOM and i18n; nothing here opens a case.
+vi.mock('../../../src/renderer/src/first-paint', () => ({ earlyReads: () => null }));
+
 const { useMarks } = await import('../../../src/renderer/src/state/marks');
 const { stepBookmark } = await import('../../../src/renderer/src/nav');
 const { useViewer } = await import('../../../src/renderer/src/state/viewer');
