@@ -6,11 +6,22 @@
  *
  * BENCH_RUNS repeats the analysis (default 1) and reports each run; the read baseline is
  * measured once before them. BENCH_DETECTOR_ONLY=1 also times detectIncidents alone.
+ *
+ * Memory: each run prints its peak RSS (VmHWM, reset before the run through
+ * /proc/self/clear_refs) and the largest RSS / V8 heap / external memory sampled every
+ * 250,000 lines read, with how many lines the analysis read in all (passes over the case).
+ *
+ * BENCH_CASE=file analyses an existing case instead (e.g. a copy of bench-data/bench.pmcase,
+ * the 1 GiB case of bench:ingest; opening migrates an older case, so use a copy).
+ * BENCH_SKIP_READ=1 skips the bare-read baseline. BENCH_NO_RANGES=1 leaves out `linesOf` (the
+ * OOM aftermath then reads the whole case a second time, as an engine without it does). BENCH_JSON_OUT=file writes the analysis
+ * (without its timings) and the findings as JSON, to compare two versions byte for byte.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { analyzeCase } from '../src/main/engine/analysis/run';
+import { analyzeCase, type AnalysisInput } from '../src/main/engine/analysis/run';
 import { detectIncidents } from '../src/main/engine/analysis/crashes';
 import { openCaseDb } from '../src/main/engine/store/database';
 import { readRecordLines, sourceRefs } from '../src/main/engine/store/line-reader';
@@ -52,24 +63,93 @@ function ms(t: number): string {
   return `${Math.round(t).toLocaleString('en-US')} ms`;
 }
 
+const MiB = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
+
+/** This process's peak RSS since the last reset (VmHWM), in bytes; 0 when /proc is not there. */
+function peakRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resets VmHWM to the current RSS (Linux: `5` into clear_refs); false when not possible. */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The largest memory figures sampled while lines are read, and how many lines were read. */
+class MemoryTrace {
+  lines = 0;
+  rss = 0;
+  heapUsed = 0;
+  external = 0;
+  reset(): void {
+    this.lines = this.rss = this.heapUsed = this.external = 0;
+  }
+  sample(): void {
+    const m = process.memoryUsage();
+    this.rss = Math.max(this.rss, m.rss);
+    this.heapUsed = Math.max(this.heapUsed, m.heapUsed);
+    this.external = Math.max(this.external, m.external + m.arrayBuffers);
+  }
+  *watch<T>(lines: Iterable<T>): Generator<T> {
+    for (const l of lines) {
+      if (++this.lines % 250_000 === 0) this.sample();
+      yield l;
+    }
+  }
+}
+
 async function main(): Promise<void> {
-  const caseFile = await ensureCase();
+  const caseFile = process.env.BENCH_CASE ? path.resolve(process.env.BENCH_CASE) : await ensureCase();
   const db = openCaseDb(caseFile, { create: false });
+  // BENCH_CACHE_KB: SQLite page cache of this connection (the engine's is 64 MiB), to see its share of the RSS.
+  if (process.env.BENCH_CACHE_KB) db.pragma(`cache_size = -${Number(process.env.BENCH_CACHE_KB)}`);
   const refs = sourceRefs(db);
-  const input = {
+  const trace = new MemoryTrace();
+  const input: AnalysisInput = {
     sources: refs,
     lines: (only?: readonly { sourceId: number }[]) =>
-      readRecordLines(db, only ? refs.filter((r) => only.some((o) => o.sourceId === r.sourceId)) : refs),
+      trace.watch(
+        readRecordLines(db, only ? refs.filter((r) => only.some((o) => o.sourceId === r.sourceId)) : refs),
+      ),
   };
+  // As the engine reads a range of a source: line n is first_line_id + n - 1.
+  if (process.env.BENCH_NO_RANGES !== '1')
+    input.linesOf = (s, from, to) => {
+      const ref = refs.find((r) => r.sourceId === s.sourceId);
+      if (!ref || ref.firstLineId === null) return [];
+      const count = Math.min(to, ref.lineCount) - from + 1;
+      if (count <= 0) return [];
+      return trace.watch(
+        readRecordLines(db, [{ ...ref, firstLineId: ref.firstLineId + from - 1, lineCount: count }]),
+      );
+    };
+  const caseLines = refs.reduce((a, r) => a + r.lineCount, 0);
+  const us = (x: number): string => `${((x * 1000) / caseLines).toFixed(2)} µs/line`;
+  console.log(`\nbench:analysis — ${path.basename(caseFile)}: ${caseLines.toLocaleString('en-US')} lines`);
+  console.log(`uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
 
   // The bare read: what any analysis pays before it looks at a line.
-  let lines = 0;
+  let readMs = 0;
   let t = performance.now();
-  for (const l of input.lines()) if (l.text.length >= 0) lines++;
-  const readMs = performance.now() - t;
-  const us = (x: number): string => `${((x * 1000) / lines).toFixed(2)} µs/line`;
-  console.log(`\nbench:analysis — ${path.basename(caseFile)}: ${lines.toLocaleString('en-US')} lines`);
-  console.log(`read only (readRecordLines): ${ms(readMs)} (${us(readMs)})`);
+  if (process.env.BENCH_SKIP_READ !== '1') {
+    resetPeakRss();
+    let lines = 0;
+    for (const l of readRecordLines(db, refs)) if (l.text.length >= 0) lines++;
+    readMs = performance.now() - t;
+    console.log(
+      `read only (readRecordLines): ${ms(readMs)} (${us(readMs)}), peak RSS ${MiB(peakRss())}, ${lines.toLocaleString('en-US')} lines`,
+    );
+  }
 
   if (process.env.BENCH_DETECTOR_ONLY === '1') {
     t = performance.now();
@@ -81,15 +161,27 @@ async function main(): Promise<void> {
   }
 
   for (let run = 1; run <= RUNS; run++) {
+    trace.reset();
+    const rssBefore = process.memoryUsage().rss;
+    const canReset = resetPeakRss();
     t = performance.now();
     const cpu = process.cpuUsage();
     const { analysis, findings } = analyzeCase(input);
     const total = performance.now() - t;
     const used = process.cpuUsage(cpu);
+    const peak = peakRss();
     const timings = analysis.timingsMs;
     console.log(
       `\nrun ${run}: analyzeCase ${ms(total)} wall (${us(total)}), ${ms((used.user + used.system) / 1000)} CPU (load ${loadavg()[0]!.toFixed(1)})`,
     );
+    console.log(
+      `memory: peak RSS ${canReset ? MiB(peak) : `${MiB(peak)} (process peak: VmHWM could not be reset)`} (RSS before the run ${MiB(rssBefore)}); sampled max RSS ${MiB(trace.rss)}, V8 heap used ${MiB(trace.heapUsed)}, external ${MiB(trace.external)}; ${trace.lines.toLocaleString('en-US')} lines read (${(trace.lines / Math.max(1, caseLines)).toFixed(2)}× the case)`,
+    );
+    if (process.env.BENCH_JSON_OUT) {
+      const { timingsMs: _timings, ...rest } = analysis;
+      writeFileSync(process.env.BENCH_JSON_OUT, JSON.stringify({ analysis: rest, findings }, null, 1));
+      console.log(`analysis written to ${process.env.BENCH_JSON_OUT}`);
+    }
     console.log('| analyser | ms | µs/line |');
     console.log('|---|---:|---:|');
     for (const [name, v] of Object.entries(timings)) console.log(`| ${name} | ${v} | ${us(v)} |`);

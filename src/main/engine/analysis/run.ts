@@ -17,6 +17,7 @@ import { detectIncidents } from './crashes';
 import { findCrashArtefacts } from './crashes/artefacts';
 import { crossReport, OomCollector, oomCaseFindings, type AftermathCandidate } from './oom';
 import { aftermathOf, mayBeAftermath } from './oom/aftermath';
+import { SourceTimeIndex, type LineRangeOrTime } from './oom/aftermath-ranges';
 import { BootScanner, buildBootHistory, toBootJson, type LastInput, type WtmpInput } from './reboots';
 import {
   collectionDate,
@@ -50,6 +51,11 @@ export interface AnalysisInput {
   sources: readonly AnalysisSource[];
   /** Lines of the given sources (all when omitted), each source in its own order. Called once per pass. */
   lines: (sources?: readonly AnalysisSource[]) => Iterable<RecordLine>;
+  /**
+   * Lines `fromLineNo`..`toLineNo` (inclusive, 1-based) of one source, in order. With it the
+   * OOM aftermath reads only the lines near the kills; without it, a second pass over every log.
+   */
+  linesOf?: (source: AnalysisSource, fromLineNo: number, toLineNo: number) => Iterable<RecordLine>;
 }
 
 // Files whose content is a machine setting rather than a log.
@@ -178,28 +184,51 @@ const AFTERMATH_MS = 10 * 60_000;
 const AFTERMATH_LINES = 500;
 
 /**
- * OOM reports, then — only when there are kills — a second pass for the lines near them that
- * may show the victim restarted. Two passes keep memory bounded (a case where containerd or
- * systemd log restarts all day long would otherwise be held whole) and do not depend on the
- * order of sources (the journal may come before kern.log).
+ * OOM reports, then — only when there are kills — a second look at the lines near them that
+ * may show the victim restarted. Looking again keeps memory bounded (a case where containerd or
+ * systemd log restarts all day long would otherwise be held whole) and does not depend on the
+ * order of sources (the journal may come before kern.log). With `input.linesOf`, only the line
+ * ranges the first pass's time index says can hold such lines are read (oom/aftermath-ranges.ts).
  */
-function oomWithAftermath(reports: OomReport[], again: () => Iterable<RecordLine>): OomAnalysis {
+function oomWithAftermath(
+  reports: OomReport[],
+  logs: readonly AnalysisSource[],
+  input: AnalysisInput,
+  index: SourceTimeIndex,
+): OomAnalysis {
   const kills = reports
     .filter((r) => r.victim)
     .map((r) => ({ ts: r.ts, sourceId: r.sourceId, line: r.lastLine }));
   const candidates: AftermathCandidate[] = [];
+  const consider = (line: RecordLine): void => {
+    if (!mayBeAftermath(line.text)) return;
+    const near = kills.some((k) =>
+      k.ts !== null && line.ts !== null
+        ? line.ts - k.ts >= -1000 && line.ts - k.ts <= AFTERMATH_MS
+        : k.sourceId === line.sourceId && line.lineNo > k.line && line.lineNo - k.line <= AFTERMATH_LINES,
+    );
+    if (!near) return;
+    const c = aftermathOf(line);
+    if (c) candidates.push(c);
+  };
   if (kills.length > 0) {
-    for (const line of again()) {
-      if (!mayBeAftermath(line.text)) continue;
-      const near = kills.some((k) =>
-        k.ts !== null && line.ts !== null
-          ? line.ts - k.ts >= -1000 && line.ts - k.ts <= AFTERMATH_MS
-          : k.sourceId === line.sourceId && line.lineNo > k.line && line.lineNo - k.line <= AFTERMATH_LINES,
-      );
-      if (!near) continue;
-      const c = aftermathOf(line);
-      if (c) candidates.push(c);
-    }
+    const linesOf = input.linesOf;
+    if (linesOf) {
+      // Only the line ranges that can hold a line near a kill, in the order of the full read.
+      const byId = new Map(logs.map((s) => [s.sourceId, s]));
+      for (const sourceId of index.sourceIds()) {
+        const source = byId.get(sourceId);
+        if (!source) continue;
+        const windows: LineRangeOrTime[] = [];
+        for (const k of kills) {
+          if (k.ts !== null) windows.push({ kind: 'time', from: k.ts - 1000, to: k.ts + AFTERMATH_MS });
+          if (k.sourceId === sourceId)
+            windows.push({ kind: 'lines', from: k.line + 1, to: k.line + AFTERMATH_LINES });
+        }
+        for (const r of index.ranges(sourceId, windows))
+          for (const line of linesOf(source, r.from, r.to)) consider(line);
+      }
+    } else for (const line of input.lines(logs)) consider(line);
   }
   return { reports, cross: crossReport(reports, candidates) };
 }
@@ -214,18 +243,20 @@ export function analyzeCase(
   // One read of the logs feeds the OOM collector, the boot scanner and the incident detector.
   const oomCollector = new OomCollector();
   const bootScanner = new BootScanner();
+  const timeIndex = new SourceTimeIndex();
   const incidents = timed(timings, 'logsPass', () =>
     detectIncidents(
       (function* tee(): Generator<RecordLine> {
         for (const line of input.lines(logs)) {
           oomCollector.push(line);
           bootScanner.push(line);
+          timeIndex.push(line);
           yield line;
         }
       })(),
     ),
   );
-  const oom = timed(timings, 'oom', () => oomWithAftermath(oomCollector.finish(), () => input.lines(logs)));
+  const oom = timed(timings, 'oom', () => oomWithAftermath(oomCollector.finish(), logs, input, timeIndex));
 
   const history = timed(timings, 'boots', (): BootHistory => {
     const readable = input.sources.filter((s) => s.status !== 'skipped');

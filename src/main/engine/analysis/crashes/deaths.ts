@@ -54,9 +54,22 @@ const LINK_WINDOW_MS = 5 * 60_000;
 
 export class DeathDetector {
   private readonly drafts: IncidentDraft[] = [];
+  /**
+   * Drafts by kind and signature, in the order they came, waiting to be handed on: a unit's latest
+   * death may still gain its `Failed with result` line, so it waits until a newer death of that
+   * unit replaces it (or the end). Each key holds at most that one draft and those behind it.
+   */
+  private readonly waiting = new Map<string, IncidentDraft[]>();
   private readonly kills: OomKill[] = [];
   private pendingScope: PendingScope | null = null;
   private readonly lastByUnit = new Map<string, IncidentDraft>();
+
+  /**
+   * With `sink`, each draft is handed on once final (in their order per kind and signature, which
+   * is all grouping depends on), so memory holds no more than one open draft per unit; without
+   * it, finish returns them all.
+   */
+  constructor(private readonly sink?: (d: IncidentDraft) => void) {}
 
   push(line: RecordLine, km: KernelMessage): void {
     const msg = km.message;
@@ -68,7 +81,29 @@ export class DeathDetector {
   }
 
   finish(): IncidentDraft[] {
+    this.lastByUnit.clear();
+    for (const key of [...this.waiting.keys()]) this.flush(key);
     return this.drafts;
+  }
+
+  private hand(d: IncidentDraft): void {
+    if (this.sink) this.sink(d);
+    else this.drafts.push(d);
+  }
+
+  /** Hands on the drafts of a key up to the first one still open. */
+  private flush(key: string): void {
+    const queue = this.waiting.get(key);
+    if (!queue) return;
+    let i = 0;
+    for (; i < queue.length; i++) {
+      const d = queue[i]!;
+      const unit = d.details.type === 'death' ? d.details.unit : undefined;
+      if (unit !== undefined && this.lastByUnit.get(unit) === d) break;
+      this.hand(d);
+    }
+    if (i === queue.length) this.waiting.delete(key);
+    else queue.splice(0, i);
   }
 
   private kernelLine(line: RecordLine, msg: string): void {
@@ -111,6 +146,8 @@ export class DeathDetector {
     d: DeathDetails,
     signature: string,
     summary: string,
+    /** The unit whose latest death this is: it stays open to that unit's next lines. */
+    openFor?: string,
   ): IncidentDraft {
     const draft: IncidentDraft = {
       kind,
@@ -120,7 +157,21 @@ export class DeathDetector {
       lines: [line],
       details: { type: 'death', ...d },
     };
-    this.drafts.push(draft);
+    if (!this.sink) {
+      this.drafts.push(draft);
+      if (openFor !== undefined) this.lastByUnit.set(openFor, draft);
+      return draft;
+    }
+    const key = `${kind}\u0000${signature}`;
+    const queue = this.waiting.get(key);
+    if (queue) queue.push(draft);
+    else this.waiting.set(key, [draft]);
+    if (openFor !== undefined) {
+      const before = this.lastByUnit.get(openFor);
+      this.lastByUnit.set(openFor, draft);
+      if (before) this.flush(`${before.kind}\u0000${before.signature}`);
+    }
+    this.flush(key);
     return draft;
   }
 
@@ -153,14 +204,14 @@ export class DeathDetector {
       }
       const kind: IncidentKind = g.code === 'dumped' ? 'core-dumped' : 'process-killed';
       const sigName = d.signal?.name ?? `status ${status}`;
-      const draft = this.emit(
+      this.emit(
         kind,
         line,
         d,
         `${g.unit}|${sigName}`,
         `${g.unit}: main process ${g.code === 'dumped' ? 'dumped core' : 'was killed'} by ${sigName}`,
+        g.unit!,
       );
-      this.lastByUnit.set(g.unit!, draft);
       return;
     }
     m = FAILED_RESULT.exec(msg) ?? UNIT_OOM.exec(msg);
@@ -185,8 +236,7 @@ export class DeathDetector {
         this.link(d, this.findKill(line, { any: true }));
       }
       const kind: IncidentKind = result === 'core-dump' ? 'core-dumped' : 'process-killed';
-      const draft = this.emit(kind, line, d, `${unit}|${result}`, `${unit}: failed with result '${result}'`);
-      this.lastByUnit.set(unit, draft);
+      this.emit(kind, line, d, `${unit}|${result}`, `${unit}: failed with result '${result}'`, unit);
       return;
     }
     m = RESTART.exec(msg);

@@ -14,7 +14,7 @@ import type { FloodBurst, FloodDetails, LogLossDetails } from '../../../../share
 import { evidenceOf, type RecordLine } from '../../../../shared/model/log';
 import type { KernelMessage } from '../kernel/message';
 import { isBodyLine, isDecorLine } from './body';
-import { HeadTail, type IncidentDraft } from './group';
+import { HeadTail, OCCURRENCES_HEAD, OCCURRENCES_TAIL, type IncidentDraft } from './group';
 
 /** Identical messages needed to call it a flood. */
 export const FLOOD_MIN = 5;
@@ -159,14 +159,13 @@ function median(xs: number[]): number | null {
 export class FloodDetector {
   /** host → program → message text → its run (or single sighting). */
   private readonly hosts = new Map<string, Map<string, Bucket>>();
-  private readonly done: Run[] = [];
+  /** Finished floods by template (`host|program|template`), summed as they retire. */
+  private readonly templates = new Map<string, TemplateGroup>();
   private index = 0;
   /** The last message per host, for `last message repeated N times`. */
   private lastByHost = new Map<string, LastMessage>();
   /** Log loss per host and reporter, summed as it is read. */
   private readonly losses = new Map<string, LossGroup>();
-  /** Each flood draft's intervals between messages, for the median of a multi-burst flood. */
-  private readonly intervals = new Map<IncidentDraft, number[]>();
 
   /** Feeds one line that is not part of a kernel report block. */
   push(line: RecordLine, km: KernelMessage): void {
@@ -271,14 +270,12 @@ export class FloodDetector {
       for (const bucket of programs.values())
         for (const entry of bucket.values()) if (entry instanceof Run) this.retire(entry);
     this.hosts.clear();
-    const floods = this.done
-      .map((r) => this.floodDraft(r, this.intervals))
-      .filter((d) => {
-        // A periodic job logging once every few minutes is a schedule, not a flood.
-        const rate = d.details.type === 'flood' ? d.details.perMinute : null;
-        return rate === null || rate >= FLOOD_MIN_PER_MINUTE || (d.count ?? 0) >= 100;
-      });
-    const out = floodIncidents(floods, this.intervals);
+    const out: IncidentDraft[] = [];
+    for (const g of this.templates.values()) {
+      const d = g.draft();
+      if (d) out.push(d);
+    }
+    this.templates.clear();
     for (const g of this.losses.values()) out.push(lossDraft(g));
     return out;
   }
@@ -316,7 +313,17 @@ export class FloodDetector {
 
   private retire(run: Run): void {
     if (run.bucket.get(run.message) === run) run.bucket.delete(run.message);
-    if (run.count >= FLOOD_MIN) this.done.push(run);
+    if (run.count < FLOOD_MIN) return;
+    const { draft, intervals } = this.floodDraft(run);
+    // A periodic job logging once every few minutes is a schedule, not a flood.
+    const rate = draft.details.type === 'flood' ? draft.details.perMinute : null;
+    if (!(rate === null || rate >= FLOOD_MIN_PER_MINUTE || (draft.count ?? 0) >= 100)) return;
+    let g = this.templates.get(draft.signature);
+    if (!g) {
+      g = new TemplateGroup(draft.signature);
+      this.templates.set(draft.signature, g);
+    }
+    g.add(draft, intervals);
   }
 
   private sweep(now: RecordLine): void {
@@ -336,7 +343,7 @@ export class FloodDetector {
     if (this.lastByHost.size > 1000) this.lastByHost = new Map();
   }
 
-  private floodDraft(run: Run, intervalsOf: Map<IncidentDraft, number[]>): IncidentDraft {
+  private floodDraft(run: Run): { draft: IncidentDraft; intervals: number[] } {
     const first = run.first.ts;
     const last = run.last.ts;
     const spanSecs = run.firstT !== null && run.lastT !== null ? (run.lastT - run.firstT) / 1000 : null;
@@ -367,8 +374,7 @@ export class FloodDetector {
       firstTs: first,
       lastTs: last,
     };
-    intervalsOf.set(draft, intervals);
-    return draft;
+    return { draft, intervals };
   }
 }
 
@@ -416,7 +422,7 @@ function templateKey(run: Run): string {
   return `${run.host ?? ''}|${run.program ?? ''}|${floodTemplate(run.message)}`;
 }
 
-function burstOf(d: IncidentDraft, message: string): FloodBurst {
+function burstOf(d: IncidentDraft): FloodBurst {
   const f = d.details.type === 'flood' ? d.details : null;
   const last = d.lines[d.lines.length - 1] ?? d.header;
   const b: FloodBurst = {
@@ -428,61 +434,134 @@ function burstOf(d: IncidentDraft, message: string): FloodBurst {
     first: evidenceOf(d.header, 'burst start'),
     last: evidenceOf(last, 'burst end'),
   };
-  if (f && f.message !== message) b.message = f.message;
   return b;
 }
 
+/** Position of a draft's header line: the order a template's bursts are listed in. */
+function headerOrder(a: RecordLine, b: RecordLine): number {
+  return a.sourceId - b.sourceId || a.lineNo - b.lineNo;
+}
+
 /**
- * One draft per template: a single burst of identical texts stays as it was found; several
- * bursts (or variants) become one draft counting them all, spanning first to last, with the
- * bursts listed (first and last BURSTS_HEAD/BURSTS_TAIL) and each burst's first line as an occurrence.
+ * The first `head` and last `tail` items in header order of all those added, whatever order
+ * they are added in, and how many there were: what a HeadTail pushed in header order keeps.
+ * Sorted; once longer than head + tail, the item just past the head can be in neither end.
  */
-function floodIncidents(
-  drafts: IncidentDraft[],
-  intervalsOf: ReadonlyMap<IncidentDraft, number[]>,
-): IncidentDraft[] {
-  const byKey = new Map<string, IncidentDraft[]>();
-  for (const d of drafts) {
-    const list = byKey.get(d.signature);
-    if (list) list.push(d);
-    else byKey.set(d.signature, [d]);
+export class SortedEnds<T> {
+  private readonly items: { at: RecordLine; value: T }[] = [];
+  total = 0;
+  constructor(
+    private readonly head: number,
+    private readonly tail: number,
+  ) {}
+
+  add(at: RecordLine, value: T): void {
+    this.total++;
+    const i = insertionPoint(this.items, at);
+    this.items.splice(i, 0, { at, value });
+    if (this.items.length > this.head + this.tail) this.items.splice(this.head, 1);
   }
-  const out: IncidentDraft[] = [];
-  for (const [signature, list] of byKey) {
-    if (list.length === 1) {
-      const only = list[0]!;
-      if (only.details.type === 'flood') only.details.template = floodTemplate(only.details.message);
-      out.push(only);
-      continue;
+
+  values(): T[] {
+    return this.items.map((x) => x.value);
+  }
+}
+
+function insertionPoint(items: readonly { at: RecordLine }[], at: RecordLine): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (headerOrder(items[mid]!.at, at) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A burst as listed, before it is compared with the template's first message. */
+interface BurstEntry {
+  burst: FloodBurst;
+  message: string;
+}
+
+/**
+ * The bursts of one template (`host|program|template`), summed as they retire. A single burst
+ * of identical texts stays the draft it was found as; several become one draft counting them
+ * all, spanning first to last, with the first BURSTS_HEAD and last BURSTS_TAIL bursts listed
+ * and each burst's first line as an occurrence. Memory is bounded per template: the listed
+ * ends, the intervals of the first bursts (MAX_INTERVALS) and the distinct texts.
+ */
+class TemplateGroup {
+  private n = 0;
+  private first: IncidentDraft | null = null;
+  private count = 0;
+  private repeated = 0;
+  private firstTs: number | null = null;
+  private lastTs: number | null = null;
+  private lastAt: RecordLine | null = null;
+  private lastLine: RecordLine | null = null;
+  private readonly texts = new Set<string>();
+  /** Each burst's intervals, in header order, cut once the first ones hold MAX_INTERVALS. */
+  private readonly intervals: { at: RecordLine; values: number[] }[] = [];
+  private readonly bursts = new SortedEnds<BurstEntry>(BURSTS_HEAD, BURSTS_TAIL);
+  private readonly starts = new SortedEnds<RecordLine>(OCCURRENCES_HEAD, OCCURRENCES_TAIL);
+
+  constructor(readonly signature: string) {}
+
+  add(d: IncidentDraft, intervals: number[]): void {
+    if (d.details.type !== 'flood') return;
+    this.n++;
+    if (!this.first || headerOrder(d.header, this.first.header) < 0) this.first = d;
+    this.count += d.count ?? 1;
+    this.repeated += d.details.repeatedReported;
+    this.firstTs = minTs(this.firstTs, d.firstTs ?? d.header.ts);
+    // The latest end; of equal ends, the burst listed last.
+    const end = d.lastTs ?? d.header.ts;
+    if (
+      end !== null &&
+      (this.lastTs === null ||
+        end > this.lastTs ||
+        (end === this.lastTs && headerOrder(d.header, this.lastAt!) > 0))
+    ) {
+      this.lastTs = end;
+      this.lastAt = d.header;
+      this.lastLine = d.lines[d.lines.length - 1] ?? d.header;
     }
-    list.sort((a, b) => a.header.sourceId - b.header.sourceId || a.header.lineNo - b.header.lineNo);
-    const first = list[0]!;
-    const fd = first.details.type === 'flood' ? first.details : null;
-    if (!fd) continue;
-    let count = 0;
-    let repeated = 0;
-    let firstTs: number | null = null;
-    let lastTs: number | null = null;
-    let lastLine = first.header;
-    const texts = new Set<string>();
-    const intervals: number[] = [];
-    const bursts = new HeadTail<FloodBurst>(BURSTS_HEAD, BURSTS_TAIL);
-    const starts = new HeadTail<RecordLine>();
-    for (const d of list) {
-      if (d.details.type !== 'flood') continue;
-      count += d.count ?? 1;
-      repeated += d.details.repeatedReported;
-      firstTs = minTs(firstTs, d.firstTs ?? d.header.ts);
-      const end = d.lastTs ?? d.header.ts;
-      if (end !== null && (lastTs === null || end >= lastTs)) {
-        lastTs = end;
-        lastLine = d.lines[d.lines.length - 1] ?? d.header;
+    this.texts.add(d.details.message);
+    this.addIntervals(d.header, intervals);
+    this.bursts.add(d.header, { burst: burstOf(d), message: d.details.message });
+    this.starts.add(d.header, d.header);
+  }
+
+  private addIntervals(at: RecordLine, values: number[]): void {
+    const list = this.intervals;
+    list.splice(insertionPoint(list, at), 0, { at, values });
+    let held = 0;
+    for (let i = 0; i < list.length; i++) {
+      held += list[i]!.values.length;
+      if (held >= MAX_INTERVALS) {
+        list.length = i + 1;
+        break;
       }
-      texts.add(d.details.message);
-      for (const x of intervalsOf.get(d) ?? []) if (intervals.length < MAX_INTERVALS) intervals.push(x);
-      bursts.push(burstOf(d, fd.message));
-      starts.push(d.header);
     }
+  }
+
+  draft(): IncidentDraft | null {
+    const first = this.first;
+    if (!first || first.details.type !== 'flood') return null;
+    const fd = first.details;
+    if (this.n === 1) {
+      fd.template = floodTemplate(fd.message);
+      return first;
+    }
+    const intervals: number[] = [];
+    for (const x of this.intervals)
+      for (const v of x.values) if (intervals.length < MAX_INTERVALS) intervals.push(v);
+    const bursts = this.bursts
+      .values()
+      .map(({ burst, message }) => (message !== fd.message ? { ...burst, message } : burst));
+    const { count, firstTs, lastTs } = this;
+    const lastLine = this.lastLine ?? first.header;
     const spanSecs = firstTs !== null && lastTs !== null ? (lastTs - firstTs) / 1000 : null;
     const perMinute =
       spanSecs !== null && spanSecs > 0 ? Math.round((count / (spanSecs / 60)) * 100) / 100 : null;
@@ -491,29 +570,28 @@ function floodIncidents(
       perMinute,
       medianIntervalSecs: median(intervals),
       spanSecs,
-      repeatedReported: repeated,
+      repeatedReported: this.repeated,
       template: floodTemplate(fd.message),
-      variants: texts.size,
-      bursts: bursts.items(),
-      burstCount: bursts.total,
+      variants: this.texts.size,
+      bursts,
+      burstCount: this.bursts.total,
     };
     if (fd.program !== undefined) details.program = fd.program;
     if (fd.host !== undefined) details.host = fd.host;
-    const variants = texts.size > 1 ? ` (${texts.size} texts differing only in numbers)` : '';
+    const variants = this.texts.size > 1 ? ` (${this.texts.size} texts differing only in numbers)` : '';
     const span = spanSecs !== null ? ` over ${spanSecs} s` : '';
-    out.push({
+    return {
       kind: 'flood',
-      signature,
-      summary: `"${fd.message}"${variants} repeated ${count} times in ${list.length} bursts${span}`,
+      signature: this.signature,
+      summary: `"${fd.message}"${variants} repeated ${count} times in ${this.n} bursts${span}`,
       header: first.header,
       lines: first.header === lastLine ? [first.header] : [first.header, lastLine],
       details: { type: 'flood', ...details },
       count,
       firstTs,
       lastTs,
-      occurrences: starts.items(),
-      occurrencesTotal: starts.total,
-    });
+      occurrences: this.starts.values(),
+      occurrencesTotal: this.starts.total,
+    };
   }
-  return out;
 }

@@ -83,21 +83,26 @@ function pushOccurrences(into: HeadTail<Evidence>, d: IncidentDraft, firstWhat: 
   if (dropped > 0) into.total += dropped;
 }
 
-export function groupDrafts(drafts: readonly IncidentDraft[]): Incident[] {
-  const bySig = new Map<string, { inc: Incident; occ: HeadTail<Evidence> }>();
-  const out: Incident[] = [];
-  for (const d of drafts) {
+/**
+ * groupDrafts as drafts come: push each draft once it is final (it is not changed after), then
+ * finish. Memory is one incident and its bounded occurrences per signature, whatever the number
+ * of drafts pushed.
+ */
+export class DraftGrouper {
+  private readonly bySig = new Map<string, { inc: Incident; occ: HeadTail<Evidence> }>();
+
+  push(d: IncidentDraft): void {
     const first = d.firstTs !== undefined ? d.firstTs : d.header.ts;
     const last = d.lastTs !== undefined ? d.lastTs : d.header.ts;
     const count = d.count ?? 1;
     const key = `${d.kind}\u0000${d.signature}`;
-    const seen = bySig.get(key);
+    const seen = this.bySig.get(key);
     if (seen) {
       seen.inc.count += count;
       seen.inc.firstTs = minTs(seen.inc.firstTs, first);
       seen.inc.lastTs = maxTs(seen.inc.lastTs, last);
       pushOccurrences(seen.occ, d, 'repeat');
-      continue;
+      return;
     }
     const inc: Incident = {
       kind: d.kind,
@@ -115,15 +120,27 @@ export function groupDrafts(drafts: readonly IncidentDraft[]): Incident[] {
     };
     const occ = new HeadTail<Evidence>();
     pushOccurrences(occ, d, 'first occurrence');
-    bySig.set(key, { inc, occ });
-    out.push(inc);
+    this.bySig.set(key, { inc, occ });
   }
-  for (const { inc, occ } of bySig.values()) {
-    inc.occurrences = occ.items();
-    if (occ.truncated) {
-      inc.occurrencesTruncated = true;
-      inc.occurrencesTotal = occ.total;
+
+  /** The incidents, one per kind and signature, in the order their first draft came. */
+  finish(): Incident[] {
+    const out: Incident[] = [];
+    for (const { inc, occ } of this.bySig.values()) {
+      inc.occurrences = occ.items();
+      if (occ.truncated) {
+        inc.occurrencesTruncated = true;
+        inc.occurrencesTotal = occ.total;
+      }
+      out.push(inc);
     }
+    this.bySig.clear();
+    return out;
   }
-  return out;
+}
+
+export function groupDrafts(drafts: readonly IncidentDraft[]): Incident[] {
+  const grouper = new DraftGrouper();
+  for (const d of drafts) grouper.push(d);
+  return grouper.finish();
 }

@@ -8,7 +8,7 @@ import type { RecordLine } from '../../../../shared/model/log';
 import { kernelMessage } from '../kernel/message';
 import { DeathDetector } from './deaths';
 import { FloodDetector } from './floods';
-import { groupDrafts, type IncidentDraft } from './group';
+import { DraftGrouper } from './group';
 import { KernelBlockCutter } from './kernel-blocks';
 import { mayBeFaultOrDeath } from './prefilter';
 import { kernelDraft } from './kernel-incident';
@@ -30,12 +30,23 @@ export interface DetectOptions {
  */
 export function detectIncidents(lines: Iterable<RecordLine>, options: DetectOptions = {}): Incident[] {
   const cutter = new KernelBlockCutter();
-  const deaths = new DeathDetector();
+  // Kernel reports, faults and deaths are grouped as they are found, so a report, a segfault or
+  // a death repeated all day long is one incident in memory, not every copy of it (a death once
+  // final: a unit's latest may still gain its `Failed with result` line). Each kind belongs to
+  // one detector, so grouping per detector and concatenating equals grouping the concatenation;
+  // the order within a detector's incidents is then set by the sort below.
+  const kernel = new DraftGrouper();
+  const faults = new DraftGrouper();
+  const deathGroups = new DraftGrouper();
+  const deaths = new DeathDetector((d) => deathGroups.push(d));
   const floods = options.floods === false ? null : new FloodDetector();
-  const faults: IncidentDraft[] = [];
   const prefilter = options.prefilter !== false;
   let source: number | null = null;
   let sourcePath: string | null = null;
+  const takeBlocks = (): void => {
+    for (const b of cutter.blocks) kernel.push(kernelDraft(b));
+    cutter.blocks.length = 0;
+  };
   for (const line of lines) {
     if (line.sourceId !== source || line.sourcePath !== sourcePath) {
       cutter.finish();
@@ -44,7 +55,9 @@ export function detectIncidents(lines: Iterable<RecordLine>, options: DetectOpti
     }
     const km = kernelMessage(line.text);
     // A line inside a report is not a flood or a death; the line that ended a report may be.
-    if (cutter.push(line, km)) continue;
+    const inReport = cutter.push(line, km);
+    if (cutter.blocks.length > 0) takeBlocks();
+    if (inReport) continue;
     if (!prefilter || mayBeFaultOrDeath(km.message)) {
       if (SEGFAULT_PREFILTER.test(km.message)) {
         const d = segfaultDraft(line, km.message);
@@ -57,13 +70,18 @@ export function detectIncidents(lines: Iterable<RecordLine>, options: DetectOpti
     }
     floods?.push(line, km);
   }
-  const blocks = cutter.finish();
-  const drafts: IncidentDraft[] = blocks.map(kernelDraft);
-  // Loops, not spread: a big case can yield more drafts than a call's argument limit.
-  for (const d of faults) drafts.push(d);
-  for (const d of deaths.finish()) drafts.push(d);
-  if (floods) for (const d of floods.finish()) drafts.push(d);
-  const incidents = groupDrafts(drafts);
+  cutter.finish();
+  takeBlocks();
+  const incidents = kernel.finish();
+  // Loops, not spread: a big case can yield more incidents than a call's argument limit.
+  for (const i of faults.finish()) incidents.push(i);
+  deaths.finish();
+  for (const i of deathGroups.finish()) incidents.push(i);
+  if (floods) {
+    const floodGroups = new DraftGrouper();
+    for (const d of floods.finish()) floodGroups.push(d);
+    for (const i of floodGroups.finish()) incidents.push(i);
+  }
   incidents.sort((a, b) => a.line.sourceId - b.line.sourceId || a.line.lineNo - b.line.lineNo);
   return incidents;
 }
