@@ -21,7 +21,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { analyzeCase, type AnalysisInput } from '../src/main/engine/analysis/run';
+import { ANALYSIS_CACHE_KIB, caseAnalysisInput } from '../src/main/engine/analysis/case-input';
+import { analyzeCase } from '../src/main/engine/analysis/run';
 import { detectIncidents } from '../src/main/engine/analysis/crashes';
 import { openCaseDb } from '../src/main/engine/store/database';
 import { readRecordLines, sourceRefs } from '../src/main/engine/store/line-reader';
@@ -111,28 +112,15 @@ class MemoryTrace {
 async function main(): Promise<void> {
   const caseFile = process.env.BENCH_CASE ? path.resolve(process.env.BENCH_CASE) : await ensureCase();
   const db = openCaseDb(caseFile, { create: false });
-  // BENCH_CACHE_KB: SQLite page cache of this connection (the engine's is 64 MiB), to see its share of the RSS.
-  if (process.env.BENCH_CACHE_KB) db.pragma(`cache_size = -${Number(process.env.BENCH_CACHE_KB)}`);
+  // The engine's page cache for the pass (analysis/case-input.ts), or BENCH_CACHE_KB to see its share of the RSS.
+  db.pragma(`cache_size = -${Number(process.env.BENCH_CACHE_KB ?? ANALYSIS_CACHE_KIB)}`);
   const refs = sourceRefs(db);
   const trace = new MemoryTrace();
-  const input: AnalysisInput = {
-    sources: refs,
-    lines: (only?: readonly { sourceId: number }[]) =>
-      trace.watch(
-        readRecordLines(db, only ? refs.filter((r) => only.some((o) => o.sourceId === r.sourceId)) : refs),
-      ),
-  };
-  // As the engine reads a range of a source: line n is first_line_id + n - 1.
-  if (process.env.BENCH_NO_RANGES !== '1')
-    input.linesOf = (s, from, to) => {
-      const ref = refs.find((r) => r.sourceId === s.sourceId);
-      if (!ref || ref.firstLineId === null) return [];
-      const count = Math.min(to, ref.lineCount) - from + 1;
-      if (count <= 0) return [];
-      return trace.watch(
-        readRecordLines(db, [{ ...ref, firstLineId: ref.firstLineId + from - 1, lineCount: count }]),
-      );
-    };
+  // BENCH_NO_RANGES=1: the aftermath reads the whole case again, as before line ranges.
+  const input = caseAnalysisInput(db, refs, {
+    watch: (lines) => trace.watch(lines),
+    ranges: process.env.BENCH_NO_RANGES !== '1',
+  });
   const caseLines = refs.reduce((a, r) => a + r.lineCount, 0);
   const us = (x: number): string => `${((x * 1000) / caseLines).toFixed(2)} µs/line`;
   console.log(`\nbench:analysis — ${path.basename(caseFile)}: ${caseLines.toLocaleString('en-US')} lines`);

@@ -15,12 +15,13 @@ import type {
 } from '../../shared/model/case';
 import type { CaseUiState, Facets, Histogram, LineFilter, SeverityName } from '../../shared/model/view';
 import type { Finding } from '../../shared/model/finding';
+import { caseAnalysisInput, withAnalysisCache } from './analysis/case-input';
 import { ANALYSIS_VERSION, analyzeCase, type CaseAnalysis } from './analysis/run';
 import { ingestInputs, type IngestOutcome, type IngestProgress } from './ingest/ingest';
 import { CaseQuery, type SearchSpec } from './query/case-query';
 import type { OrderStats } from './query/order';
 import { CaseStore } from './store/case-store';
-import { readRecordLines, sourceRefs } from './store/line-reader';
+import { sourceRefs } from './store/line-reader';
 // report (owner: report) — imports of the marked section at the end of the Engine class
 import type { Redaction, RedactionSettings, ReportEdits } from '../../shared/model/report';
 import type { ReportData } from '../report/model';
@@ -33,9 +34,6 @@ import {
   saveReportEdits,
 } from './report-data';
 import { exportTimeline, type TimelineExportResult, type TimelineFormat } from './report/timeline-export';
-
-/** SQLite page cache while the analysers read the case (negative: KiB). */
-const ANALYSIS_CACHE_KIB = -8192;
 
 const FINDING_KINDS = ['oom', 'incident', 'flood', 'boot', 'system'] as const;
 
@@ -321,34 +319,9 @@ export class Engine {
   analyze(args: { caseId: string }): CaseAnalysis {
     const store = this.store(args.caseId);
     const refs = sourceRefs(store.db);
-    // The pass reads every line once, in order: a large page cache only holds pages never read
-    // again (64 MiB of RSS on a 1 GiB case). Restored after.
-    const cacheSize = store.db.pragma('cache_size', { simple: true }) as number;
-    store.db.pragma(`cache_size = ${ANALYSIS_CACHE_KIB}`);
-    let result: ReturnType<typeof analyzeCase>;
-    try {
-      result = analyzeCase({
-        sources: refs,
-        lines: (only) =>
-          readRecordLines(
-            store.db,
-            only ? refs.filter((r) => only.some((o) => o.sourceId === r.sourceId)) : refs,
-          ),
-        // Line n of a source has the id first_line_id + n - 1 (store/schema.ts).
-        linesOf: (source, from, to) => {
-          const ref = refs.find((r) => r.sourceId === source.sourceId);
-          if (!ref || ref.firstLineId === null) return [];
-          const count = Math.min(to, ref.lineCount) - from + 1;
-          if (count <= 0) return [];
-          return readRecordLines(store.db, [
-            { ...ref, firstLineId: ref.firstLineId + from - 1, lineCount: count },
-          ]);
-        },
-      });
-    } finally {
-      store.db.pragma(`cache_size = ${cacheSize}`);
-    }
-    const { analysis, findings } = result;
+    const { analysis, findings } = withAnalysisCache(store.db, () =>
+      analyzeCase(caseAnalysisInput(store.db, refs)),
+    );
     store.db.transaction(() => {
       store.replaceFindings(FINDING_KINDS, findings, []);
       store.setMeta('analysis', JSON.stringify(analysis));
