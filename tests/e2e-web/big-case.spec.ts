@@ -82,6 +82,77 @@ test.describe('a generated case of a million lines', () => {
     for (const id of [...targets].reverse()) await goTo(page, id);
   });
 
+  test('typing elsewhere right after a jump keeps its keys while the window grows around the jump', async ({
+    page,
+  }) => {
+    // The window's pages (1,000 lines each) are held back so the jump's lines arrive well after
+    // its first 200 have painted, as they do on a 10M-line case under load. The viewer used to
+    // take the focus when they arrived: the next go-to or search lost what was being typed.
+    test.setTimeout(120_000);
+    let hold = false;
+    let held = 0;
+    /** Window reads asked for and not yet answered to the page. */
+    const inFlight = new Set<number>();
+    await page.routeWebSocket(/\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        const m = JSON.parse(String(message)) as { id?: number; call?: string; input?: { count?: number } };
+        if (hold && m.call === 'getLines' && m.input?.count === 1000 && typeof m.id === 'number')
+          inFlight.add(m.id);
+        server.send(message);
+      });
+      server.onMessage((message) => {
+        const m = JSON.parse(String(message)) as { type?: string; id?: number };
+        const id = m.type === 'result' ? m.id : undefined;
+        if (id !== undefined && inFlight.has(id)) {
+          held++;
+          setTimeout(() => {
+            inFlight.delete(id);
+            ws.send(message);
+          }, 1500);
+        } else ws.send(message);
+      });
+    });
+    // A target outside the window the case reopens at (the cursor it remembers).
+    const { cursorLineId } = await callHost(ready!.port, ready!.token, 'getUiState', {
+      caseId: ready!.caseId,
+    });
+    const far = (f: number): number => Math.floor(lines * f);
+    const target =
+      cursorLineId !== null && Math.abs(cursorLineId - far(0.61)) < 10_000 ? far(0.21) : far(0.61);
+    await page.goto(ready!.url);
+    await expect(page.getByTestId('log-viewer').locator('.view-line').first()).toBeVisible({
+      timeout: 60_000,
+    });
+    await page.waitForTimeout(1000);
+    hold = true;
+    const box = page.getByTestId('goto-input');
+    await box.fill(String(target));
+    await box.press('Enter');
+    // The jump's first lines paint while its window is held back.
+    await page.waitForFunction(
+      (id) =>
+        document
+          .querySelector('[data-testid="log-viewer"] .line-numbers.active-line-number')
+          ?.textContent?.trim() === String(id),
+      target,
+      { polling: 'raf', timeout: 20_000 },
+    );
+    expect(inFlight.size).toBeGreaterThan(0);
+    const search = page.getByTestId('search-input');
+    await search.click();
+    await search.pressSequentially('oom');
+    // The window arrives while the user is in the search box.
+    await expect.poll(() => inFlight.size, { timeout: 20_000 }).toBe(0);
+    await page.waitForTimeout(500);
+    expect(held).toBeGreaterThan(0);
+    await expect(search).toBeFocused();
+    await search.pressSequentially('-killer');
+    await expect(search).toHaveValue('oom-killer');
+    // The jump itself landed and its window grew around it.
+    await expect.poll(async () => (await activeLine(page))?.lineId).toBe(String(target));
+  });
+
   test('dragging the overview to the bottom shows the last line with its number', async ({ page }) => {
     test.setTimeout(180_000);
     await page.goto(ready!.url);

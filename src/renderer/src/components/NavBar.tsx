@@ -56,11 +56,12 @@ export function NavBar(): React.JSX.Element {
         onSubmit={(e) => {
           e.preventDefault();
           // The viewer takes the keys after a jump (U, M, N…), also when the jump was absorbed by a
-          // view change in flight rather than run by the viewer's jump effect.
+          // view change in flight rather than run by the viewer's jump effect; unless the user
+          // has moved on to another field while a go-to-time was being located.
           if (text.trim())
             act(async () => {
               const r = await goTo(text);
-              if (r.ok) activeViewer()?.focus();
+              if (r.ok && document.activeElement?.id === GOTO_INPUT_ID) activeViewer()?.focus();
               return r;
             });
         }}

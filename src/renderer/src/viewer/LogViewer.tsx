@@ -193,16 +193,21 @@ export function LogViewer(): React.JSX.Element {
     }
   }, [caseId, updatedAt]);
 
+  // A jump gives the viewer the keys (U, M, N…) when it is asked for, not when its lines have
+  // arrived: by then the user may be typing elsewhere (the next go-to, a search), and focusing
+  // late took those keys away (the 10M-line bench's go-to jumps that never painted).
   useEffect(() => {
     const c = controllerRef.current;
     if (!c || !jump || jump.seq === shownJump.current) return;
-    void c.jumpTo(jump.lineId).then(() => c.focus());
+    c.focus();
+    void c.jumpTo(jump.lineId);
   }, [jump]);
 
   useEffect(() => {
     const c = controllerRef.current;
     if (!c || !jumpPosition) return;
-    void c.goToPosition(jumpPosition.position, true).then(() => c.focus());
+    c.focus();
+    void c.goToPosition(jumpPosition.position, true);
   }, [jumpPosition]);
 
   const markers = useMemo<Marker[]>(() => {
