@@ -222,13 +222,25 @@ async function main(): Promise<void> {
     page.on('pageerror', (e) => console.error(`bench:viewer: page error: ${e.message}`));
     await page.addInitScript(INIT);
 
-    // Open → first painted lines.
+    // Open → first painted lines: the case's lines as plain text before the workbench has
+    // mounted (first-paint.ts), or the viewer's own when it mounts first; then the viewer.
     const t0 = Date.now();
     await page.goto(ready.url);
+    await page
+      .locator('[data-testid="first-paint"] .first-paint-line, [data-testid="log-viewer"] .view-line')
+      .first()
+      .waitFor();
+    const firstMs = Date.now() - t0;
+    const plainFirst = (await page.getByTestId('first-paint').count()) > 0;
     await page.locator('[data-testid="log-viewer"] .view-line').first().waitFor();
     await page.waitForFunction('window.__viewText().length > 100');
     const openMs = Date.now() - t0;
-    out.push(['open → first painted lines', `${openMs} ms`, 'budget < 1000 ms']);
+    out.push([
+      'open → first painted lines',
+      `${firstMs} ms`,
+      `budget < 1000 ms; ${plainFirst ? 'plain text before the workbench mounted' : 'the viewer itself'}`,
+    ]);
+    out.push(['open → the viewer (Monaco) painted and usable', `${openMs} ms`, '']);
     await page.waitForTimeout(1500);
 
     for (let round = 1; round <= JUMP_ROUNDS; round++) {
