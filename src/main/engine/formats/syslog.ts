@@ -145,24 +145,186 @@ function tagInto(tok: string, out: ParsedLine): boolean {
     return true;
   }
   if (br === 0 || !tok.endsWith(']')) return false;
-  const pid = tok.slice(br + 1, -1);
-  if (!/^\d+$/.test(pid)) return false;
+  // `[digits]`: read by hand (this runs for nearly every syslog line).
+  const last = tok.length - 1;
+  if (last === br + 1) return false;
+  let pid = 0;
+  for (let k = br + 1; k < last; k++) {
+    const c = tok.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+    pid = pid * 10 + c - 48;
+  }
   out.program = tok.slice(0, br);
-  out.pid = Number(pid);
+  // Past 15 digits the sum above may round differently from Number().
+  out.pid = last - br > 16 ? Number(tok.slice(br + 1, last)) : pid;
   return true;
 }
 
 // `<PRI>`? month day time(.frac)? [year]? `:`? rest. The month word may be French (`août`) or
 // have lost letters (`un`); the day is space- or zero-padded (journalctl pads with 0).
-const RFC3164 =
+// The reference form of the header: `scan3164` reads exactly what this regex would capture,
+// by hand (the regex is only used by the tests that prove the two agree).
+export const RFC3164 =
   /^(?:<(\d{1,3})>)?([A-Za-zÀ-ÿ]{1,5}\.?) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?: (\d{4}))?(:?) ?(.*)$/s;
+
+/** What RFC3164 captures, as positions and numbers (one object reused: nothing allocated per line). */
+export interface Rfc3164Head {
+  /** `<PRI>` value, -1 when absent. */
+  pri: number;
+  /** The month word `[wordStart, wordEnd)`, its trailing dot included. */
+  wordStart: number;
+  wordEnd: number;
+  day: number;
+  h: number;
+  m: number;
+  s: number;
+  /** Fraction digits `[fracStart, fracEnd)`; fracStart -1 when absent. */
+  fracStart: number;
+  fracEnd: number;
+  /** Four-digit year after the time, -1 when absent. */
+  year: number;
+  /** A `:` right after the stamp (`Feb 29 01:15:43: --- …`). */
+  colon: boolean;
+  /** Where the rest of the line starts. */
+  rest: number;
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+/** `[A-Za-zÀ-ÿ]` */
+const isWordCode = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xff);
+
+/**
+ * The RFC3164 regex above read by hand: true when it matches, with its captures in `h`.
+ * Every quantifier in the regex is followed by something it cannot also match, or by the
+ * always-matching tail `(:?) ?(.*)$`, so the greedy reading is the regex's only reading.
+ */
+export function scan3164(line: string, h: Rfc3164Head): boolean {
+  const n = line.length;
+  let i = 0;
+  h.pri = -1;
+  if (line.charCodeAt(0) === 60 /* < */) {
+    let v = 0;
+    i = 1;
+    while (i <= 3 && i < n && isDigitCode(line.charCodeAt(i))) v = v * 10 + line.charCodeAt(i++) - 48;
+    // Without its PRI the line would start with `<`, which no month word does.
+    if (i === 1 || line.charCodeAt(i) !== 62 /* > */) return false;
+    h.pri = v;
+    i++;
+  }
+  const w0 = i;
+  while (i < n && i - w0 <= 5 && isWordCode(line.charCodeAt(i))) i++;
+  if (i === w0 || i - w0 > 5) return false;
+  if (line.charCodeAt(i) === 46 /* . */) i++;
+  h.wordStart = w0;
+  h.wordEnd = i;
+  const sp0 = i;
+  while (line.charCodeAt(i) === 32 && i - sp0 <= 2) i++;
+  if (i === sp0 || i - sp0 > 2) return false;
+  const d0 = i;
+  let day = 0;
+  while (i - d0 <= 2 && isDigitCode(line.charCodeAt(i))) day = day * 10 + line.charCodeAt(i++) - 48;
+  if (i === d0 || i - d0 > 2 || line.charCodeAt(i) !== 32) return false;
+  i++;
+  if (i + 8 > n) return false;
+  const c0 = line.charCodeAt(i);
+  const c1 = line.charCodeAt(i + 1);
+  const c3 = line.charCodeAt(i + 3);
+  const c4 = line.charCodeAt(i + 4);
+  const c6 = line.charCodeAt(i + 6);
+  const c7 = line.charCodeAt(i + 7);
+  if (
+    !isDigitCode(c0) ||
+    !isDigitCode(c1) ||
+    line.charCodeAt(i + 2) !== 58 ||
+    !isDigitCode(c3) ||
+    !isDigitCode(c4) ||
+    line.charCodeAt(i + 5) !== 58 ||
+    !isDigitCode(c6) ||
+    !isDigitCode(c7)
+  )
+    return false;
+  h.day = day;
+  h.h = (c0 - 48) * 10 + c1 - 48;
+  h.m = (c3 - 48) * 10 + c4 - 48;
+  h.s = (c6 - 48) * 10 + c7 - 48;
+  i += 8;
+  h.fracStart = -1;
+  h.fracEnd = -1;
+  if (line.charCodeAt(i) === 46 /* . */ && isDigitCode(line.charCodeAt(i + 1))) {
+    const f0 = i + 1;
+    i = f0;
+    while (i - f0 < 9 && isDigitCode(line.charCodeAt(i))) i++;
+    h.fracStart = f0;
+    h.fracEnd = i;
+  }
+  h.year = -1;
+  if (
+    line.charCodeAt(i) === 32 &&
+    isDigitCode(line.charCodeAt(i + 1)) &&
+    isDigitCode(line.charCodeAt(i + 2)) &&
+    isDigitCode(line.charCodeAt(i + 3)) &&
+    isDigitCode(line.charCodeAt(i + 4))
+  ) {
+    h.year =
+      (line.charCodeAt(i + 1) - 48) * 1000 +
+      (line.charCodeAt(i + 2) - 48) * 100 +
+      (line.charCodeAt(i + 3) - 48) * 10 +
+      line.charCodeAt(i + 4) -
+      48;
+    i += 5;
+  }
+  h.colon = line.charCodeAt(i) === 58;
+  if (h.colon) i++;
+  if (line.charCodeAt(i) === 32) i++;
+  h.rest = i;
+  return true;
+}
+
+const HEAD: Rfc3164Head = {
+  pri: -1,
+  wordStart: 0,
+  wordEnd: 0,
+  day: 0,
+  h: 0,
+  m: 0,
+  s: 0,
+  fracStart: -1,
+  fracEnd: -1,
+  year: -1,
+  colon: false,
+  rest: 0,
+};
+
+/** Three ASCII letters, case folded, as one number: the month words of that shape without a slice. */
+function code3(line: string, at: number): number {
+  return (
+    ((line.charCodeAt(at) | 32) << 16) |
+    ((line.charCodeAt(at + 1) | 32) << 8) |
+    (line.charCodeAt(at + 2) | 32)
+  );
+}
+const MONTH3 = new Map<number, number>();
+for (const [w, n] of MONTH_WORDS) if (/^[a-z]{3}$/.test(w)) MONTH3.set(code3(w, 0), n);
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
 
 /** RFC3164 / journal short / short-precise header. Null when the line has no such header. */
 export function parseRfc3164(line: string): ParsedLine | null {
-  const m = RFC3164.exec(line);
-  if (!m) return null;
-  const word = m[2]!;
-  let month = monthOf(word);
+  const h = HEAD;
+  if (!scan3164(line, h)) return null;
+  const ws = h.wordStart;
+  let month =
+    h.wordEnd - ws === 3 &&
+    isAsciiLetter(line.charCodeAt(ws)) &&
+    isAsciiLetter(line.charCodeAt(ws + 1)) &&
+    isAsciiLetter(line.charCodeAt(ws + 2))
+      ? (MONTH3.get(code3(line, ws)) ?? 0)
+      : -1;
+  const word = month > 0 ? '' : line.slice(ws, h.wordEnd);
+  if (month < 0) month = monthOf(word);
   const out: ParsedLine = { message: '' };
   if (month === 0) {
     const hits = word.length <= 2 ? monthsEndingWith(word) : [];
@@ -174,16 +336,18 @@ export function parseRfc3164(line: string): ParsedLine | null {
       out.repair = `month "${word}" repaired to "${EN_MONTHS[month - 1]}"`;
     }
   }
-  const ts: TsParts = { day: Number(m[3]), h: Number(m[4]), m: Number(m[5]), s: Number(m[6]) };
+  const ts: TsParts = { day: h.day, h: h.h, m: h.m, s: h.s };
   if (month !== 0) ts.month = month;
-  const frac = fracOf(m[7]);
-  if (frac !== undefined) ts.frac = frac;
-  if (m[8] !== undefined) ts.year = Number(m[8]);
-  if (ts.day! < 1 || ts.day! > 31 || ts.h! > 23 || ts.m! > 59 || ts.s! > 60) return null;
+  if (h.fracStart >= 0) ts.frac = Number('0.' + line.slice(h.fracStart, h.fracEnd));
+  if (h.year >= 0) ts.year = h.year;
+  if (h.day < 1 || h.day > 31 || h.h > 23 || h.m > 59 || h.s > 60) return null;
   out.ts = ts;
-  applyPri(out, m[1]);
-  const rest = m[10]!;
-  if (m[9] === ':')
+  if (h.pri >= 0) {
+    out.severity = h.pri & 7;
+    out.facility = h.pri >> 3;
+  }
+  const rest = line.slice(h.rest);
+  if (h.colon)
     out.message = rest; // `Feb 29 01:15:43: --- …`: no host, no tag
   else parseHostTag(rest, out);
   kernelStampInto(out);

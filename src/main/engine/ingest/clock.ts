@@ -111,7 +111,14 @@ function wallInYear(refWall: number, y: number): number {
   );
 }
 
+const FEB29_REF = Date.UTC(REF_YEAR, 1, 29);
+const MAR1_REF = Date.UTC(REF_YEAR, 2, 1);
+const JAN1_REF = Date.UTC(REF_YEAR, 0, 1);
+const JAN1_AFTER_REF = Date.UTC(REF_YEAR + 1, 0, 1);
+
 function isFeb29(refWall: number): boolean {
+  // Nearly every wall is in the reference year: two comparisons instead of a Date.
+  if (refWall >= JAN1_REF && refWall < JAN1_AFTER_REF) return refWall >= FEB29_REF && refWall < MAR1_REF;
   const d = new Date(refWall);
   return d.getUTCMonth() === 1 && d.getUTCDate() === 29;
 }
