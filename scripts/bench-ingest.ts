@@ -118,18 +118,19 @@ async function main(): Promise<void> {
 
   // Phase 1 alone in one thread (scripts/bench/profile-ingest.ts): read + parse + write, then
   // the order build, each timed; its peak RSS is the ingest's, without the analysers.
-  for (const [name, input] of [
-    ['phase 1 only, in-process (plain)', file],
-    ['phase 1 only, in-process (.gz)', gz],
+  // Large sources are parsed in the parse worker, as the engine does; the last row parses in
+  // the inserting thread (PARSE_WORKER=0), to compare the two in the same run.
+  for (const [name, input, parseWorker] of [
+    ['phase 1 only, in-process (plain)', file, '1'],
+    ['phase 1 only, in-process (.gz)', gz, '1'],
+    ['phase 1 only, in-process, no parse worker (plain)', file, '0'],
   ] as const) {
     const out = path.join(DATA, 'bench-phase1.pmcase');
-    const m = await measure(process.execPath, [
-      '--import',
-      'tsx',
-      path.join(ROOT, 'scripts/bench/profile-ingest.ts'),
-      input,
-      out,
-    ]);
+    const m = await measure(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'scripts/bench/profile-ingest.ts'), input, out],
+      { ...process.env, PARSE_WORKER: parseWorker },
+    );
     for (const s of ['', '-wal', '-shm']) rmSync(out + s, { force: true });
     try {
       const j = JSON.parse(m.stdout.trim().split('\n').at(-1) ?? '{}') as {

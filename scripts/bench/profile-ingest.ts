@@ -1,10 +1,13 @@
 /**
  * Phase 1 alone, in this thread (no engine worker), for profiling:
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/profile-ingest.ts FILE CASE
- * Prints the ingest and order-build times and the peak RSS as one JSON line.
+ * Prints the ingest and order-build times and the peak RSS as one JSON line. Large sources
+ * are parsed in the parse worker as the engine does; PARSE_WORKER=0 parses in this thread.
  */
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { ingestInputs } from '../../src/main/engine/ingest/ingest';
+import { configureParseWorker } from '../../src/main/engine/ingest/parse-worker';
 import { buildMergedOrder } from '../../src/main/engine/query/order';
 import { inferLevel } from '../../src/main/engine/query/severity';
 import { CaseStore } from '../../src/main/engine/store/case-store';
@@ -13,6 +16,8 @@ async function main(): Promise<void> {
   const [input, out] = process.argv.slice(2);
   if (!input || !out) throw new Error('usage: profile-ingest.ts INPUT CASE');
   for (const s of ['', '-wal', '-shm']) rmSync(out + s, { force: true });
+  const parseWorker = process.env.PARSE_WORKER !== '0';
+  if (parseWorker) configureParseWorker(path.join(__dirname, '../../src/main/engine/ingest/parse-boot.cjs'));
   const store = CaseStore.open(out, { create: true });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -26,6 +31,7 @@ async function main(): Promise<void> {
   store.close();
   console.log(
     JSON.stringify({
+      parseWorker,
       lines: outcome.lines,
       ingestMs: Math.round(t1 - t0),
       ingestCpuMs: cpu(c1),

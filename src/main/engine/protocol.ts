@@ -25,9 +25,12 @@ export interface EngineEventMessage<E extends keyof EngineEvents = keyof EngineE
 
 export type EngineOutMessage = EngineResponse | EngineEventMessage;
 
-/** What a worker is started with: the main engine (default) or the viewer's reader. */
+/**
+ * What a worker is started with: the main engine (default), the viewer's reader, or ingest's
+ * parse worker (ingest/parse-worker.ts: parses large text sources while the engine inserts).
+ */
 export interface WorkerData {
-  role: 'main' | 'reader';
+  role: 'main' | 'reader' | 'parser';
 }
 
 /**

@@ -2,41 +2,56 @@
  * The engine worker: answers numbered requests from EngineClient; slow requests are logged.
  * Started with workerData `{ role: 'reader' }` it is the viewer's reader: a second connection
  * to the open cases that answers READER_METHODS only (see client.ts) and never writes.
+ * Started with `{ role: 'parser' }` (by the engine's ingest, from this same file) it is the
+ * parse worker of ingest/parse-worker.ts: it parses large text sources while the engine inserts.
  */
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine, type EngineMethod } from './engine';
+import { configureParseWorker, runParseWorker } from './ingest/parse-worker';
 import { READER_METHODS, type EngineOutMessage, type EngineRequest, type WorkerData } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('worker-entry.ts must run in a worker thread');
 
-const reader = (workerData as WorkerData | null)?.role === 'reader';
-const post = (msg: EngineOutMessage): void => port.postMessage(msg);
-const engine = new Engine((event, payload) => post({ type: 'event', event, payload }), { reader });
-const SLOW_MS = 500;
-const READER_ALLOWED = new Set<string>([...READER_METHODS, 'openCase', 'closeCase', 'closeAll']);
+const role = (workerData as Partial<WorkerData> | null)?.role;
+if (role === 'parser') runParseWorker(port);
+else startEngine(port, role === 'reader');
 
-port.on('message', (req: EngineRequest) => {
-  void handle(req);
-});
+function startEngine(port: NonNullable<typeof parentPort>, reader: boolean): void {
+  // Under tsx the parse worker has a boot of its own (it compiles the parsing modules only);
+  // bundled, this file is its own entry and starts it with { role: 'parser' }.
+  if (!reader)
+    configureParseWorker(
+      __filename.endsWith('.ts') ? path.join(__dirname, 'ingest', 'parse-boot.cjs') : __filename,
+    );
+  const post = (msg: EngineOutMessage): void => port.postMessage(msg);
+  const engine = new Engine((event, payload) => post({ type: 'event', event, payload }), { reader });
+  const SLOW_MS = 500;
+  const READER_ALLOWED = new Set<string>([...READER_METHODS, 'openCase', 'closeCase', 'closeAll']);
 
-async function handle(req: EngineRequest): Promise<void> {
-  const started = performance.now();
-  try {
-    const fn = engine[req.method as EngineMethod] as unknown;
-    if (typeof fn !== 'function' || req.method === ('constructor' as unknown))
-      throw new Error(`unknown engine method ${String(req.method)}`);
-    if (reader && !READER_ALLOWED.has(req.method))
-      throw new Error(`the engine's reader does not answer ${req.method}`);
-    const value: unknown = await (fn as (a: unknown) => unknown).call(engine, req.args);
-    post({ type: 'response', id: req.id, ok: true, value });
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    post({ type: 'response', id: req.id, ok: false, error: { name: e.name, message: e.message } });
+  port.on('message', (req: EngineRequest) => {
+    void handle(req);
+  });
+
+  async function handle(req: EngineRequest): Promise<void> {
+    const started = performance.now();
+    try {
+      const fn = engine[req.method as EngineMethod] as unknown;
+      if (typeof fn !== 'function' || req.method === ('constructor' as unknown))
+        throw new Error(`unknown engine method ${String(req.method)}`);
+      if (reader && !READER_ALLOWED.has(req.method))
+        throw new Error(`the engine's reader does not answer ${req.method}`);
+      const value: unknown = await (fn as (a: unknown) => unknown).call(engine, req.args);
+      post({ type: 'response', id: req.id, ok: true, value });
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      post({ type: 'response', id: req.id, ok: false, error: { name: e.name, message: e.message } });
+    }
+    const ms = performance.now() - started;
+    if (ms > SLOW_MS && req.method !== 'ingest')
+      console.warn(`[engine${reader ? ' reader' : ''}] slow ${req.method}: ${Math.round(ms)} ms`);
   }
-  const ms = performance.now() - started;
-  if (ms > SLOW_MS && req.method !== 'ingest')
-    console.warn(`[engine${reader ? ' reader' : ''}] slow ${req.method}: ${Math.round(ms)} ms`);
-}
 
-process.on('exit', () => engine.closeAll());
+  process.on('exit', () => engine.closeAll());
+}

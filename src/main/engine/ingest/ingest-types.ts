@@ -18,6 +18,11 @@ export interface IngestOptions {
   limits?: Partial<ArchiveLimits>;
   /** Folder for temporary copies of nested zips; default `<case file>-tmp`, removed after the ingest. */
   tempDir?: string;
+  /**
+   * Parse text sources in the parse worker (when one is configured, parse-worker.ts): true
+   * for every text source, false for none; default: sources of 4 MiB or more.
+   */
+  parseWorker?: boolean;
 }
 
 export interface IngestOutcome {

@@ -17,6 +17,7 @@ import { finishInputWalk, type InputWalkRecord } from './input-marks';
 import { DiskProgress, type InputEntry, walkInput } from './inputs';
 import { CAPTURE_MAX_BYTES, SosTracker } from './sos';
 import { chainRotationYears } from './rotation-years';
+import { createParseWorker } from './parse-worker';
 import { ingestEntry } from './source-ingest';
 
 export { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
@@ -82,6 +83,8 @@ export async function ingestInputs(
       `${interrupted} source(s) left incomplete by an interrupted ingest were dropped and read again`,
     );
 
+  // Large text sources are parsed in a second thread; this one inserts (both cores work).
+  const parser = options.parseWorker === false ? null : createParseWorker();
   try {
     for (const location of locations) {
       const inputName = path.basename(location);
@@ -151,6 +154,7 @@ export async function ingestInputs(
           progress,
           emit,
           options,
+          parser,
         });
         if (err) {
           const limit = BOMB_LIMIT.exec(err);
@@ -188,6 +192,8 @@ export async function ingestInputs(
       await rm(tempDir, { recursive: true, force: true });
       throw err;
     }
+  } finally {
+    parser?.close();
   }
   store.db.pragma('synchronous = NORMAL');
   store.db.pragma('wal_autocheckpoint = 1000');

@@ -1,31 +1,26 @@
 /**
  * Reads one input entry into one source: the first 64 KiB decide the encoding (or that it is
- * binary), the text goes through TextSourceReader row by row, every row's printed time goes
- * to the source's clock, and rows are written in batches with provisional times (kill-safe:
- * the source stays `indexing` until its times are final). Binary entries are tried as login
+ * binary), the text goes through RowBuilder (TextSourceReader row by row, every row's printed
+ * time to the source's clock), in this thread or, for a large source, in the parse worker,
+ * and rows are written in batches with provisional times (kill-safe: the source stays
+ * `indexing` until its times are final). Binary entries are tried as login
  * records (wtmp/utmp/btmp) before they are skipped with the reason.
  */
 import { createHash } from 'node:crypto';
-import type { ParsedLine } from '../formats/registry';
-import type { CaseStore, LineRow } from '../store/case-store';
+import type { CaseStore, LineRow, TimeRewrite } from '../store/case-store';
+import { TIME_QUALITY_CODES } from '../store/schema';
 import {
   type LoginRecordSource,
   MAX_UTMP_BYTES,
   mayBeLoginRecords,
   readLoginRecords,
 } from './binary-records';
-import { type Anchor, type PendingTime, type ZoneSpec, isoInMessage, parseZone } from './clock';
-import { levelOf } from '../query/severity';
+import { type Anchor, type ZoneSpec, parseZone } from './clock';
 import { detectEncoding, type EncodingVerdict } from './decode';
 import { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
 import type { InputEntry } from './inputs';
-import { TextSourceReader } from './source-reader';
-import { SourceTimes } from './source-times';
-
-const NO_HEADER = {};
-const ISO_SAMPLE = 256;
-const ISO_STRIDE = 1024;
-const ISO_SEARCH_ALL = 50_000;
+import { type FastBuffer, finishRows, type ParsedSource, type ParseWorker, ROW_NUMS } from './parse-worker';
+import { RowBuilder, type RowBuilderOptions } from './row-builder';
 
 /** Bytes sampled for the encoding decision. */
 const HEAD_BYTES = 64 * 1024;
@@ -38,6 +33,8 @@ export interface EntryContext {
   progress: IngestProgress;
   emit: () => void;
   options: IngestOptions;
+  /** The parse worker for large text sources (null: every source is parsed in this thread). */
+  parser?: ParseWorker | null;
 }
 
 /** sos command outputs are written at collection time: their mtime says nothing about their lines. */
@@ -97,6 +94,8 @@ export async function ingestEntry(store: CaseStore, ctx: EntryContext): Promise<
   const iterator = chunks[Symbol.asyncIterator]();
   let bytesRead = 0;
   let readError: string | null = null;
+  // Off once the parse worker hashes the source (it is sent every byte).
+  let hashHere = true;
   const next = async (): Promise<Buffer | null> => {
     if (readError !== null) return null;
     try {
@@ -104,7 +103,7 @@ export async function ingestEntry(store: CaseStore, ctx: EntryContext): Promise<
       if (r.done) return null;
       const chunk = r.value;
       if (options.isCancelled?.()) throw new IngestCancelled();
-      hash.update(chunk);
+      if (hashHere) hash.update(chunk);
       bytesRead += chunk.length;
       progress.bytesDone += chunk.length;
       return chunk;
@@ -155,7 +154,17 @@ export async function ingestEntry(store: CaseStore, ctx: EntryContext): Promise<
     entry.stream.destroy();
     return readError ?? skip(store, ctx, `binary content, not text: ${reason}`);
   }
-  return readText(store, ctx, verdict, head, ended, next, hash, () => readError);
+  return readText(
+    store,
+    ctx,
+    verdict,
+    head,
+    ended,
+    next,
+    hash,
+    () => readError,
+    () => (hashHere = false),
+  );
 }
 
 function skip(store: CaseStore, ctx: EntryContext, reason: string): null {
@@ -232,128 +241,123 @@ async function readText(
   next: () => Promise<Buffer | null>,
   hash: ReturnType<typeof createHash>,
   readError: () => string | null,
+  stopHashing: () => void,
 ): Promise<string | null> {
   const { entry, outcome, progress, options } = ctx;
-  const batchLines = options.batchLines ?? 10_000;
   const encoding = verdict.encoding!;
   const sourceId = store.beginSource(ctx.inputId, entry.path, entry.size, entry.mtimeMs, 'text');
-  const times = new SourceTimes({ zone: caseZone(store) }, entryAnchors(entry));
+  const opts: RowBuilderOptions = {
+    encoding,
+    fileName: entry.path,
+    zone: caseZone(store),
+    anchors: entryAnchors(entry),
+    batchLines: options.batchLines ?? 10_000,
+  };
   let nextLineId = store.nextLineId();
   const firstLineId = nextLineId;
-  let lineNo = 0;
-  let inBatch = 0;
+  let rowNo = 0;
+  const committed = (n: number): void => {
+    store.commitLines(sourceId, n);
+    outcome.lines += n;
+    progress.linesDone += n;
+  };
+  const rewrite = (quads: Float64Array): void => {
+    store.rewriteTimes(firstLineId, rewritesOf(quads));
+  };
+  const nextAndEmit = async (): Promise<Buffer | null> => {
+    const c = await next();
+    if (c !== null) ctx.emit();
+    return c;
+  };
 
-  const commit = (): void => {
-    if (inBatch === 0) return;
-    store.commitLines(sourceId, inBatch);
-    outcome.lines += inBatch;
-    progress.linesDone += inBatch;
-    inBatch = 0;
-  };
-  // One object reused for every row: the clock reads it during push and keeps none of it.
-  const how: { continuation?: boolean; damaged?: string; repair?: string; message?: string } = {};
-  // The clock keeps every ISO-in-message anchor it is shown and re-reads them all on each
-  // finish(); a containerd-heavy log has hundreds of thousands. A sample decides the zone as
-  // well (votes) and the year as well (any anchor plus the rollovers counted after it), so
-  // every line is searched only until ISO_SAMPLE anchors are found or ISO_SEARCH_ALL lines
-  // are seen; after that one line in ISO_STRIDE is, which keeps the search off the hot path.
-  let isoLines = 0;
-  let searched = 0;
-  const isoSample = (message: string): string | undefined => {
-    searched++;
-    if ((isoLines >= ISO_SAMPLE || searched > ISO_SEARCH_ALL) && searched % ISO_STRIDE !== 0)
-      return undefined;
-    if (isoInMessage(message) === null) return undefined;
-    isoLines++;
-    return message;
-  };
-  const insert = (p: PendingTime, byteOffset: number, text: string, parsed: ParsedLine | null): void => {
-    const t = times.resolveOne(p);
-    store.insertLineRow(
-      nextLineId++,
-      sourceId,
-      ++inBatch + committed,
-      byteOffset,
-      t.ts,
-      t.quality,
-      text,
-      parsed?.host ?? null,
-      parsed?.program ?? null,
-      parsed?.pid ?? null,
-      parsed?.severity ?? null,
-      t.zoned,
-      levelOf(parsed?.severity, parsed?.message ?? text),
-    );
-  };
-  // The first batch is held until it is full (or the source ends): its provisional times then
-  // rest on what its own lines taught the clock, so a small file is written once, right.
-  // Later rows go to SQLite as they come (nothing held, so nothing for the GC to promote).
-  let early: Array<{ p: PendingTime; byteOffset: number; text: string; parsed: ParsedLine | null }> | null =
-    [];
-  let committed = 0;
-  const flushEarly = (): void => {
-    const rows = early!;
-    early = null;
-    if (rows.length === 0) return;
-    store.beginLines();
-    times.startBatch(0);
-    for (const r of rows) insert(r.p, r.byteOffset, r.text, r.parsed);
-    commitBatch();
-  };
-  const commitBatch = (): void => {
-    if (inBatch === 0) return;
-    committed += inBatch;
-    commit();
-  };
-  const reader = new TextSourceReader(encoding, entry.path, {
-    row: (byteOffset: number, text: string, parsed: ParsedLine | null, continuation: boolean) => {
-      lineNo++;
-      let p: PendingTime;
-      if (parsed) {
-        how.continuation = continuation || parsed.continuation === true;
-        how.damaged = parsed.damaged;
-        how.repair = parsed.repair;
-        how.message = isoSample(parsed.message);
-        p = times.push(parsed.ts, how);
-      } else p = times.push(undefined, NO_HEADER);
-      if (early !== null) {
-        early.push({ p, byteOffset, text, parsed });
-        if (early.length >= batchLines) flushEarly();
-        return;
-      }
-      if (inBatch === 0) {
-        store.beginLines();
-        times.startBatch(lineNo - 1);
-      }
-      insert(p, byteOffset, text, parsed);
-      if (inBatch >= batchLines) commitBatch();
-    },
-  });
-
+  let parsed: ParsedSource;
   try {
-    reader.push(head);
-    if (!ended) {
-      for (;;) {
-        const c = await next();
-        if (c === null) break;
-        reader.push(c);
-        ctx.emit();
+    const parser = ctx.parser;
+    if (parser && useWorkerFor(entry, options)) {
+      stopHashing();
+      parsed = await parser.run(opts, head, ended, nextAndEmit, {
+        batch: (b) => {
+          store.beginLines();
+          const { nums, textEnds, hostIdx, hosts, progIdx, progs } = b;
+          const bytes = Buffer.from(
+            b.textBytes.buffer,
+            b.textBytes.byteOffset,
+            b.textBytes.byteLength,
+          ) as unknown as FastBuffer;
+          const odd = b.oddTexts.length > 0 ? new Map(b.oddTexts) : null;
+          let start = 0;
+          for (let i = 0; i < b.n; i++) {
+            const end = textEnds[i]!;
+            const text = odd?.get(i) ?? bytes.utf8Slice(start, end);
+            start = end;
+            const j = i * ROW_NUMS;
+            const ts = nums[j + 1]!;
+            const pid = nums[j + 4]!;
+            const sev = nums[j + 5]!;
+            const level = nums[j + 6]!;
+            const h = hostIdx[i]!;
+            const g = progIdx[i]!;
+            store.insertLineRow(
+              nextLineId++,
+              sourceId,
+              ++rowNo,
+              nums[j]!,
+              Number.isNaN(ts) ? null : ts,
+              TIME_QUALITY_CODES[nums[j + 2]!] ?? 'none',
+              text,
+              h < 0 ? null : hosts[h]!,
+              g < 0 ? null : progs[g]!,
+              Number.isNaN(pid) ? null : pid,
+              Number.isNaN(sev) ? null : sev,
+              nums[j + 3] === 1,
+              Number.isNaN(level) ? null : level,
+            );
+          }
+          committed(b.n);
+        },
+        rewrite,
+      });
+    } else {
+      const builder = new RowBuilder(opts, {
+        begin: () => store.beginLines(),
+        row: (byteOffset, t, text, host, program, pid, severity, level) =>
+          store.insertLineRow(
+            nextLineId++,
+            sourceId,
+            ++rowNo,
+            byteOffset,
+            t.ts,
+            t.quality,
+            text,
+            host,
+            program,
+            pid,
+            severity,
+            t.zoned,
+            level,
+          ),
+        commit: committed,
+      });
+      builder.push(head);
+      if (!ended) {
+        for (;;) {
+          const c = await nextAndEmit();
+          if (c === null) break;
+          builder.push(c);
+        }
       }
+      parsed = finishRows(builder, rewrite);
     }
-    reader.end();
-    if (early !== null) flushEarly();
-    commitBatch();
   } finally {
     store.rollbackLines();
   }
 
-  const { resolution, stale } = times.finish();
-  if (stale.length > 0) store.rewriteTimes(firstLineId, times.finalTimes(stale));
+  const lineNo = parsed.rows;
   const error = readError();
-  const sha256 = error ? null : hash.digest('hex');
+  const sha256 = error ? null : (parsed.sha256 ?? hash.digest('hex'));
   if (sha256 && dropIfDuplicate(store, ctx, sourceId, sha256, lineNo)) return null;
-  const sniffed = reader.sniffResult;
-  const quirks = [...(verdict.quirks ?? []), ...reader.quirks()];
+  const sniffed = parsed.sniff;
+  const quirks = [...(verdict.quirks ?? []), ...parsed.quirks];
   if (encoding !== 'utf-8' || (verdict.invalidUtf8 ?? 0) > 0) quirks.unshift(`encoding: ${verdict.reason}`);
   if (TAILED.test(entry.path))
     quirks.unshift('tailed: sos kept only the newest part of this log (the start is missing)');
@@ -367,10 +371,34 @@ async function readText(
     format: sniffed.format,
     formatReason: sniffed.reason,
     quirks,
-    timeAnchor: times.anchorText(resolution),
-    zone: times.usesZone ? JSON.stringify(resolution.zone) : null,
+    timeAnchor: parsed.anchorText,
+    zone: parsed.zone,
   });
   outcome.sources++;
-  outcome.bytes += reader.bytes;
+  outcome.bytes += parsed.bytes;
   return error;
+}
+
+/** Sources at least this large (as stored) are parsed in the parse worker when there is one. */
+export const PARSE_WORKER_MIN_BYTES = 4 * 1024 * 1024;
+
+function useWorkerFor(entry: InputEntry, options: IngestOptions): boolean {
+  if (options.parseWorker === false) return false;
+  if (options.parseWorker === true) return true;
+  return entry.size >= PARSE_WORKER_MIN_BYTES;
+}
+
+/** [index, ts, quality code, zoned] quads as the store's rewrites. */
+function* rewritesOf(quads: Float64Array): Generator<TimeRewrite> {
+  for (let k = 0; k + 3 < quads.length; k += 4) {
+    const ts = quads[k + 1]!;
+    yield {
+      index: quads[k]!,
+      time: {
+        ts: Number.isNaN(ts) ? null : ts,
+        quality: TIME_QUALITY_CODES[quads[k + 2]!] ?? 'none',
+        zoned: quads[k + 3] === 1,
+      },
+    };
+  }
 }
