@@ -16,7 +16,7 @@ import {
   parseHostTag,
   parseRfc3164,
   scan3164,
-  type Rfc3164Head,
+  newRfc3164Head,
 } from '../../../src/main/engine/formats/syslog';
 import { SEED_FILE, corpusAvailable, corpusPath, corpusSkipReason, listCorpus } from '../../helpers/corpus';
 import { mulberry32 } from './prng';
@@ -59,20 +59,7 @@ function referenceParse(line: string): ParsedLine | null {
 }
 
 function capturesOf(line: string): Array<string | undefined> | null {
-  const h: Rfc3164Head = {
-    pri: -1,
-    wordStart: 0,
-    wordEnd: 0,
-    day: 0,
-    h: 0,
-    m: 0,
-    s: 0,
-    fracStart: -1,
-    fracEnd: -1,
-    year: -1,
-    colon: false,
-    rest: 0,
-  };
+  const h = newRfc3164Head();
   if (!scan3164(line, h)) return null;
   const two = (n: number): string => String(n).padStart(2, '0');
   return [
