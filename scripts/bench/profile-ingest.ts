@@ -2,7 +2,7 @@
  * Phase 1 alone, in this thread (no engine worker), for profiling:
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/profile-ingest.ts FILE CASE
  * Prints the ingest and order-build times and the peak RSS as one JSON line. Large sources
- * are parsed in the parse worker as the engine does; PARSE_WORKER=0 parses in this thread.
+ * are parsed in this thread as the engine does; PARSE_WORKER=1 parses them in the (opt-in) parse worker.
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const [input, out] = process.argv.slice(2);
   if (!input || !out) throw new Error('usage: profile-ingest.ts INPUT CASE');
   for (const s of ['', '-wal', '-shm']) rmSync(out + s, { force: true });
-  const parseWorker = process.env.PARSE_WORKER !== '0';
+  const parseWorker = process.env.PARSE_WORKER === '1';
   if (parseWorker) configureParseWorker(path.join(__dirname, '../../src/main/engine/ingest/parse-boot.cjs'));
   const store = CaseStore.open(out, { create: true });
   const c0 = process.cpuUsage();

@@ -330,7 +330,10 @@ export function configureParseWorker(file: string | null, workerData: unknown = 
   configured = file === null ? null : { file, workerData };
 }
 
-/** A parse worker for one ingest run (started only if a large source comes), or null. */
+/**
+ * A parse worker for one ingest run (started only if a large source comes), or null. The
+ * engine worker configures it only with POSTMORTEM_PARSE_WORKER=1 (see worker-entry.ts).
+ */
 export function createParseWorker(): ParseWorker | null {
   if (configured === null || process.env.POSTMORTEM_PARSE_WORKER === '0') return null;
   return new ParseWorker(configured.file, configured.workerData);
