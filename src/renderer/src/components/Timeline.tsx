@@ -251,7 +251,7 @@ export function Timeline(): React.JSX.Element {
               if (n > 0)
                 lines.push(`${tRef.current(`timeline.group.${GROUPS[k]!.key}`)}: ${n.toLocaleString(lang)}`);
             }
-            const near = nearestNote(u, overlayRef.current.notes, left);
+            const near = nearest(u, overlayRef.current.notes, left);
             if (near) lines.push(tRef.current('timeline.note', { text: firstLine(near.note.body) || '…' }));
             setHover({ left, text: lines });
           },
@@ -278,9 +278,9 @@ export function Timeline(): React.JSX.Element {
       const rect = over.getBoundingClientRect();
       const ts = plot.posToVal(e.clientX - rect.left, 'x');
       // Notes sit along the bottom edge, findings along the top: the half clicked decides first.
-      const note = nearestNote(plot, overlayRef.current.notes, e.clientX - rect.left);
+      const note = nearest(plot, overlayRef.current.notes, e.clientX - rect.left);
       const low = e.clientY - rect.top > rect.height / 2;
-      const hit = nearestMark(plot, overlayRef.current.marks, e.clientX - rect.left);
+      const hit = nearest(plot, overlayRef.current.marks, e.clientX - rect.left);
       if (note && (low || !hit)) {
         openNote(note.note);
         return;
@@ -533,23 +533,11 @@ type Overlay = {
   dark: boolean;
 };
 
-function nearestMark(u: uPlot, marks: Overlay['marks'], x: number): Overlay['marks'][number] | null {
-  let best: Overlay['marks'][number] | null = null;
+/** The item drawn within 6 px of x (finding and note markers), nearest first. */
+function nearest<T extends { ts: number }>(u: uPlot, items: readonly T[], x: number): T | null {
+  let best: T | null = null;
   let bestD = 6;
-  for (const m of marks) {
-    const d = Math.abs(u.valToPos(m.ts, 'x') - x);
-    if (d < bestD) {
-      bestD = d;
-      best = m;
-    }
-  }
-  return best;
-}
-
-function nearestNote(u: uPlot, notes: readonly NoteMark[], x: number): NoteMark | null {
-  let best: NoteMark | null = null;
-  let bestD = 6;
-  for (const m of notes) {
+  for (const m of items) {
     const d = Math.abs(u.valToPos(m.ts, 'x') - x);
     if (d < bestD) {
       bestD = d;
