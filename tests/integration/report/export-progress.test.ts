@@ -9,12 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportResult } from '../../../src/shared/api';
 import type { JobProgress } from '../../../src/shared/model/case';
-import { EngineClient } from '../../../src/main/engine/client';
 import { ChromiumPdfPrinter, findChromium } from '../../../src/main/report/chromium-printer';
-import { dispatchCall } from '../../../src/main/services/dispatch';
-import { countPdfPages, WorkbenchService } from '../../../src/main/services/workbench-service';
-import { DownloadSink } from '../../../src/main/transports/browser-host';
-import { tmpDir } from '../../helpers/tmp';
+import { countPdfPages } from '../../../src/main/services/workbench-service';
+import { sampleService } from '../../helpers/sample-service';
 
 const chromium = findChromium();
 if (!chromium)
@@ -23,36 +20,21 @@ if (!chromium)
 type Progress = JobProgress & { pages?: number };
 
 describe('report export progress and cancel', () => {
-  const dir = tmpDir('pm-report-progress-');
-  const engine = new EngineClient();
-  const sink = new DownloadSink();
   const printer = new ChromiumPdfPrinter();
-  const service = new WorkbenchService({
-    engine,
-    casesDir: path.join(dir, 'cases'),
-    transport: 'browser-host',
-    version: 'test',
-    printer: () => printer,
-    sink,
-  });
+  const h = sampleService('pm-report-progress-', () => printer);
+  const { dir, sink, service, call } = h;
   const events: Progress[] = [];
   service.events.on('ingestProgress', (p) => {
     if (p.kind === 'report') events.push(p as Progress);
   });
   let caseId = '';
-  const call = (name: string, input: unknown): Promise<unknown> => dispatchCall(service, name, input);
   const jobEvents = (jobId: string): Progress[] => events.filter((e) => e.jobId === jobId);
 
-  beforeAll(async () => {
-    const r = await service.openSample();
-    if (r.jobId) await service.waitForJob(r.jobId);
-    caseId = r.caseId;
+  beforeAll(() => {
+    caseId = h.caseId;
   });
   afterAll(async () => {
-    sink.dispose();
-    await service.dispose();
     await printer.close();
-    await engine.close();
   });
 
   it('an HTML export goes through drafting, rendering and writing, then done with its size', async () => {

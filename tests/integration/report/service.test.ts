@@ -1,39 +1,16 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExportResult } from '../../../src/shared/api';
-import { EngineClient } from '../../../src/main/engine/client';
-import { dispatchCall } from '../../../src/main/services/dispatch';
-import { WorkbenchService } from '../../../src/main/services/workbench-service';
-import { DownloadSink } from '../../../src/main/transports/browser-host';
-import { tmpDir } from '../../helpers/tmp';
+import { sampleService } from '../../helpers/sample-service';
 
 describe('report calls of the contract (engine worker, validated dispatch)', () => {
-  const dir = tmpDir('pm-report-svc-');
-  const engine = new EngineClient();
-  const sink = new DownloadSink();
-  const service = new WorkbenchService({
-    engine,
-    casesDir: path.join(dir, 'cases'),
-    transport: 'browser-host',
-    version: 'test',
-    printer: () => {
-      throw new Error('no printing in this test');
-    },
-    sink,
+  const h = sampleService('pm-report-svc-', () => {
+    throw new Error('no printing in this test');
   });
+  const { sink, call } = h;
   let caseId = '';
-  const call = (name: string, input: unknown): Promise<unknown> => dispatchCall(service, name, input);
-
-  beforeAll(async () => {
-    const r = await service.openSample();
-    if (r.jobId) await service.waitForJob(r.jobId);
-    caseId = r.caseId;
-  });
-  afterAll(async () => {
-    sink.dispose();
-    await service.dispose();
-    await engine.close();
+  beforeAll(() => {
+    caseId = h.caseId;
   });
 
   it('drafts, saves edits and previews a redacted report with no script', async () => {
