@@ -212,6 +212,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'index': {
         const phase1Ms = Date.now() - started;
         if (args.json) {
+          // Phase 2 (the full-text index) ran inside the ingest job; its wall time is in the case.
+          const fulltext = await engine.call('fulltextStatus', { caseId: opened.caseId });
           const file = opened.file;
           let caseBytes = 0;
           if (file) for (const suffix of ['', '-wal', '-shm']) caseBytes += statSafe(file + suffix);
@@ -224,7 +226,7 @@ export async function main(argv: string[]): Promise<number> {
               lines: summary.lineCount,
               bytes: summary.sources.reduce((a, s) => a + s.sizeBytes, 0),
               phase1Ms: opened.job?.timings?.readMs ?? phase1Ms,
-              phase2Ms: null,
+              phase2Ms: fulltext.complete ? fulltext.buildMs : null,
               analysisMs: opened.job?.timings?.analysisMs ?? null,
               wallMs: phase1Ms,
               peakRssBytes: process.resourceUsage().maxRSS * 1024,

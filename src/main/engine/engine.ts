@@ -21,6 +21,7 @@ import { ingestInputs, type IngestOutcome, type IngestProgress } from './ingest/
 import { CaseQuery, type SearchSpec } from './query/case-query';
 import type { OrderStats } from './query/order';
 import { CaseStore } from './store/case-store';
+import { buildFulltext, fulltextStatus, type FulltextStatus } from './search/fulltext';
 import { sourceRefs } from './store/line-reader';
 // report (owner: report) — imports of the marked section at the end of the Engine class
 import type { Redaction, RedactionSettings, ReportEdits } from '../../shared/model/report';
@@ -39,7 +40,7 @@ const FINDING_KINDS = ['oom', 'incident', 'flood', 'boot', 'system'] as const;
 
 /** Ingest progress, plus the analysis phase the engine runs after reading. */
 export type JobPhaseProgress = Omit<IngestProgress, 'phase'> & {
-  phase: IngestProgress['phase'] | 'ordering' | 'analysing';
+  phase: IngestProgress['phase'] | 'ordering' | 'analysing' | 'fulltext';
 };
 
 export interface EngineEvents {
@@ -64,6 +65,8 @@ export class Engine {
   private readonly analyses = new Map<string, { stamp: string; analysis: CaseAnalysis }>();
   /** Running streaming searches, by search id: set to true to stop one. */
   private readonly searches = new Map<string, { cancelled: boolean }>();
+  /** Full-text index builds (phase 2) running in the background, by case id. */
+  private readonly fulltextBuilds = new Map<string, { cancelled: boolean; done: Promise<boolean> }>();
 
   /**
    * `reader`: this engine answers the viewer's reads only (engine/client.ts routes them to a
@@ -73,7 +76,7 @@ export class Engine {
    */
   constructor(
     private readonly emit: EngineEmit = () => undefined,
-    private readonly options: { reader?: boolean } = {},
+    private readonly options: { reader?: boolean; fulltext?: boolean } = {},
   ) {}
 
   private store(caseId: string): CaseStore {
@@ -89,20 +92,72 @@ export class Engine {
     if (args.title !== undefined) opts.title = args.title;
     const store = CaseStore.open(args.file, opts);
     this.cases.set(store.caseId, store);
+    // A case indexed before phase 2 existed, or whose phase 2 was stopped, gets its index now.
+    if (this.options.reader !== true && store.readOnly === null) this.resumeFulltext(store.caseId);
     return store.info();
+  }
+
+  /** Phase 2 in the background (no job: nothing is waiting for it); search scans meanwhile. */
+  private resumeFulltext(caseId: string): void {
+    const store = this.store(caseId);
+    const status = fulltextStatus(store.db);
+    if (status.complete || status.totalLines === 0 || store.meta('state') === 'indexing') return;
+    if (this.fulltextBuilds.has(caseId)) return;
+    const state = { cancelled: false, done: Promise.resolve(false) };
+    state.done = buildFulltext(store.db, { isCancelled: () => state.cancelled })
+      .catch((err: unknown) => {
+        if (!state.cancelled)
+          console.warn(`[engine] full-text index of ${caseId} stopped: ${(err as Error).message}`);
+        return false;
+      })
+      .finally(() => {
+        if (this.fulltextBuilds.get(caseId) === state) this.fulltextBuilds.delete(caseId);
+      });
+    this.fulltextBuilds.set(caseId, state);
+  }
+
+  /** Stops a background index build (it resumes from its last batch next time). */
+  private async stopFulltext(caseId: string): Promise<void> {
+    const b = this.fulltextBuilds.get(caseId);
+    if (!b) return;
+    b.cancelled = true;
+    await b.done;
+  }
+
+  /** Builds the full-text index again from nothing (phase 2 alone: to measure it, or to repair it). */
+  async rebuildFulltext(args: { caseId: string }): Promise<{ complete: boolean; ms: number }> {
+    await this.stopFulltext(args.caseId);
+    const db = this.store(args.caseId).db;
+    db.transaction(() => {
+      db.prepare("INSERT INTO line_fts(line_fts) VALUES ('delete-all')").run();
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('fulltext_next', '1')").run();
+    })();
+    const t = performance.now();
+    const complete = await buildFulltext(db);
+    return { complete, ms: Math.round(performance.now() - t) };
+  }
+
+  /** How far the full-text index is; search uses it only when complete. */
+  fulltextStatus(args: { caseId: string }): FulltextStatus {
+    return fulltextStatus(this.store(args.caseId).db);
   }
 
   /** The case's query layer (built on first use: opening an old case builds its time order). */
   private query(caseId: string): CaseQuery {
     let q = this.queries.get(caseId);
     if (!q) {
-      q = new CaseQuery(this.store(caseId), { build: this.options.reader !== true });
+      q = new CaseQuery(this.store(caseId), {
+        build: this.options.reader !== true,
+        fulltext: this.options.fulltext !== false,
+      });
       this.queries.set(caseId, q);
     }
     return q;
   }
 
   closeCase(args: { caseId: string }): void {
+    const build = this.fulltextBuilds.get(args.caseId);
+    if (build) build.cancelled = true;
     this.cases.get(args.caseId)?.close();
     this.cases.delete(args.caseId);
     this.analyses.delete(args.caseId);
@@ -110,6 +165,7 @@ export class Engine {
   }
 
   closeAll(): void {
+    for (const b of this.fulltextBuilds.values()) b.cancelled = true;
     for (const s of this.cases.values()) s.close();
     this.cases.clear();
     this.queries.clear();
@@ -133,6 +189,14 @@ export class Engine {
     lineId: number;
   }): Promise<{ position: number | null }> {
     return { position: await this.query(args.caseId).locateLine(args.view, args.lineId) };
+  }
+
+  async locateLines(args: {
+    caseId: string;
+    view: LineView;
+    lineIds: number[];
+  }): Promise<{ positions: (number | null)[] }> {
+    return { positions: await this.query(args.caseId).locateLines(args.view, args.lineIds) };
   }
 
   search(args: SearchArgs): Promise<SearchResult> {
@@ -256,9 +320,10 @@ export class Engine {
     caseId: string;
     jobId: string;
     inputs: string[];
-  }): Promise<IngestOutcome & { readMs: number; analysisMs: number }> {
+  }): Promise<IngestOutcome & { readMs: number; analysisMs: number; fulltextMs: number | null }> {
     const store = this.store(args.caseId);
     const query = this.query(args.caseId);
+    await this.stopFulltext(args.caseId);
     query.invalidate();
     try {
       const started = performance.now();
@@ -295,13 +360,40 @@ export class Engine {
         this.analyze({ caseId: args.caseId });
       }
       const analysisMs = performance.now() - started - readMs;
+      // Phase 2: the full-text index, in committed batches (a cancel or a kill keeps what is
+      // done; the next open resumes it). Search scans until it is complete.
+      let fulltextMs: number | null = null;
+      if (!outcome.cancelled && !this.cancelled.has(args.jobId)) {
+        const t = performance.now();
+        const complete = await buildFulltext(store.db, {
+          isCancelled: () => this.cancelled.has(args.jobId),
+          onProgress: (p) =>
+            this.emit('ingestProgress', {
+              jobId: args.jobId,
+              caseId: args.caseId,
+              progress: {
+                phase: 'fulltext',
+                current: null,
+                bytesDone: p.bytesDone,
+                bytesTotal: p.bytesTotal,
+                linesDone: p.linesDone,
+              },
+            }),
+        });
+        if (complete) fulltextMs = Math.round(performance.now() - t);
+      }
       if (last)
         this.emit('ingestProgress', {
           jobId: args.jobId,
           caseId: args.caseId,
           progress: { ...(last as JobPhaseProgress), phase: 'done', current: null },
         });
-      return { ...outcome, readMs: Math.round(readMs), analysisMs: Math.round(analysisMs) };
+      return {
+        ...outcome,
+        readMs: Math.round(readMs),
+        analysisMs: Math.round(analysisMs),
+        fulltextMs,
+      };
     } finally {
       this.cancelled.delete(args.jobId);
       // A failed ingest still leaves lines to browse: give them their time order.

@@ -14,6 +14,7 @@ import {
   type ExportResult,
   type GetLinesRequest,
   type HistogramRequest,
+  type LocateManyRequest,
   type LocateRequest,
   type LocateTimeRequest,
   type Located,
@@ -63,6 +64,8 @@ export class WorkbenchService implements WorkbenchApi {
   readonly events = new WorkbenchEventBus();
   private readonly files = new Map<string, string>(); // caseId → case file
   private readonly jobs = new Map<string, JobProgress & { startedAt: number; done: Promise<void> }>();
+  /** Per ingest job: when its current phase started and its bytes then (rate and ETA are per phase). */
+  private readonly phaseStarts = new Map<string, { phase: string; at: number; bytes: number }>();
   private initialCaseId: string | null = null;
   private printerInstance: PdfPrinter | null = null;
   /** Report exports in progress, for cancelJob. */
@@ -205,6 +208,11 @@ export class WorkbenchService implements WorkbenchApi {
   async getLines(input: GetLinesRequest): Promise<LinePage> {
     this.caseKnown(input.caseId);
     return this.opts.engine.call('getLines', input);
+  }
+
+  async locateLines(input: LocateManyRequest): Promise<{ positions: (number | null)[] }> {
+    this.caseKnown(input.caseId);
+    return this.opts.engine.call('locateLines', input);
   }
 
   async locateLine(input: LocateRequest): Promise<{ position: number | null }> {
@@ -530,7 +538,11 @@ export class WorkbenchService implements WorkbenchApi {
       (outcome) => {
         job.state = outcome.cancelled ? 'cancelled' : 'done';
         job.phase = 'done';
-        job.timings = { readMs: outcome.readMs, analysisMs: outcome.analysisMs };
+        job.timings = {
+          readMs: outcome.readMs,
+          analysisMs: outcome.analysisMs,
+          fulltextMs: outcome.fulltextMs,
+        };
         job.message = outcome.errors.length
           ? `${outcome.errors.length} input error(s): ${outcome.errors.map((e) => e.message).join('; ')}`
           : null;
@@ -546,6 +558,7 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   private finishJob(job: JobProgress): void {
+    this.phaseStarts.delete(job.jobId);
     this.events.emit('ingestProgress', this.publicJob(job));
     this.events.emit('caseChanged', { caseId: job.caseId, reason: 'ingest-finished' });
   }
@@ -553,13 +566,26 @@ export class WorkbenchService implements WorkbenchApi {
   private onIngestProgress(p: EngineEvents['ingestProgress']): void {
     const job = this.jobs.get(p.jobId);
     if (!job || job.state !== 'running') return;
-    const elapsedS = Math.max((Date.now() - job.startedAt) / 1000, 0.001);
+    const now = Date.now();
+    let start = this.phaseStarts.get(job.jobId);
+    if (!start || start.phase !== p.progress.phase) {
+      // Reading counts from the job's start; a later phase (the full-text index counts its own
+      // bytes from 0) gets its rate and ETA from its own start.
+      start = start
+        ? { phase: p.progress.phase, at: now, bytes: p.progress.bytesDone }
+        : { phase: p.progress.phase, at: job.startedAt, bytes: 0 };
+      this.phaseStarts.set(job.jobId, start);
+      // The analysis is done when the full-text index starts: the findings can be shown now.
+      if (p.progress.phase === 'fulltext')
+        this.events.emit('caseChanged', { caseId: job.caseId, reason: 'findings' });
+    }
+    const elapsedS = Math.max((now - start.at) / 1000, 0.001);
     job.phase = p.progress.phase;
     job.current = p.progress.current;
     job.bytesDone = p.progress.bytesDone;
     job.bytesTotal = p.progress.bytesTotal;
     job.linesDone = p.progress.linesDone;
-    job.rate = Math.round(p.progress.bytesDone / elapsedS);
+    job.rate = Math.round(Math.max(0, p.progress.bytesDone - start.bytes) / elapsedS);
     job.etaS =
       job.bytesTotal && job.rate > 0
         ? Math.max(0, Math.round((job.bytesTotal - job.bytesDone) / job.rate))

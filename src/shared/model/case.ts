@@ -117,6 +117,11 @@ export interface SearchProgress {
   elapsedMs: number;
   /** Set when the search failed (e.g. an invalid regex), naming what was wrong. */
   error: string | null;
+  /**
+   * How the batch's lines were found: `index` when the full-text index narrowed the candidates
+   * (each hit is still checked by the same matcher as the scan), `scan` when every line was read.
+   */
+  via?: 'index' | 'scan';
 }
 
 export interface SearchResult {
@@ -148,8 +153,11 @@ export interface JobProgress {
   /** Seconds left, when the total is known. */
   etaS: number | null;
   message: string | null;
-  /** Set when an ingest job has finished: how long reading and analysing took (ms). */
-  timings?: { readMs: number; analysisMs: number };
+  /**
+   * Set when an ingest job has finished: how long reading, analysing and building the full-text
+   * index (phase 2; null when it did not finish) took (ms).
+   */
+  timings?: { readMs: number; analysisMs: number; fulltextMs?: number | null };
   /** Report jobs: pages of the printed PDF, once known. */
   pages?: number;
 }

@@ -43,7 +43,7 @@ export function JobBar(): React.JSX.Element | null {
 
   return (
     <div className="job" data-testid="job" role="status">
-      <span className="job-phase">
+      <span className="job-phase" title={job.phase === 'fulltext' ? t('job.fulltextHint') : undefined}>
         {t('job.progress', {
           kind: t(`job.kind.${job.kind}`),
           phase: phaseText(t, job.phase),
@@ -57,6 +57,8 @@ export function JobBar(): React.JSX.Element | null {
         </span>
       )}
       <span>{t('job.lines', { count: job.linesDone })}</span>
+      {/* Phase 2 runs after the case is browsable: say that search already works. */}
+      {job.phase === 'fulltext' && <span className="job-hint">{t('job.fulltextHint')}</span>}
       <span>{t('job.rate', { rate: formatBytes(job.rate, lang) })}</span>
       {job.etaS !== null && <span>{t('job.eta', { eta: formatDuration(job.etaS) })}</span>}
       <button type="button" onClick={cancel}>

@@ -65,6 +65,8 @@ export const en = {
   'job.phase.reading': 'reading',
   'job.phase.ordering': 'ordering',
   'job.phase.analysing': 'analysing',
+  'job.phase.fulltext': 'building the search index',
+  'job.fulltextHint': 'Search works meanwhile, by reading every line; it uses the index once built.',
   'job.phase.done': 'done',
   'theme.label': 'Theme',
   'theme.system': 'System theme',

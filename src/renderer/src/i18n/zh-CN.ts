@@ -66,6 +66,8 @@ export const zhCN: Record<MessageKey, string> = {
   'job.phase.reading': '读取',
   'job.phase.ordering': '排序',
   'job.phase.analysing': '分析',
+  'job.phase.fulltext': '建立全文索引',
+  'job.fulltextHint': '索引建立期间仍可搜索(逐行扫描);建好后改用索引。',
   'job.phase.done': '完成',
   'theme.label': '主题',
   'theme.system': '跟随系统',
