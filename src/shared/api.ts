@@ -60,6 +60,13 @@ export interface LocateRequest {
   lineId: number;
 }
 
+/** Several lines at once (the overview ruler's marks, next/previous bookmark): one round trip. */
+export interface LocateManyRequest {
+  caseId: string;
+  view: LineView;
+  lineIds: number[];
+}
+
 export interface SearchRequest {
   caseId: string;
   view: LineView;
@@ -147,6 +154,8 @@ export interface WorkbenchApi {
   getLines(input: GetLinesRequest): Promise<LinePage>;
   /** Position of a line in a view (for jumps); null when the line is not in that view. */
   locateLine(input: LocateRequest): Promise<{ position: number | null }>;
+  /** locateLine for each of `lineIds`, in the same order (null where a line is not in the view). */
+  locateLines(input: LocateManyRequest): Promise<{ positions: (number | null)[] }>;
   /** One-shot search: the first `limit` hits in view order and the total count. */
   search(input: SearchRequest): Promise<SearchResult>;
   /** Streaming search over the whole view: batches arrive as `searchProgress` events. */
@@ -194,6 +203,7 @@ export const API_CALLS = [
   'caseSummary',
   'getLines',
   'locateLine',
+  'locateLines',
   'search',
   'startSearch',
   'cancelSearch',

@@ -72,6 +72,8 @@ const redactionSettings = z
   .strict();
 const jobId = z.string().regex(/^[a-z0-9-]{1,64}$/);
 const MAX_PAGE = 20_000;
+/** Lines per locateLines call (the renderer places at most a few hundred marks per kind). */
+const MAX_LOCATE = 5_000;
 
 export const callSchemas = {
   appInfo: empty,
@@ -89,6 +91,9 @@ export const callSchemas = {
     })
     .strict(),
   locateLine: z.object({ caseId, view, lineId: z.number().int().positive() }).strict(),
+  locateLines: z
+    .object({ caseId, view, lineIds: z.array(z.number().int().positive()).max(MAX_LOCATE) })
+    .strict(),
   search: searchRequest,
   startSearch: searchRequest,
   cancelSearch: z.object({ searchId }).strict(),

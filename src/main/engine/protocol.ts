@@ -42,6 +42,7 @@ export interface WorkerData {
 export const READER_METHODS = [
   'getLines',
   'locateLine',
+  'locateLines',
   'locateTime',
   'seekLine',
   'histogram',

@@ -30,7 +30,9 @@ const VIEWS: LineView[] = [
 
 /** Every viewer read of the case, in one list: from the worker client or from an in-process engine. */
 async function readAll(
-  call: <M extends 'getLines' | 'locateLine' | 'locateTime' | 'seekLine' | 'histogram' | 'facets'>(
+  call: <
+    M extends 'getLines' | 'locateLine' | 'locateLines' | 'locateTime' | 'seekLine' | 'histogram' | 'facets',
+  >(
     m: M,
     a: Parameters<Engine[M]>[0],
   ) => Promise<unknown>,
@@ -43,6 +45,16 @@ async function readAll(
     };
     out.push(page);
     const mid = page.lines[Math.floor(page.lines.length / 2)];
+    // The page's lines, a line beyond the case and (in the filtered views) lines they drop.
+    const ids = [...page.lines.map((l) => l.lineId).reverse(), 1, 2, 3, 99_999_999];
+    const many = (await call('locateLines', { caseId, view, lineIds: ids })) as {
+      positions: (number | null)[];
+    };
+    // The page starts at position 0: its lines, reversed, sit at n-1 … 0.
+    const n = page.lines.length;
+    expect(many.positions.slice(0, n)).toEqual(page.lines.map((_, i) => n - 1 - i));
+    expect(many.positions.at(-1)).toBeNull();
+    out.push(many);
     if (mid) {
       out.push(await call('locateLine', { caseId, view, lineId: mid.lineId }));
       if (mid.ts !== null) out.push(await call('locateTime', { caseId, view, ts: mid.ts }));

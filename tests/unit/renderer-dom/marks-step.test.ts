@@ -19,10 +19,10 @@ const calls: string[] = [];
 vi.mock('../../../src/renderer/src/api', () => ({
   errorMessage: (err: unknown) => String(err),
   getWorkbench: () => ({
-    locateLine: async ({ view, lineId }: { view: LineView; lineId: number }) => {
+    locateLines: async ({ view, lineIds }: { view: LineView; lineIds: number[] }) => {
       const name = view.kind;
-      calls.push(`${name}:${lineId}`);
-      return { position: POSITIONS[name]![lineId] ?? null };
+      for (const lineId of lineIds) calls.push(`${name}:${lineId}`);
+      return { positions: lineIds.map((lineId) => POSITIONS[name]![lineId] ?? null) };
     },
   }),
 }));

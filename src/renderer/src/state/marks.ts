@@ -7,7 +7,7 @@ import { firstLine, panelOf, stepPlaced, type Placed } from './span';
 /**
  * Positions in the current view of the lines findings, notes and bookmarks point at: for the
  * overview ruler and for next / previous finding or bookmark in view order. Lines a filter
- * dropped are left out (locateLine answers null for them).
+ * dropped are left out (locateLines answers null for them).
  */
 
 interface MarksInput {
@@ -36,10 +36,9 @@ interface MarksState {
   ) => Promise<void>;
 }
 
-// One locateLine per mark (the contract has no batch call): bounded, few at a time, and started
-// after the viewer's own first reads so they never queue behind these.
+// One locateLines call per kind, at most MAX_PLACED marks each, started after the viewer's own
+// first reads so they never queue behind these.
 const MAX_PLACED = 300;
-const PARALLEL = 2;
 const START_DELAY_MS = 800;
 
 async function placeAll<T>(
@@ -48,16 +47,18 @@ async function placeAll<T>(
   items: { lineId: number; item: T }[],
   stale: () => boolean,
 ): Promise<Placed<T>[]> {
-  const api = getWorkbench();
+  const wanted = items.slice(0, MAX_PLACED);
+  if (wanted.length === 0 || stale()) return [];
+  const { positions } = await getWorkbench().locateLines({
+    caseId,
+    view,
+    lineIds: wanted.map((w) => w.lineId),
+  });
   const out: Placed<T>[] = [];
-  const queue = items.slice(0, MAX_PLACED);
-  const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next && !stale(); next = queue.shift()) {
-      const { position } = await api.locateLine({ caseId, view, lineId: next.lineId });
-      if (position !== null) out.push({ position, lineId: next.lineId, item: next.item });
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  wanted.forEach((w, i) => {
+    const position = positions[i];
+    if (position !== null && position !== undefined) out.push({ position, lineId: w.lineId, item: w.item });
+  });
   return out.sort((a, b) => a.position - b.position);
 }
 
