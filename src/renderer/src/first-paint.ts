@@ -15,8 +15,20 @@ import { viewOf } from './state/viewer';
 let mounted = false;
 let shown: HTMLElement | null = null;
 
-/** Lines the first paint shows (a screenful; the page read holds more). */
+/** Lines the first paint shows at most (a screenful; the page read holds more). */
 const MAX_LINES = 80;
+/** The first paint's line height and the header above the lines, in CSS px (styles.css). */
+const ROW_PX = 19;
+const HEADER_PX = 48;
+
+/**
+ * Lines that fit the window, counted without asking the browser for a layout: the first paint
+ * is cut to them with the cursor in the middle, instead of scrolled there (a forced layout of the
+ * whole page, 100–200 ms on a busy machine with the workbench's style sheets already loaded).
+ */
+function rowsThatFit(): number {
+  return Math.max(10, Math.min(MAX_LINES, Math.floor((window.innerHeight - HEADER_PX) / ROW_PX)));
+}
 
 function darkTheme(): boolean {
   const choice = useLayout.getState().theme;
@@ -47,7 +59,9 @@ export function showFirstPaint(
   cursorLineId: number | null,
 ): void {
   if (mounted || shown || page.lines.length === 0) return;
-  document.documentElement.dataset.theme = darkTheme() ? 'dark' : 'light';
+  // Set only when it changes: any change restyles the whole page.
+  const theme = darkTheme() ? 'dark' : 'light';
+  if (document.documentElement.dataset.theme !== theme) document.documentElement.dataset.theme = theme;
   const lang = useLang.getState().lang;
   const root = el('div', 'first-paint');
   root.dataset.testid = 'first-paint';
@@ -66,9 +80,10 @@ export function showFirstPaint(
   let lines0 = page.lines;
   const at = cursorLineId === null ? -1 : lines0.findIndex((l) => l.lineId === cursorLineId);
   // Around the cursor when there is one (the viewer centres it), else from the top.
-  if (lines0.length > MAX_LINES) {
-    const from = at < 0 ? 0 : Math.max(0, Math.min(at - MAX_LINES / 2, lines0.length - MAX_LINES));
-    lines0 = lines0.slice(from, from + MAX_LINES);
+  const rows = rowsThatFit();
+  if (lines0.length > rows) {
+    const from = at < 0 ? 0 : Math.max(0, Math.min(at - Math.floor(rows / 2), lines0.length - rows));
+    lines0 = lines0.slice(from, from + rows);
   }
   for (const l of lines0) {
     const row = el('div', l.lineId === cursorLineId ? 'first-paint-line cursor' : 'first-paint-line');
@@ -78,8 +93,6 @@ export function showFirstPaint(
   root.append(header, lines);
   container.replaceChildren(root);
   shown = root;
-  const cursorRow = lines.querySelector('.cursor');
-  if (cursorRow instanceof HTMLElement) cursorRow.scrollIntoView({ block: 'center' });
 }
 
 /** The workbench is about to mount: no first paint from now on, and the one shown goes. */

@@ -1,4 +1,13 @@
 import './styles.css';
+import { getWorkbench } from './api';
+
+// The socket to the browser host opens first, from this entry chunk: its handshake overlaps the
+// loading of the boot chunk (the calls the boot chunk sends wait in the client's queue).
+try {
+  getWorkbench();
+} catch {
+  // The boot chunk asks again and shows what went wrong.
+}
 
 // Two chunks fetched side by side: the small boot chunk (host client, stores) opens the socket
 // and sends the first calls (app info, the case's summary and first lines) as soon as it runs;

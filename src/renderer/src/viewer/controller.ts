@@ -73,8 +73,36 @@ const IMMEDIATE = monaco.editor.ScrollType.Immediate;
 const LINE_BREAK = /[\r\n]/g;
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~&]/g;
 const MAX_HIGHLIGHTS = 5000;
+/** The longest the panels wait for the viewer's frame (no frames come while it is hidden). */
+const HOLD_MAX_MS = 1000;
 /** How long a drag rests before the window grows around what it shows. */
 const GROW_DELAY_MS = 120;
+
+/**
+ * Runs `fn` after the next frame has been painted: a task queued from an animation-frame callback
+ * runs once that frame's rendering (style, layout, paint) is done.
+ */
+export function afterPaint(fn: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') {
+    setTimeout(fn, 0);
+    return;
+  }
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
+/**
+ * The viewers holding back what the panels hear (see LogViewerController.held), delivered before
+ * any other handler sees a key or a click: these listeners are added when this module loads,
+ * before the workbench mounts, so they run ahead of the shortcuts' own capture listener.
+ */
+const holding = new Set<() => void>();
+function deliverAllHeld(): void {
+  for (const deliver of [...holding]) deliver();
+}
+if (typeof window !== 'undefined') {
+  window.addEventListener('keydown', deliverAllHeld, true);
+  window.addEventListener('pointerdown', deliverAllHeld, true);
+}
 
 function displayText(text: string): string {
   if (!text.includes('\r') && !text.includes('\n')) return text;
@@ -109,6 +137,20 @@ export class LogViewerController {
   /** Cursor moves by the user (mouse, keys): a load started before one does not move the cursor. */
   private userMoves = 0;
   private growTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * While a jump or an open paints its first lines, what the panels hear about (the cursor, the
+   * window, the status, the lines) waits here until Monaco has painted them: every panel that
+   * follows the cursor re-renders on it, which took 50–280 ms on a 10M-line case before the
+   * lines were on screen. A key or a click anywhere delivers them first, so a shortcut pressed
+   * right after the jump (M, N…) sees the jump's cursor.
+   */
+  private held: Array<() => void> | null = null;
+  private readonly deliverHeld = (): void => {
+    holding.delete(this.deliverHeld);
+    const held = this.held;
+    this.held = null;
+    if (held) for (const fn of held) fn();
+  };
 
   constructor(
     host: HTMLElement,
@@ -154,11 +196,10 @@ export class LogViewerController {
         if (this.quiet) return;
         if (e.source === 'mouse' || e.source === 'keyboard') this.userMoves++;
         const line = this.win.lines[e.position.lineNumber - 1];
-        if (line)
-          this.callbacks.onCursor(
-            { lineId: line.lineId, ts: line.ts },
-            this.win.start + e.position.lineNumber - 1,
-          );
+        if (!line) return;
+        const cursor = { lineId: line.lineId, ts: line.ts };
+        const position = this.win.start + e.position.lineNumber - 1;
+        this.notify(() => this.callbacks.onCursor(cursor, position));
       }),
       this.editor.onDidScrollChange((e) => {
         if (e.scrollTopChanged) {
@@ -210,6 +251,31 @@ export class LogViewerController {
     );
   }
 
+  /** Tells the panels now, or once the lines being painted are on screen (see `held`). */
+  private notify(fn: () => void): void {
+    if (this.held) this.held.push(fn);
+    else fn();
+  }
+
+  /** Holds what the panels hear about until the frame that shows the lines has been painted. */
+  private holdUntilPainted(): void {
+    if (this.held) return;
+    const held: Array<() => void> = [];
+    this.held = held;
+    holding.add(this.deliverHeld);
+    // Queued once the caller has swapped and selected, so Monaco's own frame callback (its render)
+    // is already asked for and runs before ours. A later hold waits for its own frame.
+    queueMicrotask(() =>
+      afterPaint(() => {
+        if (this.held === held) this.deliverHeld();
+      }),
+    );
+    // No frame comes while the window is hidden or minimised: the panels still follow.
+    setTimeout(() => {
+      if (this.held === held) this.deliverHeld();
+    }, HOLD_MAX_MS);
+  }
+
   setDark(dark: boolean): void {
     monaco.editor.setTheme(dark ? THEME_DARK : THEME_LIGHT);
   }
@@ -226,8 +292,9 @@ export class LogViewerController {
   async jumpTo(lineId: number): Promise<void> {
     const index = this.win.byId.get(lineId);
     if (index !== undefined) {
+      this.holdUntilPainted();
       this.select(index + 1);
-      this.callbacks.onStatus({ kind: 'ready', total: this.win.total });
+      this.status({ kind: 'ready', total: this.win.total });
       return;
     }
     await this.load(lineId, true);
@@ -260,15 +327,17 @@ export class LogViewerController {
             })
           : await this.pages.read(windowStartAround(target, this.win.total), WINDOW_SIZE);
         if (gen !== this.gen) return;
+        this.holdUntilPainted();
         this.swap(page);
       } catch (err) {
-        if (gen === this.gen) this.callbacks.onStatus({ kind: 'error', message: errorText(err) });
+        if (gen === this.gen) this.status({ kind: 'error', message: errorText(err) });
         return;
       } finally {
         if (gen === this.gen) this.busy = false;
       }
     }
     const n = target - this.win.start + 1;
+    this.holdUntilPainted();
     if (select) this.select(n, align);
     else if (align === 'top') this.editor.setScrollTop(this.editor.getTopForLineNumber(n), IMMEDIATE);
     else this.editor.revealLineInCenter(n, IMMEDIATE);
@@ -352,6 +421,8 @@ export class LogViewerController {
 
   dispose(): void {
     this.gen++;
+    this.held = null;
+    holding.delete(this.deliverHeld);
     if (this.growTimer) clearTimeout(this.growTimer);
     for (const d of this.disposables) d.dispose();
     this.editor.dispose();
@@ -366,7 +437,7 @@ export class LogViewerController {
     const gen = ++this.gen;
     const moves = this.userMoves;
     this.busy = true;
-    if (!isJump) this.callbacks.onStatus({ kind: 'loading' });
+    if (!isJump) this.status({ kind: 'loading' });
     try {
       let position: number | null = null;
       if (lineId !== null) {
@@ -375,7 +446,7 @@ export class LogViewerController {
         position = (await located).position;
         if (gen !== this.gen) return;
         if (position === null && isJump) {
-          this.callbacks.onStatus({ kind: 'not-in-view', lineId });
+          this.status({ kind: 'not-in-view', lineId });
           return;
         }
       }
@@ -389,14 +460,15 @@ export class LogViewerController {
       // stands (a restored cursor must not take the active line back after a click). A jump
       // the user asked for is not such a load: it always lands.
       if (!isJump && moves !== this.userMoves && this.win.lines.length > 0) {
-        this.callbacks.onStatus({ kind: 'ready', total: this.win.total });
+        this.status({ kind: 'ready', total: this.win.total });
         return;
       }
+      this.holdUntilPainted();
       this.swap(first);
       markPainted(caseId);
       if (position !== null) this.select(position - first.start + 1);
       else this.editor.setScrollTop(0, IMMEDIATE);
-      this.callbacks.onStatus({ kind: 'ready', total: first.total });
+      this.status({ kind: 'ready', total: first.total });
       this.reportWindow();
       this.busy = false;
       const start = windowStartAround(target, first.total);
@@ -404,7 +476,7 @@ export class LogViewerController {
         await this.fetchAndSwap(start, false);
       } else this.prefetchAround();
     } catch (err) {
-      if (gen === this.gen) this.callbacks.onStatus({ kind: 'error', message: errorText(err) });
+      if (gen === this.gen) this.status({ kind: 'error', message: errorText(err) });
       markPainted(caseId);
     } finally {
       if (gen === this.gen) this.busy = false;
@@ -424,12 +496,17 @@ export class LogViewerController {
 
   private reportWindow(): void {
     const v = this.visible();
-    this.callbacks.onWindow({
+    const info = {
       start: this.win.start,
       total: this.win.total,
       firstVisible: v?.first ?? this.win.start,
       lastVisible: v?.last ?? this.win.start,
-    });
+    };
+    this.notify(() => this.callbacks.onWindow(info));
+  }
+
+  private status(status: ViewerStatus): void {
+    this.notify(() => this.callbacks.onStatus(status));
   }
 
   /** Fetches the page beyond the edge the user is scrolling towards. */
@@ -468,14 +545,15 @@ export class LogViewerController {
       // Measured after the fetch: the user may have scrolled further while it was in flight.
       const anchor = this.topAnchor();
       const selection = this.absoluteSelection();
+      this.holdUntilPainted();
       this.swap(page);
       this.restoreTop(anchor);
       this.restoreSelection(selection);
-      this.callbacks.onStatus({ kind: 'ready', total: page.total });
+      this.status({ kind: 'ready', total: page.total });
       this.reportWindow();
       this.prefetchAround();
     } catch (err) {
-      if (gen === this.gen) this.callbacks.onStatus({ kind: 'error', message: errorText(err) });
+      if (gen === this.gen) this.status({ kind: 'error', message: errorText(err) });
     } finally {
       if (gen === this.gen) {
         this.busy = false;
@@ -515,7 +593,8 @@ export class LogViewerController {
     } finally {
       this.quiet = false;
     }
-    this.callbacks.onLines(page.lines);
+    const lines = page.lines;
+    this.notify(() => this.callbacks.onLines(lines));
   }
 
   private paintHits(): void {

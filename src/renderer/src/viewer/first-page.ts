@@ -13,7 +13,7 @@ import type { CaseUiState } from '../../../shared/model/view';
 import { viewOf } from '../state/viewer';
 
 /** Lines read and painted first on an open or a jump, before the window grows around them. */
-export const QUICK_LINES = 200;
+export const QUICK_LINES = 120;
 
 /** What the viewer asks for first when it opens a case with no cursor to restore. */
 export function firstPageRequest(caseId: string): GetLinesRequest {
