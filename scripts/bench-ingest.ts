@@ -1,6 +1,7 @@
 /**
  * npm run bench:ingest — Postmortem's ingest beside lnav, ripgrep and wc on the same
- * generated syslog, in the same run. BENCH_MB sets the size (default 1024 = ~1 GiB).
+ * generated syslog, in the same run. BENCH_MB sets the size (default 1024 = ~1 GiB);
+ * BENCH_PHASE1_ONLY=1 skips the full `postmortem index` rows (phase 1 + analysis through the CLI).
  * Prints wall time, MB/s, lines/s, peak RSS and case size, with ratios to lnav's load.
  */
 import Database from 'better-sqlite3';
@@ -76,10 +77,14 @@ async function main(): Promise<void> {
     rows.push({ name: 'lnav -n (load + count)', m, lines });
   } else rows.push({ name: 'lnav', m: null, lines: null, note: 'not installed (apt-get install lnav)' });
 
-  for (const [name, input] of [
-    ['postmortem index (plain)', file],
-    ['postmortem index (.gz)', gz],
-  ] as const) {
+  const full =
+    process.env.BENCH_PHASE1_ONLY === '1'
+      ? []
+      : ([
+          ['postmortem index (plain)', file],
+          ['postmortem index (.gz)', gz],
+        ] as const);
+  for (const [name, input] of full) {
     const out = path.join(DATA, 'bench.pmcase');
     for (const s of ['', '-wal', '-shm']) rmSync(out + s, { force: true });
     const m = await measure(
@@ -118,12 +123,12 @@ async function main(): Promise<void> {
 
   // Phase 1 alone in one thread (scripts/bench/profile-ingest.ts): read + parse + write, then
   // the order build, each timed; its peak RSS is the ingest's, without the analysers.
-  // The engine parses in the inserting thread (the parse worker is opt-in until its memory is
-  // bounded: worker-entry.ts); the last row runs the parse worker, to compare the two in the same run.
+  // Large sources are parsed in the parse worker, as the engine does (worker-entry.ts); the
+  // last row parses in the inserting thread (POSTMORTEM_PARSE_WORKER=0), to compare the two.
   for (const [name, input, parseWorker] of [
-    ['phase 1 only, in-process (plain)', file, '0'],
-    ['phase 1 only, in-process (.gz)', gz, '0'],
-    ['phase 1 only, in-process, parse worker, opt-in (plain)', file, '1'],
+    ['phase 1 only, in-process, parse worker (plain)', file, '1'],
+    ['phase 1 only, in-process, parse worker (.gz)', gz, '1'],
+    ['phase 1 only, in-process, no parse worker (plain)', file, '0'],
   ] as const) {
     const out = path.join(DATA, 'bench-phase1.pmcase');
     const m = await measure(
@@ -163,7 +168,14 @@ async function main(): Promise<void> {
     const notes = [
       r.note,
       r.phase1Ms !== undefined
-        ? `phase1 ${fmt(r.phase1Ms / 1000)} s (of it order build ${r.orderMs == null ? '?' : fmt(r.orderMs / 1000) + ' s'}), phase2 ${r.phase2Ms === null ? 'n/a (no FTS yet)' : fmt((r.phase2Ms ?? 0) / 1000) + ' s'}, analysis ${r.analysisMs == null ? '?' : fmt(r.analysisMs / 1000) + ' s'}`
+        ? `phase1 ${fmt(r.phase1Ms / 1000)} s (of it order build ${r.orderMs == null ? '?' : fmt(r.orderMs / 1000) + ' s'})`
+        : '',
+      // The phase-1-only rows run neither phase 2 nor the analysers.
+      r.phase2Ms !== undefined
+        ? `phase2 ${r.phase2Ms === null ? 'n/a (no FTS yet)' : fmt(r.phase2Ms / 1000) + ' s'}`
+        : '',
+      r.analysisMs !== undefined
+        ? `analysis ${r.analysisMs === null ? '?' : fmt(r.analysisMs / 1000) + ' s'}`
         : '',
       r.m.code !== 0 ? `exit ${r.m.code}` : '',
     ]

@@ -21,10 +21,9 @@ else startEngine(port, role === 'reader');
 function startEngine(port: NonNullable<typeof parentPort>, reader: boolean): void {
   // Under tsx the parse worker has a boot of its own (it compiles the parsing modules only);
   // bundled, this file is its own entry and starts it with { role: 'parser' }.
-  // Opt-in (POSTMORTEM_PARSE_WORKER=1) until its memory is bounded: on a 1 GiB syslog it made
-  // phase 1 1.6× faster but the process peaked at 906 MB against 342 MB, growing with the input
-  // (chunk and batch buffers freed only when V8 collects, and both heaps stay small).
-  if (!reader && process.env.POSTMORTEM_PARSE_WORKER === '1')
+  // On by default (its chunk and batch buffers are pooled, so its memory is bounded);
+  // POSTMORTEM_PARSE_WORKER=0 parses every source in the engine's thread.
+  if (!reader && process.env.POSTMORTEM_PARSE_WORKER !== '0')
     configureParseWorker(
       __filename.endsWith('.ts') ? path.join(__dirname, 'ingest', 'parse-boot.cjs') : __filename,
     );

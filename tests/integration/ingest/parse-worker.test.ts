@@ -3,8 +3,8 @@
  * writes: same rows (every column), same sources, same captured order pieces, same rewritten
  * times. Checked on the real corpus (syslog, dmesg, wtmp, journal, sos) and the seed sample
  * archive, in small batches so that held first batches, provisional times and their rewrites
- * all happen; then lines far longer than the worker's in-flight window, a cancel mid-source,
- * and a parse error.
+ * all happen; then lines far longer than the worker's in-flight window (its pool of chunk
+ * buffers), a cancel mid-source, and a parse error.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -105,8 +105,12 @@ describe('parse worker', () => {
     const a = path.join(dir, 'long-inline.pmcase');
     const b = path.join(dir, 'long-worker.pmcase');
     const oa = await ingestTo(a, [file], false, 10_000);
+    parseWorkerStats.chunkBuffers = 0;
     const ob = await ingestTo(b, [file], true, 10_000);
     expect(ob).toEqual(oa);
+    // 24 MiB went through a pool of at most 8 chunk buffers of 1 MiB, handed back and reused.
+    expect(parseWorkerStats.chunkBuffers).toBeGreaterThan(1);
+    expect(parseWorkerStats.chunkBuffers).toBeLessThanOrEqual(8);
     // Each 3 MiB line is cut at 1 MiB: pieces of one line are rows of their own.
     expect(oa.lines).toBe(8 * 4);
     expect(dump(b).lines).toEqual(dump(a).lines);

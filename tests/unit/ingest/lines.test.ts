@@ -120,6 +120,39 @@ describe('LineSplitter', () => {
   });
 });
 
+describe('LineSplitter over a reused chunk buffer', () => {
+  it('property: a chunk overwritten once push returns (the parse worker pools its buffers) changes nothing', () => {
+    const rnd = mulberry32(0xc0de);
+    for (let c = 0; c < 2000; c++) {
+      const input = randomBytes(rnd, 300);
+      const max = 1 + Math.floor(rnd() * 60);
+      const whole = splitAll([input], { maxLineBytes: max });
+      const got: SplitItem[] = [];
+      const sp = new LineSplitter(
+        {
+          line: (buf, start, end, offset, term) =>
+            got.push({ kind: 'line', offset, bytes: Buffer.from(buf.subarray(start, end)), term }),
+          nulRun: (offset, bytes) => got.push({ kind: 'nul-run', offset, bytes }),
+        },
+        { maxLineBytes: max },
+      );
+      // One buffer for every chunk, scribbled over after each push.
+      const pool = Buffer.alloc(64);
+      for (const chunk of randomChunks(rnd, input)) {
+        for (let at = 0; at < chunk.length; at += pool.length) {
+          const part = chunk.subarray(at, at + pool.length);
+          part.copy(pool);
+          sp.push(pool.subarray(0, part.length));
+          pool.fill(0x5a);
+        }
+      }
+      sp.end();
+      expect(text(got)).toEqual(text(whole));
+      expect(got.map((i) => i.offset)).toEqual(whole.map((i) => i.offset));
+    }
+  });
+});
+
 describe.skipIf(!corpusAvailable)('LineSplitter on the corpus', () => {
   it('splits the NUL-separated kmsg dump into records with 1-byte NUL markers between them', () => {
     const buf = readCorpus('b-dmesg', 'util-linux__dmesg_kmsg-input');

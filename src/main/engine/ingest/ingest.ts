@@ -155,6 +155,7 @@ export async function ingestInputs(
           emit,
           options,
           parser,
+          tempDir,
         });
         if (err) {
           const limit = BOMB_LIMIT.exec(err);

@@ -64,6 +64,7 @@ export class LineSplitter {
     this.max = Math.max(1, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   }
 
+  /** Splits the next chunk. Its memory may be reused once this returns (nothing keeps a view). */
   push(chunk: Buffer): void {
     if (this.ended) throw new Error('LineSplitter: push after end');
     const n = chunk.length;
@@ -171,12 +172,14 @@ export class LineSplitter {
     let s = start;
     while (end - s > 0) {
       const room = this.max - this.pendingLen;
+      // Copies, not views: the caller may reuse the chunk's memory once push returns (the
+      // parse worker hands its chunk buffers back), and a view would pin the whole chunk.
       if (end - s <= room) {
-        this.pending.push(chunk.subarray(s, end));
+        this.pending.push(Buffer.from(chunk.subarray(s, end)));
         this.pendingLen += end - s;
         return;
       }
-      this.pending.push(chunk.subarray(s, s + room));
+      this.pending.push(Buffer.from(chunk.subarray(s, s + room)));
       this.pendingLen += room;
       s += room;
       this.emitPending(Term.Split);

@@ -5,11 +5,17 @@
  * the in-thread path, so kill -9 safety is unchanged (a batch is one transaction on the
  * engine thread; the source stays `indexing` until its times are final).
  *
- * Engine → worker: `begin` (the source's options), `chunk` (bytes, transferred), `end`.
- * Worker → engine: `batch` (rows: texts, numbers in a transferred Float64Array, host and
- * program names as per-batch dictionaries), `rewrite` (final times of stale rows), `done`
- * (what the source's reader and clock learnt), `error`.
- * At most WINDOW_BYTES are in flight, so neither side's queue grows with the input.
+ * Engine → worker: `begin` (the source's options), `chunk` (bytes in a pooled buffer,
+ * transferred), `recycle` (a batch's buffers, inserted), `end`.
+ * Worker → engine: `free` (a chunk buffer, split: back to the pool), `batch` (rows: texts,
+ * numbers in a transferred Float64Array, host and program names as per-batch dictionaries),
+ * `rewrite` (final times of stale rows), `done` (what the source's reader and clock learnt,
+ * and the worker's memory peaks), `error`.
+ * Memory is bounded by pools, not by the GC: the input goes round in CHUNKS buffers of
+ * CHUNK_BYTES (8 MiB in flight at most, so neither side's queue grows with the input), and a
+ * batch's buffers go back to the worker once inserted. (Allocating a buffer per chunk and per
+ * batch instead let the process reach 0.9–1.2 GB on a 1 GiB log: both heaps stay small, so
+ * V8 rarely collected the garbage buffers.)
  *
  * The worker is the engine's own worker file started with `{ role: 'parser' }` (see
  * worker-entry.ts), so the Electron bundle needs no entry of its own.
@@ -21,10 +27,13 @@ import { TIME_QUALITY_CODES } from '../store/schema';
 import { type RowBuilderOptions, RowBuilder, type RowSink } from './row-builder';
 import type { ResolvedTime, StaleRange } from './source-times';
 
-/** Bytes sent and not yet consumed by the worker before the reader waits. */
-const WINDOW_BYTES = 8 * 1024 * 1024;
-/** The worker says how many bytes it has consumed at least every this many (less than the window). */
-const ACK_BYTES = 1024 * 1024;
+/**
+ * The source's bytes go to the worker in pooled chunk buffers: CHUNK_BYTES each, at most
+ * CHUNKS of them, each handed back by the worker (`free`) once its bytes are split, so the
+ * input in flight is bounded (8 MiB) and no per-chunk buffer is left for the GC to find.
+ */
+const CHUNK_BYTES = 1024 * 1024;
+const CHUNKS = 8;
 /** Final times per `rewrite` message. */
 const REWRITE_ROWS = 65_536;
 /** Numbers per row in a batch: byteOffset, ts (NaN = null), quality code, zoned, pid, severity, level (NaN = null). */
@@ -69,14 +78,14 @@ interface BufferSet {
 type ToWorker =
   | { t: 'begin'; opts: RowBuilderOptions }
   | ({ t: 'recycle' } & BufferSet)
-  | { t: 'chunk'; b: Uint8Array }
+  | { t: 'chunk'; b: ArrayBuffer; n: number }
   | { t: 'end' };
 
 type FromWorker =
-  | ({ t: 'batch'; consumed: number } & RowBatch)
-  | { t: 'ack'; consumed: number }
+  | ({ t: 'batch' } & RowBatch)
+  | { t: 'free'; b: ArrayBuffer }
   | { t: 'rewrite'; rows: Float64Array }
-  | ({ t: 'done' } & ParsedSource)
+  | ({ t: 'done'; peaks: MemoryPeaks } & ParsedSource)
   | { t: 'error'; message: string };
 
 const QUALITY_CODE = new Map<string, number>(TIME_QUALITY_CODES.map((q, i) => [q, i]));
@@ -103,7 +112,11 @@ export function* rewriteQuads(b: RowBuilder, stale: readonly StaleRange[]): Gene
 export function finishRows(b: RowBuilder, rewrite: (quads: Float64Array) => void): ParsedSource {
   b.end();
   const { resolution, stale } = b.times.finish();
-  if (stale.length > 0) for (const q of rewriteQuads(b, stale)) rewrite(q);
+  try {
+    if (stale.length > 0) for (const q of rewriteQuads(b, stale)) rewrite(q);
+  } finally {
+    b.times.dispose();
+  }
   return {
     rows: b.lineNo,
     bytes: b.reader.bytes,
@@ -262,20 +275,22 @@ export function runParseWorker(port: MessagePort): void {
   let sink: BatchSink | null = null;
   let hash = createHash('sha256');
   let consumed = 0;
-  let acked = 0;
+  let peaks = memoryPeaks();
+  let sampled = 0;
   const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   port.on('message', (m: ToWorker) => {
     try {
       if (m.t === 'begin') {
         consumed = 0;
-        acked = 0;
+        sampled = 0;
+        peaks = memoryPeaks();
         hash = createHash('sha256');
         const pool = sink?.pool ?? [];
         sink = new BatchSink(m.opts.batchLines, (b) => {
-          acked = consumed;
-          post({ t: 'batch', consumed, ...b }, [
+          post({ t: 'batch', ...b }, [
             b.textBytes.buffer as ArrayBuffer,
             b.textEnds.buffer as ArrayBuffer,
+            b.nums.buffer as ArrayBuffer,
             b.hostIdx.buffer as ArrayBuffer,
             b.progIdx.buffer as ArrayBuffer,
           ]);
@@ -286,22 +301,26 @@ export function runParseWorker(port: MessagePort): void {
         const { bytes, ends, nums, hostIdx, progIdx } = m;
         if (sink && sink.pool.length < POOL) sink.pool.push({ bytes, ends, nums, hostIdx, progIdx });
       } else if (m.t === 'chunk') {
-        if (!builder) return;
-        const chunk = Buffer.from(m.b.buffer, m.b.byteOffset, m.b.byteLength);
-        hash.update(chunk);
-        builder.push(chunk);
-        consumed += m.b.byteLength;
-        // Long lines may fill no batch for many chunks: say what was consumed anyway.
-        if (consumed - acked >= ACK_BYTES) {
-          acked = consumed;
-          post({ t: 'ack', consumed });
+        if (builder) {
+          const chunk = Buffer.from(m.b, 0, m.n);
+          hash.update(chunk);
+          // The splitter keeps no view of a chunk past push (it copies a line's unfinished
+          // tail), so the buffer can go straight back to the engine's pool.
+          builder.push(chunk);
+          consumed += m.n;
+          if (consumed - sampled >= SAMPLE_BYTES) {
+            sampled = consumed;
+            sampleMemory(peaks);
+          }
         }
+        post({ t: 'free', b: m.b }, [m.b]);
       } else if (m.t === 'end') {
         if (!builder) return;
         const b = builder;
         builder = null;
         const done = finishRows(b, (q) => post({ t: 'rewrite', rows: q }, [q.buffer as ArrayBuffer]));
-        post({ t: 'done', ...done, sha256: hash.digest('hex') });
+        sampleMemory(peaks);
+        post({ t: 'done', ...done, sha256: hash.digest('hex'), peaks });
       }
     } catch (err) {
       builder = null;
@@ -309,6 +328,9 @@ export function runParseWorker(port: MessagePort): void {
     }
   });
 }
+
+/** The worker samples its memory every this many input bytes. */
+const SAMPLE_BYTES = 16 * 1024 * 1024;
 
 export interface ParseHandler {
   /** Inserts one batch (synchronously: the next message waits for it). */
@@ -318,8 +340,32 @@ export interface ParseHandler {
 
 let configured: { file: string; workerData: unknown } | null = null;
 
-/** Sources and batches parsed in parse workers by this process (tests check the worker ran). */
-export const parseWorkerStats = { sources: 0, batches: 0 };
+/** Peaks of a thread's process.memoryUsage() fields (bytes), sampled as it works. */
+export interface MemoryPeaks {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export function memoryPeaks(): MemoryPeaks {
+  return { rss: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+}
+
+export function sampleMemory(p: MemoryPeaks): void {
+  const m = process.memoryUsage();
+  if (m.rss > p.rss) p.rss = m.rss;
+  if (m.heapUsed > p.heapUsed) p.heapUsed = m.heapUsed;
+  if (m.external > p.external) p.external = m.external;
+  if (m.arrayBuffers > p.arrayBuffers) p.arrayBuffers = m.arrayBuffers;
+}
+
+/**
+ * Sources and batches parsed in parse workers by this process (tests check the worker ran),
+ * the most chunk buffers one parse worker's pool held, and the parse worker's memory peaks
+ * (its own heap and buffers) over its sources.
+ */
+export const parseWorkerStats = { sources: 0, batches: 0, chunkBuffers: 0, workerPeaks: memoryPeaks() };
 
 /**
  * Names the file a parse worker starts from (the engine worker names its own file, with
@@ -332,7 +378,7 @@ export function configureParseWorker(file: string | null, workerData: unknown = 
 
 /**
  * A parse worker for one ingest run (started only if a large source comes), or null. The
- * engine worker configures it only with POSTMORTEM_PARSE_WORKER=1 (see worker-entry.ts).
+ * engine worker configures it unless POSTMORTEM_PARSE_WORKER=0 (see worker-entry.ts).
  */
 export function createParseWorker(): ParseWorker | null {
   if (configured === null || process.env.POSTMORTEM_PARSE_WORKER === '0') return null;
@@ -342,6 +388,9 @@ export function createParseWorker(): ParseWorker | null {
 /** The engine's side: one worker, started on first use, reused for every large source. */
 export class ParseWorker {
   private worker: Worker | null = null;
+  /** Chunk buffers not in the worker's hands, and how many exist (at most CHUNKS). */
+  private chunks: ArrayBuffer[] = [];
+  private allocated = 0;
 
   constructor(
     private readonly file: string,
@@ -364,8 +413,6 @@ export class ParseWorker {
     const w = (this.worker ??= new Worker(this.file, { workerData: this.workerData }));
     parseWorkerStats.sources++;
     let failure: unknown = null;
-    let consumed = 0;
-    let sent = 0;
     let wake: (() => void) | null = null;
     let settle: { resolve: (d: ParsedSource) => void; reject: (e: unknown) => void } | null = null;
     const done = new Promise<ParsedSource>((resolve, reject) => (settle = { resolve, reject }));
@@ -376,12 +423,18 @@ export class ParseWorker {
       settle?.reject(err);
       wake?.();
     };
+    const chunks = this.chunks;
     const onMessage = (m: FromWorker): void => {
+      if (m.t === 'free') {
+        // Back to the pool even after a failure: the next source reuses it.
+        chunks.push(m.b);
+        wake?.();
+        return;
+      }
       if (failure !== null) return;
       try {
         if (m.t === 'batch') {
           parseWorkerStats.batches++;
-          consumed = Math.max(consumed, m.consumed);
           handler.batch(m);
           const back: BufferSet = {
             bytes: m.textBytes.buffer as ArrayBuffer,
@@ -391,13 +444,12 @@ export class ParseWorker {
             progIdx: m.progIdx.buffer as ArrayBuffer,
           };
           w.postMessage({ t: 'recycle', ...back } satisfies ToWorker, Object.values(back));
-          wake?.();
-        } else if (m.t === 'ack') {
-          consumed = Math.max(consumed, m.consumed);
-          wake?.();
         } else if (m.t === 'rewrite') handler.rewrite(m.rows);
-        else if (m.t === 'done') settle?.resolve(m);
-        else fail(new Error(`parse worker: ${m.message}`));
+        else if (m.t === 'done') {
+          const p = parseWorkerStats.workerPeaks;
+          for (const k of Object.keys(p) as Array<keyof MemoryPeaks>) p[k] = Math.max(p[k], m.peaks[k]);
+          settle?.resolve(m);
+        } else fail(new Error(`parse worker: ${m.message}`));
       } catch (err) {
         fail(err);
       }
@@ -407,28 +459,59 @@ export class ParseWorker {
     w.on('message', onMessage);
     w.on('error', onError);
     w.on('exit', onExit);
-    const send = (chunk: Buffer): void => {
-      // A copy the worker owns (stream chunks share pooled memory): transferred, not cloned.
-      // (`new Uint8Array(chunk)` copies element by element: 20× slower than set.)
-      const b = new Uint8Array(new ArrayBuffer(chunk.length));
-      b.set(chunk);
-      w.postMessage({ t: 'chunk', b } satisfies ToWorker, [b.buffer]);
-      sent += b.byteLength;
+    // The chunk being filled: stream chunks are copied into pooled buffers (they are the
+    // stream's, and a stream may reuse its memory), each sent once full.
+    let cur: ArrayBuffer | null = null;
+    let view: Uint8Array | null = null;
+    let fill = 0;
+    const take = async (): Promise<boolean> => {
+      for (;;) {
+        if (failure !== null) return false;
+        let b = chunks.pop() ?? null;
+        if (b === null && this.allocated < CHUNKS) {
+          b = new ArrayBuffer(CHUNK_BYTES);
+          parseWorkerStats.chunkBuffers = Math.max(parseWorkerStats.chunkBuffers, ++this.allocated);
+        }
+        if (b !== null) {
+          cur = b;
+          view = new Uint8Array(b);
+          fill = 0;
+          return true;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+    };
+    const flush = (): void => {
+      if (cur === null || fill === 0) return;
+      w.postMessage({ t: 'chunk', b: cur, n: fill } satisfies ToWorker, [cur]);
+      cur = null;
+      view = null;
+      fill = 0;
+    };
+    const send = async (c: Buffer): Promise<boolean> => {
+      let at = 0;
+      while (at < c.length) {
+        if (cur === null && !(await take())) return false;
+        const n = Math.min(c.length - at, CHUNK_BYTES - fill);
+        view!.set(at === 0 && n === c.length ? c : c.subarray(at, at + n), fill);
+        fill += n;
+        at += n;
+        if (fill === CHUNK_BYTES) flush();
+      }
+      return true;
     };
     try {
       w.postMessage({ t: 'begin', opts } satisfies ToWorker);
-      send(head);
+      let ok = await send(head);
       if (!ended) {
-        for (;;) {
-          while (sent - consumed > WINDOW_BYTES && failure === null)
-            await new Promise<void>((resolve) => (wake = resolve));
-          wake = null;
-          if (failure !== null) break;
+        while (ok) {
           const c = await next();
           if (c === null) break;
-          send(c);
+          ok = await send(c);
         }
       }
+      flush();
       if (failure === null) w.postMessage({ t: 'end' } satisfies ToWorker);
       return await done;
     } catch (err) {
@@ -436,6 +519,7 @@ export class ParseWorker {
       this.close();
       throw err;
     } finally {
+      if (cur !== null) chunks.push(cur);
       w.off('message', onMessage);
       w.off('error', onError);
       w.off('exit', onExit);
@@ -445,6 +529,9 @@ export class ParseWorker {
   close(): void {
     const w = this.worker;
     this.worker = null;
+    // Buffers the old worker holds are lost with it.
+    this.chunks = [];
+    this.allocated = 0;
     if (w) void w.terminate();
   }
 }

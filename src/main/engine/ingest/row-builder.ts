@@ -40,6 +40,8 @@ export interface RowBuilderOptions {
   zone: ZoneSpec | undefined;
   anchors: Anchor[];
   batchLines: number;
+  /** Where the clock may spill its per-line pending times (none: kept in memory). */
+  spillDir?: string;
 }
 
 interface Early {
@@ -76,7 +78,7 @@ export class RowBuilder {
     private readonly sink: RowSink,
   ) {
     this.batchLines = opts.batchLines;
-    this.times = new SourceTimes({ zone: opts.zone }, opts.anchors);
+    this.times = new SourceTimes({ zone: opts.zone }, opts.anchors, opts.spillDir);
     this.reader = new TextSourceReader(opts.encoding, opts.fileName, {
       row: (byteOffset, text, parsed, continuation) => this.row(byteOffset, text, parsed, continuation),
     });

@@ -35,6 +35,8 @@ export interface EntryContext {
   options: IngestOptions;
   /** The parse worker for large text sources (null: every source is parsed in this thread). */
   parser?: ParseWorker | null;
+  /** The ingest's temporary folder (removed after it): a long source's clock spills its pending times there. */
+  tempDir?: string;
 }
 
 /** sos command outputs are written at collection time: their mtime says nothing about their lines. */
@@ -252,6 +254,7 @@ async function readText(
     zone: caseZone(store),
     anchors: entryAnchors(entry),
     batchLines: options.batchLines ?? 10_000,
+    spillDir: ctx.tempDir,
   };
   let nextLineId = store.nextLineId();
   const firstLineId = nextLineId;

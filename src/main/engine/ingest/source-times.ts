@@ -67,7 +67,7 @@ function resolved(p: PendingTime, t: LineTime): ResolvedTime {
 
 export class SourceTimes {
   private readonly clock: SourceClock;
-  private readonly pending = new PendingTimes();
+  private readonly pending: PendingTimes;
   /** Consecutive rows resolved under one provisional resolution. */
   private readonly ranges: Array<{ from: number; to: number; key: string }> = [];
   private resolve: ((p: PendingTime) => LineTime) | null = null;
@@ -85,7 +85,9 @@ export class SourceTimes {
   private bootLines = 0;
   private final: ClockResolution | null = null;
 
-  constructor(opts: ClockOptions, anchors: readonly Anchor[]) {
+  /** `spillDir`: where the per-line pending times may go once there are many (see PendingTimes). */
+  constructor(opts: ClockOptions, anchors: readonly Anchor[], spillDir?: string) {
+    this.pending = new PendingTimes(spillDir);
     this.clock = new SourceClock(opts);
     for (const a of anchors) this.clock.addAnchor(a);
   }
@@ -208,6 +210,11 @@ export class SourceTimes {
         yield { index: i, time: resolved(p, resolve(p)) };
       }
     }
+  }
+
+  /** Frees the pending times (their spill file): finalTimes can no longer be read. */
+  dispose(): void {
+    this.pending.dispose();
   }
 
   /** Some rows printed a local time without an offset: the zone matters to this source. */
