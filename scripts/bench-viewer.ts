@@ -7,7 +7,7 @@
  * POSTMORTEM_RENDERER_DIR points the host at a private renderer build.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,10 +23,13 @@ const DATA = path.join(ROOT, 'bench-data');
 const CHROMIUM = '/usr/bin/chromium';
 /**
  * BENCH_ONLY=jumps stops after the jumps to lines; BENCH_JUMP_ROUNDS repeats them (to chase a rare
- * stall). BENCH_ONLY=drag measures the open and the overview drag only.
+ * stall). BENCH_ONLY=drag measures the open and the overview drag only. BENCH_ONLY=cursor measures
+ * cursor moves only (arrow keys and clicks in the viewer, the panels following); BENCH_PROFILE=file
+ * also writes a Chromium CPU profile of those moves there and prints the heaviest functions.
  */
 const ONLY = process.env.BENCH_ONLY ?? '';
 const JUMP_ROUNDS = Math.max(1, Number(process.env.BENCH_JUMP_ROUNDS ?? 1));
+const PROFILE = process.env.BENCH_PROFILE ?? '';
 let loadAtStart = '';
 
 interface Ready {
@@ -132,6 +135,31 @@ new MutationObserver((_, mo) => {
   requestAnimationFrame(() => setTimeout(() => { window.__firstPainted = performance.now(); }, 0));
 }).observe(document, { subtree: true, childList: true });
 window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__mark = performance.now(); }, true);
+window.__keyMark = 0;
+window.addEventListener('keydown', () => { window.__keyMark = performance.now(); }, true);
+window.addEventListener('mousedown', () => { window.__keyMark = performance.now(); }, true);
+// Resolves (with the time) once the active line differs from 'from' and two frames have run after
+// it was painted: the panels get the cursor after the viewer's frame (viewer/controller.ts), so a
+// long re-render of theirs delays these frames.
+window.__waitMoved = (from) => new Promise((resolve) => {
+  let done = false;
+  let mo = null;
+  const finish = (v) => { if (done) return; done = true; mo?.disconnect(); clearTimeout(timer); resolve(v); };
+  const timer = setTimeout(() => finish({ line: window.__activeLine(), painted: NaN, settled: NaN }), 5000);
+  const check = () => {
+    const now = window.__activeLine();
+    if (now === null || now === from) return;
+    mo?.disconnect();
+    setTimeout(() => {
+      const painted = performance.now();
+      const frame = (k) => requestAnimationFrame(() => setTimeout(() => k(), 0));
+      frame(() => frame(() => finish({ line: now, painted, settled: performance.now() })));
+    }, 0);
+  };
+  mo = new MutationObserver(check);
+  const v = viewer();
+  if (v) mo.observe(v, { subtree: true, childList: true, attributes: true, characterData: true });
+});
 const viewer = () => document.querySelector('[data-testid="log-viewer"]');
 window.__activeLine = () => {
   const n = viewer()?.querySelector('.line-numbers.active-line-number');
@@ -299,6 +327,14 @@ async function main(): Promise<void> {
     ]);
     out.push(['open → the viewer (Monaco) painted and usable', `${openMs} ms`, '']);
     await page.waitForTimeout(1500);
+
+    if (ONLY === 'cursor') {
+      await cursorMoves(page, ready, summary.lineCount, out);
+      await browser.close();
+      console.log(`load: ${loadAtStart} at the start, ${uptime()} at the end (BENCH_ONLY=cursor)`);
+      for (const [a, b, c] of out) console.log(`| ${a} | ${b} | ${c} |`);
+      return;
+    }
 
     for (let round = 1; ONLY !== 'drag' && round <= JUMP_ROUNDS; round++) {
       const tag = JUMP_ROUNDS > 1 ? ` (round ${round})` : '';
@@ -483,6 +519,130 @@ async function main(): Promise<void> {
   console.log('| measure | result | budget |');
   console.log('|---|---|---|');
   for (const [a, b, c] of out) console.log(`| ${a} | ${b} | ${c} |`);
+}
+
+interface Moved {
+  line: string | null;
+  painted: number;
+  settled: number;
+}
+
+/**
+ * Cursor moves (issue 7: the panels follow the viewer's cursor): from a few lines before a finding's
+ * first line, 50 ArrowDown presses through it, then 20 clicks on lines of the viewer. Prints the
+ * long tasks and, per move, the time from the key (or mouse button) to the line painted and to two
+ * frames later (when the panels have re-rendered: they get the cursor after the viewer's frame).
+ */
+async function cursorMoves(
+  page: Page,
+  ready: Ready,
+  lineCount: number,
+  out: Array<[string, string, string]>,
+): Promise<void> {
+  const findings = await call(ready, 'listFindings', { caseId: ready.caseId });
+  const firstLines = findings
+    .map((f) => Math.min(...f.evidence.map((e) => e.lineId).filter((id) => id > 0)))
+    .filter((id) => Number.isFinite(id))
+    .sort((a, b) => a - b);
+  // A finding in the middle of the case, so the arrows cross its span (highlights change).
+  const target = firstLines[Math.floor(firstLines.length / 2)] ?? Math.floor(lineCount / 2);
+  const start = Math.max(1, target - 25);
+  await timeJump(page, String(start), start);
+  await page.waitForTimeout(1500);
+  const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
+  await longTasks(page);
+  // Each move: the key (or button) stamped by a capture listener → its line painted → two frames later.
+  const keys: Moved[] = [];
+  const keyMs: Array<[number, number]> = [];
+  for (let i = 0; i < 50; i++) {
+    const from = await page.evaluate<string | null>('window.__activeLine()');
+    const moved = page.evaluate<Moved>(`window.__waitMoved(${JSON.stringify(from)})`);
+    await page.keyboard.press('ArrowDown');
+    const m = await moved;
+    const mark = await page.evaluate<number>('window.__keyMark');
+    keys.push(m);
+    keyMs.push([m.painted - mark, m.settled - mark]);
+    await page.waitForTimeout(30);
+  }
+  await page.waitForTimeout(300);
+  const keyLong = await longTasks(page);
+  const clicks: Moved[] = [];
+  const clickMs: Array<[number, number]> = [];
+  // The editor's visible box (Monaco's .view-lines is translated as it scrolls).
+  const box = await page
+    .getByTestId('log-viewer')
+    .locator('.monaco-editor .overflow-guard')
+    .first()
+    .boundingBox();
+  for (let i = 0; i < 20; i++) {
+    const from = await page.evaluate<string | null>('window.__activeLine()');
+    const moved = page.evaluate<Moved>(`window.__waitMoved(${JSON.stringify(from)})`);
+    // Alternate between upper and lower lines so every click lands on another line.
+    const y = box!.y + 40 + ((i % 2 === 0 ? 3 : 17) + (i % 5)) * 19;
+    await page.mouse.click(box!.x + 300, y);
+    const m = await moved;
+    const mark = await page.evaluate<number>('window.__keyMark');
+    if (Number.isNaN(m.painted))
+      process.stderr.write(
+        `bench:viewer: click at y=${y.toFixed(0)} moved no cursor from ${from}: ${await page.evaluate<string>('window.__state()')}\n`,
+      );
+    clicks.push(m);
+    clickMs.push([m.painted - mark, m.settled - mark]);
+    await page.waitForTimeout(30);
+  }
+  await page.waitForTimeout(300);
+  const clickLong = await longTasks(page);
+  if (cdp) {
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+    writeFileSync(PROFILE, JSON.stringify(profile));
+    out.push(['CPU profile of the cursor moves', `${PROFILE}`, heaviest(profile)]);
+  }
+  const settle = (ms: number[]): string => {
+    const ok = ms.filter((m) => !Number.isNaN(m));
+    return ok.length ? `median ${median(ok).toFixed(0)} ms, max ${Math.max(...ok).toFixed(0)} ms` : 'none';
+  };
+  const keyLost = keys.filter((k) => Number.isNaN(k.painted)).length;
+  out.push([
+    'cursor: 50 × ArrowDown',
+    `long tasks: ${keyLong.count}, max ${keyLong.max.toFixed(0)} ms; key → painted ${settle(keyMs.map((c) => c[0]))}; key → panels settled ${settle(keyMs.map((c) => c[1]))}${keyLost ? `; ${keyLost} moves not seen` : ''}`,
+    'budget: none > 50 ms',
+  ]);
+  out.push([
+    'cursor: 20 clicks on lines',
+    `long tasks: ${clickLong.count}, max ${clickLong.max.toFixed(0)} ms; click → painted ${settle(clickMs.map((c) => c[0]))}; click → panels settled ${settle(clickMs.map((c) => c[1]))}${clicks.some((c) => Number.isNaN(c.painted)) ? `; ${clicks.filter((c) => Number.isNaN(c.painted)).length} clicks moved no cursor` : ''}`,
+    'budget: none > 50 ms',
+  ]);
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The ten functions of the app's bundles with the most self time in a CPU profile. */
+function heaviest(p: CpuProfile): string {
+  const byNode = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const n = byNode.get(id);
+    if (!n) return;
+    const name = n.callFrame.functionName || '(anonymous)';
+    // The app's own code only (the harness's helpers and the natives they call are left out).
+    if (!n.callFrame.url.includes('/assets/')) return;
+    const key = `${name} ${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`)
+    .join('; ');
 }
 
 /** Each figure is printed as soon as it is measured, so a failure later still leaves them. */

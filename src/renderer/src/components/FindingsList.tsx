@@ -32,8 +32,9 @@ export function openFinding(f: Finding): void {
 
 interface RowProps {
   f: Finding;
-  /** The title in the user's language (finding-title.ts). */
-  title: string;
+  /** What the title is built from (finding-title.ts); stable per analysis, language and zone. */
+  index: ReturnType<typeof titleIndex>;
+  words: TitleWords;
   here: boolean;
   kind: string;
   lang: Lang;
@@ -42,16 +43,21 @@ interface RowProps {
   noteLabel: string | null;
 }
 
-/** One finding; memoised so a cursor move re-renders only the rows whose highlight changed. */
+/**
+ * One finding; memoised so a cursor move re-renders only the rows whose highlight changed (the
+ * title and time are formatted here, once per row, not on every cursor move).
+ */
 const Row = memo(function Row({
   f,
-  title,
+  index,
+  words,
   here,
   kind,
   lang,
   offsetMin,
   noteLabel,
 }: RowProps): React.JSX.Element {
+  const title = findingTitle(f, index, words);
   return (
     <li>
       <button
@@ -113,29 +119,35 @@ export function FindingsList(): React.JSX.Element | null {
   const oomT = useOomT();
   const rebootsT = useRebootsT();
   const index = useMemo(() => titleIndex(analysis), [analysis]);
-  const words: TitleWords = {
-    zh: lang === 'zh-CN',
-    time: (ts) => formatTime(ts, lang, offsetMin),
-    oomKill: (kind, comm, pid) =>
-      t(
-        kind === 'manual'
-          ? 'finding.title.oomManual'
-          : kind === 'memcg'
-            ? 'finding.title.oomMemcg'
-            : 'finding.title.oomKill',
-        { comm, pid },
-      ),
-    oomNoKill: () => t('finding.title.oomNoKill'),
-    oomCross: (f) => (analysis ? crossFindingText(analysis.oomCross, analysis.oom, f, lang, oomT) : f.text),
-    incident: (kindName, count, summary) =>
-      count > 1
-        ? t('finding.title.incidentRepeated', { kind: kindName, count, summary })
-        : t('finding.title.incident', { kind: kindName, summary }),
-    incidentKind: (kind) => crashT(`kind.${kind}`),
-    incidentSummary: (i) => summaryOf(i, lang, crashT),
-    boot: (time, end) => t('finding.title.boot', { time, end }),
-    endKind: (kind) => rebootsT(`kind.${kind}`),
-  };
+  // The translators are fresh closures each render but depend only on the language: the words are
+  // rebuilt per language, zone and analysis, so the memoised rows keep their titles on a cursor move.
+  const words = useMemo<TitleWords>(
+    () => ({
+      zh: lang === 'zh-CN',
+      time: (ts) => formatTime(ts, lang, offsetMin),
+      oomKill: (kind, comm, pid) =>
+        t(
+          kind === 'manual'
+            ? 'finding.title.oomManual'
+            : kind === 'memcg'
+              ? 'finding.title.oomMemcg'
+              : 'finding.title.oomKill',
+          { comm, pid },
+        ),
+      oomNoKill: () => t('finding.title.oomNoKill'),
+      oomCross: (f) => (analysis ? crossFindingText(analysis.oomCross, analysis.oom, f, lang, oomT) : f.text),
+      incident: (kindName, count, summary) =>
+        count > 1
+          ? t('finding.title.incidentRepeated', { kind: kindName, count, summary })
+          : t('finding.title.incident', { kind: kindName, summary }),
+      incidentKind: (kind) => crashT(`kind.${kind}`),
+      incidentSummary: (i) => summaryOf(i, lang, crashT),
+      boot: (time, end) => t('finding.title.boot', { time, end }),
+      endKind: (kind) => rebootsT(`kind.${kind}`),
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- t, crashT, oomT, rebootsT follow lang
+    [lang, offsetMin, analysis],
+  );
 
   // A finding at the cursor beyond the rendered rows is rendered too (with the rows before it).
   const lastAtCursor = useMemo(() => {
@@ -172,7 +184,8 @@ export function FindingsList(): React.JSX.Element | null {
           <Row
             key={f.findingKey}
             f={f}
-            title={findingTitle(f, index, words)}
+            index={index}
+            words={words}
             here={atCursor.has(f.findingKey)}
             kind={t(`finding.kind.${f.kind}`)}
             lang={lang}

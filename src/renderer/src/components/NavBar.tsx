@@ -35,7 +35,9 @@ export function NavBar(): React.JSX.Element {
   const canBack = useViewer((s) => s.back.length > 0);
   const canForward = useViewer((s) => s.forward.length > 0);
   const bookmarks = useViewer((s) => s.bookmarks);
-  const cursor = useViewer((s) => s.cursor);
+  // Booleans, so a cursor move re-renders the bar only when they change.
+  const hasCursor = useViewer((s) => s.cursor !== null);
+  const marked = useViewer((s) => s.cursor !== null && s.bookmarks.includes(s.cursor.lineId));
   const [text, setText] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const [showMarks, setShowMarks] = useState(false);
@@ -47,7 +49,6 @@ export function NavBar(): React.JSX.Element {
   const act = (fn: () => NavResult | Promise<NavResult>): void => {
     void Promise.resolve(fn()).then(report);
   };
-  const marked = cursor !== null && bookmarks.includes(cursor.lineId);
 
   return (
     <div className="navbar" data-testid="navbar">
@@ -143,7 +144,7 @@ export function NavBar(): React.JSX.Element {
           type="button"
           data-testid="bookmark-toggle"
           aria-pressed={marked}
-          disabled={!cursor}
+          disabled={!hasCursor}
           onClick={() => act(toggleBookmarkAtCursor)}
           title={`${t('nav.toggleBookmark')} (M)`}
         >

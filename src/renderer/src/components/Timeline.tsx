@@ -98,7 +98,6 @@ export function Timeline(): React.JSX.Element {
   const caseFirst = useCase((s) => s.summary?.firstTs ?? null);
   const caseLast = useCase((s) => s.summary?.lastTs ?? null);
   const filter = useViewer((s) => s.filter);
-  const cursorTs = useViewer((s) => s.cursor?.ts ?? null);
   const findings = useFindings((s) => s.findings);
   const analysis = useAnalysis((s) => s.analysis);
   // Loaded lazily, possibly after the case opened: ask for the analysis (read once per case and summary).
@@ -142,8 +141,11 @@ export function Timeline(): React.JSX.Element {
     const notesAt = noteMarks(notes, (n) =>
       noteTs(n, n.lineId !== null ? noteLines.get(n.lineId) : undefined),
     );
-    return { floods, boots, marks, notes: notesAt, silences: hist?.silences ?? [], cursorTs, dark };
-  }, [analysis, findings, notes, noteLines, hist, cursorTs, dark]);
+    return { floods, boots, marks, notes: notesAt, silences: hist?.silences ?? [], dark };
+  }, [analysis, findings, notes, noteLines, hist, dark]);
+  // The cursor's time is read by the draw hook, not rendered: a cursor move redraws the canvas
+  // without re-rendering the timeline (or rebuilding the markers).
+  const cursorTsRef = useRef<number | null>(useViewer.getState().cursor?.ts ?? null);
   const overlayRef = useRef(overlay);
 
   useEffect(() => {
@@ -256,7 +258,7 @@ export function Timeline(): React.JSX.Element {
             setHover({ left, text: lines });
           },
         ],
-        draw: [(u) => drawOverlay(u, overlayRef.current)],
+        draw: [(u) => drawOverlay(u, overlayRef.current, cursorTsRef.current)],
       },
     };
     const plot = new uPlot(opts, [[], [], [], [], [], []], host);
@@ -357,6 +359,17 @@ export function Timeline(): React.JSX.Element {
     overlayRef.current = overlay;
     plotRef.current?.redraw(false, false);
   }, [overlay]);
+
+  useEffect(() => {
+    cursorTsRef.current = useViewer.getState().cursor?.ts ?? null;
+    plotRef.current?.redraw(false, false);
+    return useViewer.subscribe((s) => {
+      const ts = s.cursor?.ts ?? null;
+      if (ts === cursorTsRef.current) return;
+      cursorTsRef.current = ts;
+      plotRef.current?.redraw(false, false);
+    });
+  }, []);
 
   useEffect(() => {
     if (!menu) return;
@@ -529,7 +542,6 @@ type Overlay = {
   marks: { ts: number; severity: string; finding: Finding }[];
   notes: NoteMark[];
   silences: { from: number; to: number }[];
-  cursorTs: number | null;
   dark: boolean;
 };
 
@@ -548,7 +560,7 @@ function nearest<T extends { ts: number }>(u: uPlot, items: readonly T[], x: num
 }
 
 /** Silences, floods, boots, finding markers, note markers and the cursor, over the bars (canvas pixels). */
-function drawOverlay(u: uPlot, o: Overlay): void {
+function drawOverlay(u: uPlot, o: Overlay, cursorTs: number | null): void {
   const ctx = u.ctx;
   const { left, top, width, height } = u.bbox;
   const x = (v: number): number => u.valToPos(v, 'x', true);
@@ -606,12 +618,12 @@ function drawOverlay(u: uPlot, o: Overlay): void {
     ctx.fill();
     ctx.stroke();
   }
-  if (o.cursorTs !== null) {
+  if (cursorTs !== null) {
     ctx.strokeStyle = o.dark ? '#7aa7ff' : '#2458c6';
     ctx.lineWidth = 2 * ratio;
     ctx.beginPath();
-    ctx.moveTo(x(o.cursorTs), top);
-    ctx.lineTo(x(o.cursorTs), top + height);
+    ctx.moveTo(x(cursorTs), top);
+    ctx.lineTo(x(cursorTs), top + height);
     ctx.stroke();
   }
   ctx.restore();

@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import { create } from 'zustand';
 import type { Annotation } from '../../../shared/model/annotation';
 import type { Finding } from '../../../shared/model/finding';
@@ -70,14 +69,81 @@ useCase.subscribe((s) => {
 
 export { evidenceLineIds, findingContains, firstLine, sortFindings, spanContains };
 
-/** Keys of the findings whose span holds the cursor (stable identity while the set is unchanged). */
+/** A finding's span of cited lines, computed once per findings list. */
+export interface Span {
+  key: string;
+  lo: number;
+  hi: number;
+}
+
+function spansOf(findings: readonly Finding[]): Span[] {
+  const out: Span[] = [];
+  for (const f of findings) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const e of f.evidence) {
+      if (e.lineId <= 0) continue;
+      if (e.lineId < lo) lo = e.lineId;
+      if (e.lineId > hi) hi = e.lineId;
+    }
+    if (lo <= hi) out.push({ key: f.findingKey, lo, hi });
+  }
+  return out;
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * The keys of the findings whose span holds `lineId`; `prev` is returned when the membership is
+ * the same, so subscribers see a new value only when a highlight changes.
+ */
+export function keysAt(
+  spans: readonly Span[],
+  lineId: number | null,
+  prev: ReadonlySet<string>,
+): ReadonlySet<string> {
+  if (lineId === null) return prev.size === 0 ? prev : NO_KEYS;
+  let keys: string[] | null = null;
+  for (const s of spans) if (lineId >= s.lo && lineId <= s.hi) (keys ??= []).push(s.key);
+  if (keys === null) return prev.size === 0 ? prev : NO_KEYS;
+  if (keys.length === prev.size && keys.every((k) => prev.has(k))) return prev;
+  return new Set(keys);
+}
+
+/**
+ * The keys of the findings at the cursor, kept up to date from the viewer's cursor and the
+ * findings, and replaced only when the membership changes: a cursor move inside (or outside) the
+ * same spans re-renders nothing.
+ */
+export const useCursorKeys = create<{ keys: ReadonlySet<string> }>(() => ({ keys: NO_KEYS }));
+
+let spans: Span[] = [];
+let spansOfList: readonly Finding[] | null = null;
+function refreshCursorKeys(): void {
+  const findings = useFindings.getState().findings;
+  if (findings !== spansOfList) {
+    spans = spansOf(findings);
+    spansOfList = findings;
+  }
+  const prev = useCursorKeys.getState().keys;
+  const keys = keysAt(spans, useViewer.getState().cursor?.lineId ?? null, prev);
+  if (keys !== prev) useCursorKeys.setState({ keys });
+}
+useViewer.subscribe((s, before) => {
+  if (s.cursor?.lineId !== before.cursor?.lineId) refreshCursorKeys();
+});
+useFindings.subscribe((s, before) => {
+  if (s.findings !== before.findings) refreshCursorKeys();
+});
+
+/** Keys of the findings whose span holds the cursor (the same Set while the membership is unchanged). */
 export function useFindingKeysAtCursor(): ReadonlySet<string> {
-  const lineId = useViewer((s) => s.cursor?.lineId ?? null);
-  const findings = useFindings((s) => s.findings);
-  return useMemo(() => {
-    const cursor = lineId === null ? null : { lineId, ts: null };
-    return new Set(findings.filter((f) => findingContains(f, cursor)).map((f) => f.findingKey));
-  }, [lineId, findings]);
+  return useCursorKeys((s) => s.keys);
+}
+
+/** Whether the finding with this key is at the cursor (re-renders only when that changes). */
+export function useFindingAtCursor(findingKey: string): boolean {
+  return useCursorKeys((s) => s.keys.has(findingKey));
 }
 
 /** True while the cursor is inside the span of these cited lines (for panels with their own models). */

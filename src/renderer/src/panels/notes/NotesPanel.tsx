@@ -31,6 +31,29 @@ function noteTime(
   return finding?.ts ?? null;
 }
 
+/**
+ * "New note at the cursor": the only part of the panel that follows the cursor, so a cursor move
+ * re-renders this button and not the notes.
+ */
+function NewNoteButton(): React.JSX.Element {
+  const t = useNotesT();
+  const lineId = useViewer((s) => s.cursor?.lineId ?? null);
+  return (
+    <button
+      type="button"
+      className="note-button primary"
+      data-testid="note-new"
+      disabled={lineId === null}
+      title={lineId !== null ? t('new.atCursorTitle', { line: lineId }) : t('new.noCursor')}
+      onClick={() => {
+        if (lineId !== null) void useNotes.getState().startNote({ lineId });
+      }}
+    >
+      {t('new.atCursor')}
+    </button>
+  );
+}
+
 /** Issue 8's Notes panel: every note of the case, filtered, each linked to its line. */
 export function NotesPanel(): React.JSX.Element {
   const t = useNotesT();
@@ -41,7 +64,6 @@ export function NotesPanel(): React.JSX.Element {
   const status = useNotes((s) => s.status);
   const error = useNotes((s) => s.error);
   const editor = useNotes((s) => s.editor);
-  const cursor = useViewer((s) => s.cursor);
   const [filter, setFilter] = useState<Filter>(NO_FILTER);
 
   const lineIds = useMemo(
@@ -75,18 +97,7 @@ export function NotesPanel(): React.JSX.Element {
   return (
     <div className="notes-panel" data-testid="notes-panel-body">
       <div className="notes-toolbar">
-        <button
-          type="button"
-          className="note-button primary"
-          data-testid="note-new"
-          disabled={!cursor}
-          title={cursor ? t('new.atCursorTitle', { line: cursor.lineId }) : t('new.noCursor')}
-          onClick={() => {
-            if (cursor) void useNotes.getState().startNote({ lineId: cursor.lineId });
-          }}
-        >
-          {t('new.atCursor')}
-        </button>
+        <NewNoteButton />
         <span className="notes-count" data-testid="notes-count">
           {t('panel.count', { count: notes.length })}
         </span>

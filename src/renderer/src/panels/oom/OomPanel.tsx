@@ -15,6 +15,15 @@ import { Zones } from './Zones';
 import { useClock } from '../../state/clock';
 import { useViewer } from '../../state/viewer';
 
+/** The id of the report whose lines hold `lineId` (a report's lines are consecutive in its source). */
+export function reportAt(
+  reports: readonly { id: string; lineId: number; line: number; lastLine: number }[],
+  lineId: number | null,
+): string | null {
+  if (lineId === null) return null;
+  return reports.find((r) => lineId >= r.lineId && lineId <= r.lineId + (r.lastLine - r.line))?.id ?? null;
+}
+
 /** Issue 4's panel: every OOM report of the case taken apart, each value linked to its line. */
 export function OomPanel(): React.JSX.Element {
   // Times show in the machine's zone once the viewer has learned it: re-render then.
@@ -30,15 +39,8 @@ export function OomPanel(): React.JSX.Element {
   const report = reports.find((r) => r.id === picked) ?? reports[0] ?? null;
   const lines = useReportLines(caseId, report);
   // The report whose lines hold the viewer's cursor (a report's lines are consecutive in its source).
-  const cursorLine = useViewer((s) => s.cursor?.lineId ?? null);
-  const atCursor = useMemo(
-    () =>
-      cursorLine === null
-        ? null
-        : (reports.find((r) => cursorLine >= r.lineId && cursorLine <= r.lineId + (r.lastLine - r.line))
-            ?.id ?? null),
-    [reports, cursorLine],
-  );
+  // Subscribed as the report's id: a cursor move within (or outside) the same report re-renders nothing.
+  const atCursor = useViewer((s) => reportAt(reports, s.cursor?.lineId ?? null));
   const first = lines?.lines[0]?.lineId === report?.lineId ? (lines?.lines[0] ?? null) : null;
 
   if (!analysis || !oom) {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { EndKind } from '../../../../shared/model/boot';
 import { useLang } from '../../i18n';
 import { formatUtc, timeTicks, type BootRow } from './model';
@@ -49,8 +49,12 @@ function domain(rows: BootRow[]): [number, number] | null {
   return [lo, lo + span * 1.04];
 }
 
-/** One bar per boot on a UTC axis: up time solid, its end coloured by endKind, downtime hatched. */
-export function BootBar({ rows, selected, onPick }: Props): React.JSX.Element | null {
+/**
+ * One bar per boot on a UTC axis: up time solid, its end coloured by endKind, downtime hatched.
+ * Memoised: its labels format every boot's times, and the panel re-renders when the cursor
+ * enters another boot.
+ */
+export const BootBar = memo(function BootBar({ rows, selected, onPick }: Props): React.JSX.Element | null {
   const t = useRebootsT();
   const lang = useLang((s) => s.lang);
   const [ref, width] = useWidth();
@@ -203,4 +207,4 @@ export function BootBar({ rows, selected, onPick }: Props): React.JSX.Element | 
       </ul>
     </div>
   );
-}
+});

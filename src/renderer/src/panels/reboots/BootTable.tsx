@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { BootFlagKind } from '../../../../shared/model/boot';
 import { useLang, type Lang } from '../../i18n';
 import { useCase } from '../../state/case';
@@ -236,7 +236,13 @@ interface RowProps {
   onSelect: (n: number) => void;
 }
 
-function BootRowGroup({ row, selected, atCursor, onSelect }: RowProps): React.JSX.Element {
+/** One boot's rows; memoised so the cursor entering another boot re-renders only the two rows whose mark changed. */
+const BootRowGroup = memo(function BootRowGroup({
+  row,
+  selected,
+  atCursor,
+  onSelect,
+}: RowProps): React.JSX.Element {
   const t = useRebootsT();
   const lang = useLang((s) => s.lang);
   const [open, setOpen] = useState(false);
@@ -383,7 +389,7 @@ function BootRowGroup({ row, selected, atCursor, onSelect }: RowProps): React.JS
       </tr>
     </tbody>
   );
-}
+});
 
 interface Props {
   rows: BootRow[];

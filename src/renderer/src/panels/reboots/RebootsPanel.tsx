@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useLang } from '../../i18n';
 import { useAnalysis } from '../../state/analysis';
 import { useCase } from '../../state/case';
@@ -30,10 +30,15 @@ export function RebootsPanel(): React.JSX.Element {
   const error = useAnalysis((s) => s.error);
   const sources = useCase((s) => s.summary?.sources);
   const [selected, setSelected] = useState<number | null>(null);
+  // Stable, so the memoised bar is not redrawn when only the boot at the cursor changes.
+  const pick = useCallback((row: BootRow): void => {
+    setSelected(row.n);
+    if (row.startCite?.target) goTo(row.startCite.target);
+  }, []);
   const rows = useMemo(() => bootRows(analysis?.boots ?? [], sources ?? []), [analysis, sources]);
   // Boots span sources, so the one under the cursor is found by time: the cursor line's time.
-  const cursorTs = useViewer((s) => s.cursor?.ts ?? null);
-  const atCursor = useMemo(() => bootAt(rows, cursorTs), [rows, cursorTs]);
+  // Subscribed as the boot's number: a cursor move within the same boot re-renders nothing.
+  const atCursor = useViewer((s) => bootAt(rows, s.cursor?.ts ?? null));
 
   if (!analysis) {
     if (error)
@@ -44,10 +49,6 @@ export function RebootsPanel(): React.JSX.Element {
       );
     return loading ? <p className="rb-dim">{t('loading')}</p> : <></>;
   }
-  const pick = (row: BootRow): void => {
-    setSelected(row.n);
-    if (row.startCite?.target) goTo(row.startCite.target);
-  };
   const rate = analysis.rebootsPerDay;
   return (
     <div className="rb" data-testid="reboots">
