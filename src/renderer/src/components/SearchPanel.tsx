@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { SearchHit } from '../../../shared/model/case';
 import { useLang, useT } from '../i18n';
 import { formatDuration } from '../format';
@@ -160,30 +160,57 @@ export function SearchPanel(): React.JSX.Element {
       {current && s.shown && s.hits.length > 0 && (
         <ol className="hits" data-testid="search-hits" ref={listRef} data-limit={HIT_LIMIT}>
           {s.hits.map((hit, i) => (
-            <li key={hit.lineId}>
-              <button
-                type="button"
-                className="hit"
-                aria-current={hit.lineId === cursorLine ? 'true' : undefined}
-                onClick={() => {
-                  useSearch.setState({ current: i });
-                  useViewer.getState().jumpTo(hit.lineId);
-                }}
-              >
-                <span className="hit-line">{hit.lineId}</span>
-                <span className="hit-where">
-                  {sourcePath(hit)}:{hit.lineNo}
-                </span>
-                <span className="hit-text">
-                  {splitMatches(hit.text, s.shown!).map((p, k) =>
-                    p.match ? <mark key={k}>{p.text}</mark> : <span key={k}>{p.text}</span>,
-                  )}
-                </span>
-              </button>
-            </li>
+            <HitRow
+              key={hit.lineId}
+              hit={hit}
+              index={i}
+              where={`${sourcePath(hit)}:${hit.lineNo}`}
+              query={s.shown!}
+              atCursor={hit.lineId === cursorLine}
+            />
           ))}
         </ol>
       )}
     </div>
   );
 }
+
+/**
+ * One hit. Memoised: a cursor move re-renders only the rows whose `atCursor` changed, not every
+ * row's match marking (up to HIT_LIMIT regex splits per move).
+ */
+const HitRow = memo(function HitRow({
+  hit,
+  index,
+  where,
+  query,
+  atCursor,
+}: {
+  hit: SearchHit;
+  index: number;
+  where: string;
+  query: SearchQuery;
+  atCursor: boolean;
+}): React.JSX.Element {
+  return (
+    <li>
+      <button
+        type="button"
+        className="hit"
+        aria-current={atCursor ? 'true' : undefined}
+        onClick={() => {
+          useSearch.setState({ current: index });
+          useViewer.getState().jumpTo(hit.lineId);
+        }}
+      >
+        <span className="hit-line">{hit.lineId}</span>
+        <span className="hit-where">{where}</span>
+        <span className="hit-text">
+          {splitMatches(hit.text, query).map((p, k) =>
+            p.match ? <mark key={k}>{p.text}</mark> : <span key={k}>{p.text}</span>,
+          )}
+        </span>
+      </button>
+    </li>
+  );
+});
