@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { detectEncoding } from '../../src/main/engine/ingest/decode';
 import { ingestInputs } from '../../src/main/engine/ingest/ingest';
 import { safeMemberPath } from '../../src/main/engine/ingest/inputs';
 import { CaseStore } from '../../src/main/engine/store/case-store';
+import { whenCaseShows } from '../helpers/poll-case';
 import { REPO, SAMPLE, SAMPLE_TREE, tmpDir } from '../helpers/tmp';
 
 const SEED_LINES = readFileSync(path.join(SAMPLE_TREE, 'var/log/syslog'), 'utf8').split('\n').slice(0, -1);
@@ -165,34 +165,16 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
       },
     );
     // Kill once some lines of the big file are committed.
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        try {
-          // A plain read-only connection: opening the case as the app does may write (repairs,
-          // order builds) and so wait on the ingest's lock.
-          const db = new Database(caseFile, { readonly: true, fileMustExist: true });
-          const n = (
-            db
-              .prepare(
-                "SELECT count(*) AS n FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE s.path = 'big.log'",
-              )
-              .get() as { n: number }
-          ).n;
-          db.close();
-          if (n > 20_000) {
-            clearInterval(timer);
-            child.kill('SIGKILL');
-            resolve();
-          }
-        } catch {
-          /* not created yet */
-        }
-      }, 20);
-      child.on('exit', () => {
-        clearInterval(timer);
-        reject(new Error('ingest finished before it could be killed'));
-      });
+    await whenCaseShows(caseFile, child, 'lines of big.log were committed', (db) => {
+      const n = db
+        .prepare(
+          "SELECT count(*) FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE s.path = 'big.log'",
+        )
+        .pluck()
+        .get() as number;
+      return n > 20_000 ? true : undefined;
     });
+    child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const after = CaseStore.open(caseFile, { create: false });
     expect(after.info().state).toBe('indexing');

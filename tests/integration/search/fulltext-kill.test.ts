@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/main/engine/engine';
 import type { SearchProgress } from '../../../src/shared/model/case';
+import { whenCaseShows } from '../../helpers/poll-case';
 import { REPO, SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
 
 const SEED_LINES = readFileSync(path.join(SAMPLE_TREE, 'var/log/syslog'), 'utf8').split('\n').slice(0, -1);
@@ -31,29 +32,18 @@ describe('kill -9 during phase 2', () => {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
-    let killedAt = 0;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        try {
-          const db = new Database(caseFile, { readonly: true, fileMustExist: true });
-          const next = db.prepare("SELECT value FROM meta WHERE key = 'fulltext_next'").pluck().get() as
-            string | undefined;
-          db.close();
-          if (next !== undefined && Number(next) > 1) {
-            clearInterval(timer);
-            child.kill('SIGKILL');
-            killedAt = Number(next);
-            resolve();
-          }
-        } catch {
-          /* not created yet, or no meta table yet */
-        }
-      }, 10);
-      child.on('exit', () => {
-        clearInterval(timer);
-        reject(new Error('the index finished before it could be killed'));
-      });
-    });
+    const killedAt = await whenCaseShows(
+      caseFile,
+      child,
+      'phase 2 committed a batch',
+      (db) => {
+        const next = db.prepare("SELECT value FROM meta WHERE key = 'fulltext_next'").pluck().get() as
+          string | undefined;
+        return next !== undefined && Number(next) > 1 ? Number(next) : undefined;
+      },
+      10,
+    );
+    child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 
     // What the kill left: lines complete, the index partial.

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/main/engine/engine';
 import { ingestInputs } from '../../../src/main/engine/ingest/ingest';
 import { CaseStore } from '../../../src/main/engine/store/case-store';
+import { whenCaseShows } from '../../helpers/poll-case';
 import { REPO, SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
 
 const SEED_LINES = readFileSync(path.join(SAMPLE_TREE, 'var/log/syslog'), 'utf8').split('\n').slice(0, -1);
@@ -37,25 +38,9 @@ describe('a case being indexed by another process', () => {
     const exited = new Promise((r) => child.once('exit', r));
     try {
       // Wait until the child has committed some lines (polled through a plain read-only connection).
-      await new Promise<void>((resolve, reject) => {
-        const timer = setInterval(() => {
-          try {
-            const db = new Database(caseFile, { readonly: true, fileMustExist: true });
-            const m =
-              (db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null }).m ?? 0;
-            db.close();
-            if (m > 20_000) {
-              clearInterval(timer);
-              resolve();
-            }
-          } catch {
-            /* not created yet */
-          }
-        }, 20);
-        child.once('exit', () => {
-          clearInterval(timer);
-          reject(new Error('the ingest finished before the case could be opened beside it'));
-        });
+      await whenCaseShows(caseFile, child, 'the case could be opened beside the ingest', (db) => {
+        const m = (db.prepare('SELECT max(line_id) FROM lines').pluck().get() as number | null) ?? 0;
+        return m > 20_000 ? true : undefined;
       });
 
       const t0 = performance.now();
