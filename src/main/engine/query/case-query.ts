@@ -433,9 +433,11 @@ export class CaseQuery {
     // Positions [from, to) read line by line; false when cancelled.
     let from = 0;
     const scanTo = async (to: number): Promise<boolean> => {
-      for (let p = from; p < to; p += SEARCH_BATCH) {
+      // The view's first FIRST_STEP positions alone: a frequent word's first hits go out as a
+      // short batch (a screenful of rows to draw), not the hundreds a full batch finds.
+      for (let p = from, step = p === 0 ? FIRST_STEP : SEARCH_BATCH; p < to; p += step, step = SEARCH_BATCH) {
         if (isCancelled()) return false;
-        const s = view.slice(p, Math.min(SEARCH_BATCH, to - p));
+        const s = view.slice(p, Math.min(step, to - p));
         for (const { index, row } of this.rows.matching(s.ids, pred, decided ? null : match))
           hit(p + index, row);
         scanned = Math.min(totalLines, p + s.ids.length);
