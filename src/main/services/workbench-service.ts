@@ -64,8 +64,8 @@ export class WorkbenchService implements WorkbenchApi {
   readonly events = new WorkbenchEventBus();
   private readonly files = new Map<string, string>(); // caseId → case file
   private readonly jobs = new Map<string, JobProgress & { startedAt: number; done: Promise<void> }>();
-  /** Per ingest job: when its current phase started and its bytes then (rate and ETA are per phase). */
-  private readonly phaseStarts = new Map<string, { phase: string; at: number; bytes: number }>();
+  /** Per ingest job in phase 2: when the full-text index started and its bytes then. */
+  private readonly phaseStarts = new Map<string, { at: number; bytes: number }>();
   private initialCaseId: string | null = null;
   private printerInstance: PdfPrinter | null = null;
   /** Report exports in progress, for cancelJob. */
@@ -567,17 +567,18 @@ export class WorkbenchService implements WorkbenchApi {
     const job = this.jobs.get(p.jobId);
     if (!job || job.state !== 'running') return;
     const now = Date.now();
-    let start = this.phaseStarts.get(job.jobId);
-    if (!start || start.phase !== p.progress.phase) {
-      // Reading counts from the job's start; a later phase (the full-text index counts its own
-      // bytes from 0) gets its rate and ETA from its own start.
-      start = start
-        ? { phase: p.progress.phase, at: now, bytes: p.progress.bytesDone }
-        : { phase: p.progress.phase, at: job.startedAt, bytes: 0 };
-      this.phaseStarts.set(job.jobId, start);
-      // The analysis is done when the full-text index starts: the findings can be shown now.
-      if (p.progress.phase === 'fulltext')
+    // Rate and ETA over the job so far, except in phase 2: the full-text index counts its own
+    // bytes (the lines it indexes), so its rate and ETA run from its own start.
+    let start = { at: job.startedAt, bytes: 0 };
+    if (p.progress.phase === 'fulltext') {
+      const known = this.phaseStarts.get(job.jobId);
+      if (known) start = known;
+      else {
+        start = { at: now, bytes: p.progress.bytesDone };
+        this.phaseStarts.set(job.jobId, start);
+        // The analysis is done when the full-text index starts: the findings can be shown now.
         this.events.emit('caseChanged', { caseId: job.caseId, reason: 'findings' });
+      }
     }
     const elapsedS = Math.max((now - start.at) / 1000, 0.001);
     job.phase = p.progress.phase;
