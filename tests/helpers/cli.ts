@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO } from './tmp';
 
@@ -15,4 +15,13 @@ export function runCli(
     timeout,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the real `postmortem` command without waiting (to kill it, or read a case beside it). */
+export function startCli(args: string[], home: string): ChildProcess {
+  return spawn(process.execPath, [path.join(REPO, 'bin/postmortem.cjs'), ...args], {
+    cwd: REPO,
+    env: { ...process.env, POSTMORTEM_HOME: home },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }

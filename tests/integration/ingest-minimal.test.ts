@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +8,7 @@ import { detectEncoding } from '../../src/main/engine/ingest/decode';
 import { ingestInputs } from '../../src/main/engine/ingest/ingest';
 import { safeMemberPath } from '../../src/main/engine/ingest/inputs';
 import { CaseStore } from '../../src/main/engine/store/case-store';
+import { startCli } from '../helpers/cli';
 import { whenCaseShows } from '../helpers/poll-case';
 import { REPO, SAMPLE, SAMPLE_TREE, tmpDir } from '../helpers/tmp';
 
@@ -156,14 +156,7 @@ describe('minimal ingest: customers’ archives are untrusted', () => {
     const line = SEED_LINES[0]!;
     writeFileSync(big, Array.from({ length: 400_000 }, (_, i) => `${line} ${i}`).join('\n') + '\n');
     const caseFile = path.join(dir, 'kill.pmcase');
-    const child = spawn(
-      process.execPath,
-      [path.join(REPO, 'bin/postmortem.cjs'), 'index', SAMPLE, big, '-o', caseFile],
-      {
-        env: { ...process.env, POSTMORTEM_HOME: dir },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    const child = startCli(['index', SAMPLE, big, '-o', caseFile], dir);
     // Kill once some lines of the big file are committed.
     await whenCaseShows(caseFile, child, 'lines of big.log were committed', (db) => {
       const n = db

@@ -5,14 +5,14 @@
  * case is opened again.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/main/engine/engine';
 import type { SearchProgress } from '../../../src/shared/model/case';
+import { startCli } from '../../helpers/cli';
 import { whenCaseShows } from '../../helpers/poll-case';
-import { REPO, SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
+import { SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
 
 const SEED_LINES = readFileSync(path.join(SAMPLE_TREE, 'var/log/syslog'), 'utf8').split('\n').slice(0, -1);
 
@@ -24,14 +24,7 @@ describe('kill -9 during phase 2', () => {
     const bigLines = Array.from({ length: 200_000 }, (_, i) => `${SEED_LINES[i % SEED_LINES.length]} #${i}`);
     writeFileSync(big, bigLines.join('\n') + '\n');
     const caseFile = path.join(dir, 'kill.pmcase');
-    const child = spawn(
-      process.execPath,
-      [path.join(REPO, 'bin/postmortem.cjs'), 'index', big, '-o', caseFile],
-      {
-        env: { ...process.env, POSTMORTEM_HOME: dir },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    const child = startCli(['index', big, '-o', caseFile], dir);
     const killedAt = await whenCaseShows(
       caseFile,
       child,

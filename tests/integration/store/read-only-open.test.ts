@@ -4,15 +4,15 @@
  * reads what is committed. Two real processes: `postmortem index` in a child, the opener here.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/main/engine/engine';
 import { ingestInputs } from '../../../src/main/engine/ingest/ingest';
 import { CaseStore } from '../../../src/main/engine/store/case-store';
+import { startCli } from '../../helpers/cli';
 import { whenCaseShows } from '../../helpers/poll-case';
-import { REPO, SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
+import { SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
 
 const SEED_LINES = readFileSync(path.join(SAMPLE_TREE, 'var/log/syslog'), 'utf8').split('\n').slice(0, -1);
 
@@ -27,14 +27,7 @@ describe('a case being indexed by another process', () => {
         '\n',
     );
     const caseFile = path.join(dir, 'busy.pmcase');
-    const child = spawn(
-      process.execPath,
-      [path.join(REPO, 'bin/postmortem.cjs'), 'index', big, '-o', caseFile],
-      {
-        env: { ...process.env, POSTMORTEM_HOME: dir },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    const child = startCli(['index', big, '-o', caseFile], dir);
     const exited = new Promise((r) => child.once('exit', r));
     try {
       // Wait until the child has committed some lines (polled through a plain read-only connection).
