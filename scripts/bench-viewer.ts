@@ -24,8 +24,9 @@ const CHROMIUM = '/usr/bin/chromium';
 /**
  * BENCH_ONLY=jumps stops after the jumps to lines; BENCH_JUMP_ROUNDS repeats them (to chase a rare
  * stall). BENCH_ONLY=drag measures the open and the overview drag only. BENCH_ONLY=cursor measures
- * cursor moves only (arrow keys and clicks in the viewer, the panels following); BENCH_PROFILE=file
- * also writes a Chromium CPU profile of those moves there and prints the heaviest functions.
+ * cursor moves only (arrow keys and clicks in the viewer, the panels following). With either,
+ * BENCH_PROFILE=file also writes a Chromium CPU profile of the drag or the moves there and prints
+ * the heaviest functions.
  */
 const ONLY = process.env.BENCH_ONLY ?? '';
 const JUMP_ROUNDS = Math.max(1, Number(process.env.BENCH_JUMP_ROUNDS ?? 1));
@@ -437,6 +438,13 @@ async function main(): Promise<void> {
     await page.getByTestId('goto-input').press('Enter');
     await page.waitForTimeout(300);
     await longTasks(page);
+    // BENCH_ONLY=drag with BENCH_PROFILE=file: a CPU profile of the drag.
+    const dragCdp = ONLY === 'drag' && PROFILE ? await page.context().newCDPSession(page) : null;
+    if (dragCdp) {
+      await dragCdp.send('Profiler.enable');
+      await dragCdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await dragCdp.send('Profiler.start');
+    }
     await page.mouse.move(ov!.x + ov!.width / 2, ov!.y + 5);
     await page.mouse.down();
     const steps = 200;
@@ -448,6 +456,11 @@ async function main(): Promise<void> {
     await page.mouse.up();
     await page.waitForTimeout(800);
     const drag = await longTasks(page);
+    if (dragCdp) {
+      const { profile } = (await dragCdp.send('Profiler.stop')) as { profile: CpuProfile };
+      writeFileSync(PROFILE, JSON.stringify(profile));
+      out.push(['CPU profile of the drag', `${PROFILE}`, heaviest(profile)]);
+    }
     out.push([
       'overview drag top → bottom',
       `long tasks: ${drag.count}, max ${drag.max.toFixed(0)} ms`,
