@@ -65,11 +65,11 @@ async function ingestTo(
 
 describe('parse worker', () => {
   const dir = tmpDir('pm-parse-worker-');
+  if (!corpusAvailable) console.warn(`[skip] parse worker on the corpus: ${corpusSkipReason}`);
 
   it.skipIf(!corpusAvailable)(
     'writes the same case as the in-thread parse on the corpus and the seed sample',
     async () => {
-      if (!corpusAvailable) console.warn(`[skip] ${corpusSkipReason}`);
       const inputs = [
         ...['a-syslog', 'b-dmesg', 'c-wtmp', 'd-journal', 'f-sos'].map((f) => corpusPath(f)),
         SAMPLE,

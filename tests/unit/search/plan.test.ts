@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { literalTerms, planFulltext } from '../../../src/main/engine/search/plan';
 import { MIGRATIONS } from '../../../src/main/engine/store/schema';
-import { corpusAvailable, corpusPath, SEED_FILE } from '../../helpers/corpus';
+import { corpusAvailable, corpusPath, corpusSkipReason, SEED_FILE } from '../../helpers/corpus';
 import { SAMPLE_TREE } from '../../helpers/tmp';
 import { existsSync } from 'node:fs';
 
@@ -74,6 +74,7 @@ function realLines(): string[] {
   walk(SAMPLE_TREE);
   if (existsSync(SEED_FILE)) files.push(SEED_FILE);
   if (corpusAvailable) for (const d of ['a-syslog', 'b-dmesg', 'g-oom']) walk(corpusPath(d));
+  else console.warn(`[skip] the planner's property test uses the sample only: ${corpusSkipReason}`);
   const out: string[] = [];
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
