@@ -25,6 +25,7 @@ import { type MessagePort, Worker } from 'node:worker_threads';
 import type { SniffResult } from '../formats/registry';
 import { TIME_QUALITY_CODES } from '../store/schema';
 import { type RowBuilderOptions, RowBuilder, type RowSink } from './row-builder';
+import { doubled } from './pending-times';
 import type { ResolvedTime, StaleRange } from './source-times';
 
 /**
@@ -233,15 +234,10 @@ class BatchSink implements RowSink {
   }
 
   private grow(): void {
-    const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.nums = grow(this.nums, (k) => new Float64Array(k));
-    this.ends = grow(this.ends, (k) => new Int32Array(k));
-    this.hostIdx = grow(this.hostIdx, (k) => new Int32Array(k));
-    this.progIdx = grow(this.progIdx, (k) => new Int32Array(k));
+    this.nums = doubled(this.nums, (k) => new Float64Array(k));
+    this.ends = doubled(this.ends, (k) => new Int32Array(k));
+    this.hostIdx = doubled(this.hostIdx, (k) => new Int32Array(k));
+    this.progIdx = doubled(this.progIdx, (k) => new Int32Array(k));
     this.capacity *= 2;
   }
 }

@@ -260,14 +260,9 @@ export class PendingTimes {
 
   private newRun(start: number, bits: number, base: number): void {
     if (this.runs === this.runStart.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.runStart = grow(this.runStart, (n) => new Int32Array(n));
-      this.runBits = grow(this.runBits, (n) => new Int32Array(n));
-      this.runBase = grow(this.runBase, (n) => new Float64Array(n));
+      this.runStart = doubled(this.runStart, (n) => new Int32Array(n));
+      this.runBits = doubled(this.runBits, (n) => new Int32Array(n));
+      this.runBase = doubled(this.runBase, (n) => new Float64Array(n));
     }
     this.runStart[this.runs] = start;
     this.runBits[this.runs] = bits;
@@ -317,4 +312,11 @@ export class PendingTimes {
       }
     }
   }
+}
+
+/** A typed array twice as long holding `a`'s values (for arrays that grow by doubling). */
+export function doubled<T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T {
+  const b = make(a.length * 2);
+  b.set(a);
+  return b;
 }
