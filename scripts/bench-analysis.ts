@@ -25,6 +25,7 @@ import { ANALYSIS_CACHE_KIB, caseAnalysisInput } from '../src/main/engine/analys
 import { analyzeCase } from '../src/main/engine/analysis/run';
 import { detectIncidents } from '../src/main/engine/analysis/crashes';
 import { openCaseDb } from '../src/main/engine/store/database';
+import { TextBlocks } from '../src/main/engine/store/text-blocks';
 import { readRecordLines, sourceRefs } from '../src/main/engine/store/line-reader';
 import { Engine } from '../src/main/engine/engine';
 import { generateSyslog } from './bench/gen-syslog';
@@ -112,6 +113,7 @@ class MemoryTrace {
 async function main(): Promise<void> {
   const caseFile = process.env.BENCH_CASE ? path.resolve(process.env.BENCH_CASE) : await ensureCase();
   const db = openCaseDb(caseFile, { create: false });
+  const texts = new TextBlocks(db, caseFile);
   // The engine's page cache for the pass (analysis/case-input.ts), or BENCH_CACHE_KB to see its share of the RSS.
   db.pragma(`cache_size = -${Number(process.env.BENCH_CACHE_KB ?? ANALYSIS_CACHE_KIB)}`);
   const refs = sourceRefs(db);
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
         .join(', ')}), ${findings.length} findings`,
     );
   }
+  texts.close();
   db.close();
 }
 

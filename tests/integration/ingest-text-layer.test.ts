@@ -42,7 +42,9 @@ function rowsOf(store: CaseStore, sourcePath: string): Row[] {
         .join(', ')}`,
     );
   return store.db
-    .prepare('SELECT * FROM lines WHERE source_id = ? ORDER BY line_id')
+    .prepare(
+      'SELECT *, line_text(block, line_id, text) AS text FROM lines WHERE source_id = ? ORDER BY line_id',
+    )
     .all(s.sourceId) as Row[];
 }
 

@@ -120,7 +120,7 @@ function knownNames(store: CaseStore, analysis: CaseAnalysis): { hosts: string[]
   const users = new Set<string>();
   const firstLines = store.db.prepare(
     // Line n of a source is line id first_line_id + n - 1 (sources are contiguous): no index on source_id.
-    'SELECT l.text FROM sources s JOIN lines l ON l.line_id >= s.first_line_id AND l.line_id < s.first_line_id + s.line_count WHERE s.source_id = ? ORDER BY l.line_id LIMIT ?',
+    'SELECT line_text(l.block, l.line_id, l.text) AS text FROM sources s JOIN lines l ON l.line_id >= s.first_line_id AND l.line_id < s.first_line_id + s.line_count WHERE s.source_id = ? ORDER BY l.line_id LIMIT ?',
   );
   for (const s of store.sources()) {
     const p = s.path.toLowerCase();

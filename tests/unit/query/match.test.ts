@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileMatch, requiredLiteral, sqlPredicate } from '../../../src/main/engine/query/match';
+import { compileMatch, LINE_TEXT, requiredLiteral, sqlPredicate } from '../../../src/main/engine/query/match';
 import { SAMPLE_TREE } from '../../helpers/tmp';
 
 describe('the literal a regular expression requires (SQL prefilter)', () => {
@@ -42,12 +42,16 @@ describe('the literal a regular expression requires (SQL prefilter)', () => {
 
   it('puts literal searches into SQL with LIKE wildcards escaped, and leaves non-ASCII case folding to JavaScript', () => {
     expect(sqlPredicate({ pattern: '100%_x', mode: 'text', caseSensitive: false })).toEqual({
-      sql: "text LIKE ? ESCAPE '\\'",
+      sql: `${LINE_TEXT} LIKE ? ESCAPE '\\'`,
       args: ['%100\\%\\_x%'],
+      rows: null,
+      texts: { anyOf: [{ literal: '100%_x', caseSensitive: false }], noneOf: [] },
     });
     expect(sqlPredicate({ pattern: 'Oom', mode: 'text', caseSensitive: true })).toEqual({
-      sql: 'instr(text, ?) > 0',
+      sql: `instr(${LINE_TEXT}, ?) > 0`,
       args: ['Oom'],
+      rows: null,
+      texts: { anyOf: [{ literal: 'Oom', caseSensitive: true }], noneOf: [] },
     });
     expect(sqlPredicate({ pattern: 'Ошибка', mode: 'text', caseSensitive: false })).toBeNull();
     // CJK has no case: LIKE is exact for it.

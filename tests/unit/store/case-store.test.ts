@@ -77,7 +77,7 @@ describe('case file', () => {
       starred: false,
     });
     expect(edited).toMatchObject({ body: 'the OOM kill of stream_convert', starred: false });
-    s.db.prepare("UPDATE lines SET text = 'changed' WHERE line_id = 2").run();
+    s.db.prepare("UPDATE lines SET text = 'changed', block = NULL WHERE line_id = 2").run();
     expect(s.annotations()[0]).toMatchObject({
       orphaned: true,
       lineId: null,

@@ -26,6 +26,7 @@ import type { SniffResult } from '../formats/registry';
 import { TIME_QUALITY_CODES } from '../store/schema';
 import { type RowBuilderOptions, RowBuilder, type RowSink } from './row-builder';
 import { doubled } from './pending-times';
+import { BLOCK_BYTES, BLOCK_LINES, encodeBlock, type FastBuffer, wellFormed } from '../store/text-blocks';
 import type { ResolvedTime, StaleRange } from './source-times';
 
 /**
@@ -52,6 +53,11 @@ export interface RowBatch {
   hosts: string[];
   progIdx: Int32Array;
   progs: string[];
+  /**
+   * With `textBlocks`: the texts deflated into blocks (encodeBlock), one after another; block
+   * k is blockSizes[k] bytes holding the texts of the next blockRows[k] rows.
+   */
+  blocks?: { data: Uint8Array; sizes: Int32Array; rows: Int32Array };
 }
 
 /** What a source's reader and clock learnt, once it has ended. */
@@ -145,6 +151,7 @@ class BatchSink implements RowSink {
 
   constructor(
     private capacity: number,
+    private readonly textBlocks: boolean,
     private readonly send: (b: RowBatch) => void,
   ) {
     this.nums = new Float64Array(capacity * ROW_NUMS);
@@ -205,6 +212,7 @@ class BatchSink implements RowSink {
       progIdx: this.progIdx.subarray(0, count),
       progs: [...this.progs.keys()],
     };
+    if (this.textBlocks) batch.blocks = this.deflate(count);
     this.send(batch);
     // The arrays were transferred: the engine sends them back once inserted (recycle), so a
     // few sets go round instead of a new set per batch for the GC to find.
@@ -223,6 +231,29 @@ class BatchSink implements RowSink {
     this.hosts = new Map();
     this.progs = new Map();
     this.n = 0;
+  }
+
+  /** The batch's texts as blocks of at most BLOCK_LINES texts, closed after BLOCK_BYTES. */
+  private deflate(count: number): NonNullable<RowBatch['blocks']> {
+    const parts: Buffer[] = [];
+    const rows: number[] = [];
+    const odd = this.odd.length > 0 ? new Map(this.odd) : null;
+    let from = 0;
+    let start = 0;
+    while (from < count) {
+      let to = from + 1;
+      while (to < count && to - from < BLOCK_LINES && this.ends[to - 1]! - start < BLOCK_BYTES) to++;
+      parts.push(encodeBlock(this.bytes, this.ends, from, to, start, odd));
+      rows.push(to - from);
+      start = this.ends[to - 1]!;
+      from = to;
+    }
+    const data = Buffer.concat(parts);
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      sizes: Int32Array.from(parts, (p) => p.length),
+      rows: Int32Array.from(rows),
+    };
   }
 
   private growBytes(need: number): void {
@@ -247,14 +278,7 @@ const POOL = 8;
 /** Text bytes a batch starts with (grown as needed: 10,000 lines of ~130 bytes fit). */
 const TEXT_BYTES = 2 * 1024 * 1024;
 
-/** Buffer's own UTF-8 methods (what write/toString call after checking their arguments). */
-export interface FastBuffer {
-  utf8Write(text: string, offset: number, length: number): number;
-  utf8Slice(start: number, end: number): string;
-}
-
-/** String.prototype.isWellFormed (ES2024; the project's lib is older). */
-const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+export type { FastBuffer };
 
 function idOf(m: Map<string, number>, name: string): number {
   let id = m.get(name);
@@ -282,7 +306,7 @@ export function runParseWorker(port: MessagePort): void {
         peaks = memoryPeaks();
         hash = createHash('sha256');
         const pool = sink?.pool ?? [];
-        sink = new BatchSink(m.opts.batchLines, (b) => {
+        sink = new BatchSink(m.opts.batchLines, m.opts.textBlocks === true, (b) => {
           post({ t: 'batch', ...b }, [
             b.textBytes.buffer as ArrayBuffer,
             b.textEnds.buffer as ArrayBuffer,

@@ -118,7 +118,9 @@ function reclock(store: CaseStore, m: Member, bound: { ts: number; path: string 
   ];
   const times = new SourceTimes(zone ? { zone } : {}, anchors);
   const read = store.db
-    .prepare('SELECT text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id')
+    .prepare(
+      'SELECT line_text(block, line_id, text) FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
+    )
     .pluck();
   const end = m.first_line_id + m.line_count;
   for (let from = m.first_line_id; from < end; from += READ) {

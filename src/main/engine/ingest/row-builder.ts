@@ -42,6 +42,8 @@ export interface RowBuilderOptions {
   batchLines: number;
   /** Where the clock may spill its per-line pending times (none: kept in memory). */
   spillDir?: string;
+  /** The parse worker also deflates each batch's texts into blocks (store/text-blocks.ts). */
+  textBlocks?: boolean;
 }
 
 interface Early {

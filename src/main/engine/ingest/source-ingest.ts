@@ -255,6 +255,7 @@ async function readText(
     anchors: entryAnchors(entry),
     batchLines: options.batchLines ?? 10_000,
     spillDir: ctx.tempDir,
+    textBlocks: store.textInBlocks,
   };
   let nextLineId = store.nextLineId();
   const firstLineId = nextLineId;
@@ -281,18 +282,38 @@ async function readText(
       parsed = await parser.run(opts, head, ended, nextAndEmit, {
         batch: (b) => {
           store.beginLines();
-          const { nums, textEnds, hostIdx, hosts, progIdx, progs } = b;
+          const { nums, textEnds, hostIdx, hosts, progIdx, progs, blocks } = b;
           const bytes = Buffer.from(
             b.textBytes.buffer,
             b.textBytes.byteOffset,
             b.textBytes.byteLength,
           ) as unknown as FastBuffer;
           const odd = b.oddTexts.length > 0 ? new Map(b.oddTexts) : null;
+          // With blocks, the texts arrive deflated: the rows only carry their block's id.
+          let block: number | null = null;
+          let k = 0;
+          let blockLeft = 0;
+          let dataAt = 0;
           let start = 0;
           for (let i = 0; i < b.n; i++) {
-            const end = textEnds[i]!;
-            const text = odd?.get(i) ?? bytes.utf8Slice(start, end);
-            start = end;
+            let text: string | null = null;
+            if (blocks) {
+              if (blockLeft === 0) {
+                const size = blocks.sizes[k]!;
+                blockLeft = blocks.rows[k++]!;
+                block = store.insertTextBlock(
+                  nextLineId,
+                  blockLeft,
+                  blocks.data.subarray(dataAt, dataAt + size),
+                );
+                dataAt += size;
+              }
+              blockLeft--;
+            } else {
+              const end = textEnds[i]!;
+              text = odd?.get(i) ?? bytes.utf8Slice(start, end);
+              start = end;
+            }
             const j = i * ROW_NUMS;
             const ts = nums[j + 1]!;
             const pid = nums[j + 4]!;
@@ -314,6 +335,7 @@ async function readText(
               Number.isNaN(sev) ? null : sev,
               nums[j + 3] === 1,
               Number.isNaN(level) ? null : level,
+              block,
             );
           }
           committed(b.n);

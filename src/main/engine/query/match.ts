@@ -5,7 +5,7 @@
 import type { LineFilter, TextMatch } from '../../../shared/model/view';
 import { SEVERITY_NAMES } from '../../../shared/model/view';
 import { LEVEL_NONE, UNTIMED } from './order';
-import type { SqlPredicate } from './rows';
+import type { SqlPredicate, TextLiterals } from './rows';
 
 export type Matcher = (text: string) => boolean;
 
@@ -37,14 +37,23 @@ export function compileMatch(m: TextMatch, what = 'search'): Matcher {
   return (t) => re.test(t);
 }
 
+/** A row's text in SQL: from its block, or the row's own (store/text-blocks.ts). */
+export const LINE_TEXT = 'line_text(block, line_id, text)';
+
 /** SQL for "text contains this literal": instr when case matters, LIKE (ASCII folding) when not. */
 function containsSql(literal: string, caseSensitive: boolean): SqlPredicate | null {
   if (literal === '') return null;
-  if (caseSensitive) return { sql: 'instr(text, ?) > 0', args: [literal] };
+  const texts = { anyOf: [{ literal, caseSensitive }], noneOf: [] };
+  if (caseSensitive) return { sql: `instr(${LINE_TEXT}, ?) > 0`, args: [literal], rows: null, texts };
   // LIKE folds ASCII case only, as JavaScript's non-unicode /i does for ASCII letters; a
   // literal with non-ASCII cased letters (Cyrillic, accented Latin) is left to JavaScript.
   for (const c of literal) if (c > '\x7f' && c.toLowerCase() !== c.toUpperCase()) return null;
-  return { sql: "text LIKE ? ESCAPE '\\'", args: [`%${literal.replace(/[\\%_]/g, (c) => `\\${c}`)}%`] };
+  return {
+    sql: `${LINE_TEXT} LIKE ? ESCAPE '\\'`,
+    args: [`%${literal.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+    rows: null,
+    texts,
+  };
 }
 
 /**
@@ -219,6 +228,8 @@ export function compileFilter(
   };
 
   // SQL: host IN (…) AND program IN (…) AND (include literals OR …) AND NOT (exclude literals).
+  // The host and program part alone is `rows`; the literals alone are `texts` (for a case whose
+  // texts are in blocks, where they are tested on the inflated bytes: query/rows.ts).
   const parts: string[] = [];
   const args: unknown[] = [];
   if (f.hosts.length > 0 && !hostIds) {
@@ -229,10 +240,13 @@ export function compileFilter(
     parts.push(`program IN (${f.programs.map(() => '?').join(', ')})`);
     args.push(...f.programs);
   }
+  const rows = parts.length > 0 ? { sql: parts.join(' AND '), args: [...args] } : null;
+  const texts: TextLiterals = { anyOf: null, noneOf: [] };
   const incSql = f.include.map((m) => sqlPredicate(m));
   if (incSql.length > 0 && incSql.every((p) => p !== null)) {
     parts.push(`(${incSql.map((p) => p!.sql).join(' OR ')})`);
     for (const p of incSql) args.push(...p!.args);
+    texts.anyOf = incSql.flatMap((p) => p!.texts!.anyOf!);
   }
   const exDecided = f.exclude.map((m) => sqlDecides(m));
   f.exclude.forEach((m, i) => {
@@ -240,6 +254,7 @@ export function compileFilter(
     const p = sqlPredicate(m)!;
     parts.push(`NOT (${p.sql})`);
     args.push(...p.args);
+    texts.noneOf.push(...p.texts!.anyOf!);
   });
   const includeDecided = include.length === 0 || f.include.every((m) => sqlDecides(m));
   const jsExclude = exclude.filter((_, i) => !exDecided[i]);
@@ -255,5 +270,10 @@ export function compileFilter(
     (f.programs.length > 0 && !programIds) ||
     include.length > 0 ||
     exclude.length > 0;
-  return { quick, needsRow, sql: parts.length > 0 ? { sql: parts.join(' AND '), args } : null, text };
+  return {
+    quick,
+    needsRow,
+    sql: parts.length > 0 ? { sql: parts.join(' AND '), args, rows, texts } : null,
+    text,
+  };
 }

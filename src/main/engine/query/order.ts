@@ -105,7 +105,7 @@ function backfillLevels(db: Db, levelOf: (message: string) => number | null): nu
   );
   const n = db
     .prepare(
-      'UPDATE lines SET level = pm_level(severity, text) WHERE level IS NULL AND pm_level(severity, text) IS NOT NULL',
+      'UPDATE lines SET level = pm_level(severity, line_text(block, line_id, text)) WHERE level IS NULL AND pm_level(severity, line_text(block, line_id, text)) IS NOT NULL',
     )
     .run().changes;
   db.prepare("DELETE FROM meta WHERE key = 'levels_pending'").run();

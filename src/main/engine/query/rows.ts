@@ -7,6 +7,8 @@ import type { ViewLine } from '../../../shared/model/case';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { TIME_QUALITY_CODES } from '../store/schema';
+import { LINE_TEXT } from './match';
+import { BlockScan } from './block-scan';
 
 /** line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity (printed) */
 export type RawLine = [
@@ -21,23 +23,47 @@ export type RawLine = [
   number | null,
 ];
 
-const COLS = 'line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity';
+const COLS = `line_id, source_id, line_no, byte_offset, ts, ts_quality, ${LINE_TEXT}, level, severity`;
 
 /** line_id, source_id, line_no, text: what a search hit needs. */
 export type HitRow = [number, number, number, string];
 
-/** A condition SQLite evaluates itself (no row crosses into JavaScript unless it matches). */
+/** A literal a line's text must (anyOf) or must not (noneOf) contain. */
+export interface TextLiteral {
+  literal: string;
+  caseSensitive: boolean;
+}
+
+export interface TextLiterals {
+  /** The line contains one of these; null: no such condition. */
+  anyOf: TextLiteral[] | null;
+  /** The line contains none of these. */
+  noneOf: TextLiteral[];
+}
+
+/**
+ * A condition SQLite evaluates itself (no row crosses into JavaScript unless it matches). The
+ * same condition split in two, for a case whose texts are in blocks (line_text() per row would
+ * cross into JavaScript for every line): `rows`, what SQLite decides from the row (host,
+ * program), and `texts`, the literals, tested on each block's inflated bytes.
+ */
 export interface SqlPredicate {
   sql: string;
   args: unknown[];
+  rows: { sql: string; args: unknown[] } | null;
+  texts: TextLiterals;
 }
 
 export class RowReader {
   private readonly range;
   private readonly scattered;
   private readonly hitStmts = new Map<string, { range: Statement; scattered: Statement }>();
+  /** Set when the case keeps its texts in blocks (store/text-blocks.ts). */
+  private readonly blocks: BlockScan | null;
 
   constructor(private readonly db: Db) {
+    const store = db.prepare("SELECT value FROM meta WHERE key = 'text_store'").pluck().get();
+    this.blocks = store === 'blocks' ? new BlockScan(db) : null;
     this.range = db.prepare(`SELECT ${COLS} FROM lines WHERE line_id >= ? AND line_id <= ?`).raw(true);
     this.scattered = db
       .prepare(`SELECT ${COLS} FROM lines WHERE line_id IN (SELECT value FROM json_each(?))`)
@@ -56,6 +82,7 @@ export class RowReader {
   ): { index: number; row: HitRow }[] {
     const n = ids.length;
     if (n === 0) return [];
+    if (this.blocks) return this.blocks.matching(ids, pred, match);
     let min = Infinity;
     let max = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -67,7 +94,7 @@ export class RowReader {
     const where = pred ? ` AND ${pred.sql}` : '';
     let st = this.hitStmts.get(where);
     if (!st) {
-      const cols = 'line_id, source_id, line_no, text';
+      const cols = `line_id, source_id, line_no, ${LINE_TEXT}`;
       st = {
         range: this.db
           .prepare(`SELECT ${cols} FROM lines WHERE line_id >= ? AND line_id <= ?${where}`)

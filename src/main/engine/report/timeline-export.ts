@@ -186,7 +186,7 @@ export async function exportTimeline(
     // Rows as arrays (raw): no object per row from the driver, the export builds its own.
     const stmt = store.db
       .prepare(
-        'SELECT line_id, source_id, line_no, ts, ts_quality, text, host, program, pid FROM lines WHERE line_id > ? ORDER BY line_id LIMIT ?',
+        'SELECT line_id, source_id, line_no, ts, ts_quality, line_text(block, line_id, text) AS text, host, program, pid FROM lines WHERE line_id > ? ORDER BY line_id LIMIT ?',
       )
       .raw(true);
     let after = 0;

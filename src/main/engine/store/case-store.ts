@@ -26,6 +26,7 @@ import {
 } from './database';
 import os from 'node:os';
 import { CapturePatcher, dropCapture, OrderCapture } from './order-capture';
+import { BlockWriter, nextBlockId, TextBlocks } from './text-blocks';
 import { SCHEMA_VERSION, TIME_QUALITY_CODES } from './schema';
 import { orderIsCurrent, readOrderStats } from '../query/order';
 import { levelOf } from '../query/severity';
@@ -147,6 +148,16 @@ export class CaseStore {
   private readonly pendingRows: unknown[] = new Array<unknown>(ROWS_PER_INSERT * LINE_COLUMNS);
   private pendingCount = 0;
   private readonly capture: OrderCapture;
+  /** Texts of the rows being inserted, until their block is written (text_store = blocks). */
+  private readonly blockWriter = new BlockWriter();
+  private readonly insertBlockRow;
+  /** Reads texts out of blocks; registers the SQL function line_text(block, line_id, text). */
+  readonly texts: TextBlocks;
+  /**
+   * Where this case keeps line texts: in deflated blocks (cases made since schema v8) or in
+   * the rows (older cases; see store/text-blocks.ts).
+   */
+  readonly textInBlocks: boolean;
   private regexCache = new Map<string, RegExp>();
   /**
    * Why this case is open read-only (another process is indexing into it), or null when it
@@ -172,9 +183,14 @@ export class CaseStore {
         `${file}: ${readOnly}, and it has no case id yet: open it when that ingest has started`,
       );
     this.caseId = id ?? this.initMeta(title);
+    this.texts = new TextBlocks(db, file);
+    this.textInBlocks = this.meta('text_store') === 'blocks';
     const cols =
-      'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text, host, program, pid, severity, ts_zoned, level) VALUES ';
-    const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+      'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text, host, program, pid, severity, ts_zoned, level, block) VALUES ';
+    const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    this.insertBlockRow = db.prepare(
+      'INSERT INTO line_blocks (block_id, first_line_id, n, data) VALUES (?, ?, ?, ?)',
+    );
     this.insertLine = db.prepare(cols + one);
     this.insertMany = db.prepare(cols + new Array(ROWS_PER_INSERT).fill(one).join(', '));
     this.capture = new OrderCapture(db);
@@ -229,6 +245,7 @@ export class CaseStore {
   }
 
   close(): void {
+    this.texts.close();
     this.db.close();
   }
 
@@ -395,6 +412,24 @@ export class CaseStore {
    */
   beginLines(): void {
     this.db.exec('BEGIN');
+    this.blockWriter.nextId = nextBlockId(this.db);
+  }
+
+  /**
+   * Writes a block of texts deflated elsewhere (the parse worker) for lines firstLineId …
+   * + n - 1, inside the open batch; returns its id, for those lines' rows (`insertLineRow`
+   * with a null text). Only for cases whose texts are in blocks.
+   */
+  insertTextBlock(firstLineId: number, n: number, data: Uint8Array): number {
+    this.flushBlock();
+    const id = this.blockWriter.nextId++;
+    this.insertBlockRow.run(id, firstLineId, n, data);
+    return id;
+  }
+
+  private flushBlock(): void {
+    const b = this.blockWriter.take();
+    if (b) this.insertBlockRow.run(b.blockId, b.firstLineId, b.n, b.data);
   }
 
   insertLineRow(
@@ -404,14 +439,23 @@ export class CaseStore {
     byteOffset: number,
     ts: number | null,
     quality: TimeQuality,
-    text: string,
+    text: string | null,
     host: string | null,
     program: string | null,
     pid: number | null,
     severity: number | null,
     zoned: boolean,
     level: number | null = severity,
+    block: number | null = null,
   ): void {
+    // A null text: the row's text is already in `block` (insertTextBlock).
+    if (text !== null && this.textInBlocks) {
+      const w = this.blockWriter;
+      if (w.breaks(lineId)) this.flushBlock();
+      block = w.add(lineId, text);
+      if (w.full()) this.flushBlock();
+      text = '';
+    } else if (text === null) text = '';
     const p = this.pendingRows;
     let j = this.pendingCount++ * LINE_COLUMNS;
     p[j++] = lineId;
@@ -426,7 +470,8 @@ export class CaseStore {
     p[j++] = pid;
     p[j++] = severity;
     p[j++] = zoned ? 1 : null;
-    p[j] = level;
+    p[j++] = level;
+    p[j] = block;
     if (this.pendingCount === ROWS_PER_INSERT) {
       this.insertMany.run(p);
       this.pendingCount = 0;
@@ -436,6 +481,7 @@ export class CaseStore {
 
   /** Inserts the rows still held (fewer than ROWS_PER_INSERT) and writes the captured piece. */
   private flushRows(): void {
+    this.flushBlock();
     const p = this.pendingRows;
     for (let i = 0; i < this.pendingCount; i++) {
       const j = i * LINE_COLUMNS;
@@ -453,6 +499,7 @@ export class CaseStore {
         p[j + 10],
         p[j + 11],
         p[j + 12],
+        p[j + 13],
       );
     }
     this.pendingCount = 0;
@@ -472,6 +519,7 @@ export class CaseStore {
     if (this.db.inTransaction) {
       this.pendingCount = 0;
       this.capture.discard();
+      this.blockWriter.discard();
       this.db.exec('ROLLBACK');
     }
   }
@@ -569,6 +617,10 @@ export class CaseStore {
         this.db
           .prepare('DELETE FROM lines WHERE line_id >= ? AND line_id < ? AND source_id = ?')
           .run(s.first_line_id, s.first_line_id + s.line_count, sourceId);
+      if (s && s.first_line_id !== null)
+        this.db
+          .prepare('DELETE FROM line_blocks WHERE first_line_id >= ? AND first_line_id < ?')
+          .run(s.first_line_id, s.first_line_id + Math.max(s.line_count, 1));
       dropCapture(this.db, sourceId);
       this.db.prepare('DELETE FROM source_paths WHERE source_id = ?').run(sourceId);
       this.db.prepare('DELETE FROM sources WHERE source_id = ?').run(sourceId);
@@ -710,7 +762,7 @@ export class CaseStore {
     const to = first + Math.min(start + count, total);
     const rows = this.db
       .prepare(
-        'SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
+        'SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, line_text(block, line_id, text) AS text, level, severity FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
       )
       .all(from, to) as LineDbRow[];
     const lines: ViewLine[] = rows.map(viewLineOf);
@@ -740,20 +792,20 @@ export class CaseStore {
       } catch (err) {
         throw new Error(`invalid regular expression ${JSON.stringify(query)}: ${(err as Error).message}`);
       }
-      predicate = 'pm_regexp(?, text)';
+      predicate = 'pm_regexp(?, line_text(block, line_id, text))';
       arg = caseSensitive ? query : `(?i)${query}`;
     } else if (caseSensitive) {
-      predicate = 'instr(text, ?) > 0';
+      predicate = 'instr(line_text(block, line_id, text), ?) > 0';
       arg = query;
     } else {
       // LIKE is ASCII-case-insensitive; escape its wildcards so the query is literal.
-      predicate = "text LIKE ? ESCAPE '\\'";
+      predicate = "line_text(block, line_id, text) LIKE ? ESCAPE '\\'";
       arg = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
     const range = 'line_id >= ? AND line_id < ?';
     const hitsRows = this.db
       .prepare(
-        `SELECT line_id, source_id, line_no, text FROM lines WHERE ${range} AND ${predicate} ORDER BY line_id LIMIT ?`,
+        `SELECT line_id, source_id, line_no, line_text(block, line_id, text) AS text FROM lines WHERE ${range} AND ${predicate} ORDER BY line_id LIMIT ?`,
       )
       .all(first, first + total, arg, limit) as {
       line_id: number;
@@ -783,7 +835,7 @@ export class CaseStore {
   lineById(lineId: number): (ViewLine & { sourceSha256: string | null; sourcePath: string }) | null {
     const r = this.db
       .prepare(
-        'SELECT l.*, s.sha256 AS sha, s.path AS spath FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE l.line_id = ?',
+        'SELECT l.line_id, l.source_id, l.line_no, l.byte_offset, l.ts, l.ts_quality, line_text(l.block, l.line_id, l.text) AS text, l.level, l.severity, s.sha256 AS sha, s.path AS spath FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE l.line_id = ?',
       )
       .get(lineId) as (LineDbRow & { sha: string | null; spath: string }) | undefined;
     if (!r) return null;
@@ -868,7 +920,7 @@ export class CaseStore {
     // Line n of a source is line id first_line_id + n - 1 (sources are contiguous, dense).
     const row = this.db
       .prepare(
-        `SELECT l.line_id, l.text FROM sources s JOIN lines l ON l.line_id = s.first_line_id + ? - 1
+        `SELECT l.line_id, line_text(l.block, l.line_id, l.text) AS text FROM sources s JOIN lines l ON l.line_id = s.first_line_id + ? - 1
          WHERE s.sha256 = ? AND l.source_id = s.source_id AND l.line_no = ? LIMIT 1`,
       )
       .get(r.line_no, r.source_sha256, r.line_no) as { line_id: number; text: string } | undefined;
@@ -878,7 +930,7 @@ export class CaseStore {
     const hi = r.line_no + REATTACH_WINDOW;
     const near = this.db
       .prepare(
-        `SELECT l.line_id, l.line_no, l.text FROM source_paths p JOIN sources s ON s.source_id = p.source_id
+        `SELECT l.line_id, l.line_no, line_text(l.block, l.line_id, l.text) AS text FROM source_paths p JOIN sources s ON s.source_id = p.source_id
          JOIN lines l ON l.line_id BETWEEN s.first_line_id + ? - 1 AND s.first_line_id + ? - 1
          WHERE p.path = ? AND l.source_id = s.source_id`,
       )
@@ -1013,7 +1065,7 @@ export class CaseStore {
 
 /** Rows per multi-row INSERT, and columns per row. */
 const ROWS_PER_INSERT = 32;
-const LINE_COLUMNS = 13;
+const LINE_COLUMNS = 14;
 
 /** How far (in lines) a note's anchor is looked for when its source changed. */
 const REATTACH_WINDOW = 5000;

@@ -5,9 +5,10 @@
 import type { RecordLine } from '../../../shared/model/log';
 import type { Db } from './database';
 import { TIME_QUALITY_CODES } from './schema';
+import { TextBlocks } from './text-blocks';
 
-/** line_id, source_id, line_no, ts, ts_quality, text — raw arrays read faster than row objects. */
-type Row = [number, number, number, number | null, number, string];
+/** line_id, source_id, line_no, ts, ts_quality, block, text — raw arrays read faster than row objects. */
+type Row = [number, number, number, number | null, number, number | null, string];
 
 export interface SourceRef {
   sourceId: number;
@@ -63,9 +64,10 @@ const READ_CHUNK = 8192;
 export function* readRecordLines(db: Db, sources: readonly SourceRef[]): Generator<RecordLine> {
   const stmt = db
     .prepare(
-      'SELECT line_id, source_id, line_no, ts, ts_quality, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
+      'SELECT line_id, source_id, line_no, ts, ts_quality, block, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
     )
     .raw(true);
+  const texts = TextBlocks.of(db);
   for (const s of sources) {
     if (s.firstLineId === null || s.lineCount === 0) continue;
     const end = s.firstLineId + s.lineCount;
@@ -80,7 +82,7 @@ export function* readRecordLines(db: Db, sources: readonly SourceRef[]): Generat
           lineNo: r[2],
           ts: r[3],
           tsQuality: TIME_QUALITY_CODES[r[4]] ?? 'none',
-          text: r[5],
+          text: r[5] === null ? r[6] : texts.text(r[5], r[0]),
         };
       }
     }

@@ -250,6 +250,27 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO line_fts (line_fts, rank) VALUES ('pgsz', 16000);
     `,
   },
+  {
+    version: 8,
+    description: 'line texts in deflated blocks (store/text-blocks.ts); rows keep their block id',
+    sql: `
+      -- Texts of up to 4096 consecutive lines of one source (~64 KiB of UTF-8), deflated. The
+      -- key never reuses an id (AUTOINCREMENT): a decoded block can be cached by id for good.
+      CREATE TABLE line_blocks (
+        block_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        first_line_id INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        data BLOB NOT NULL
+      );
+      -- Covering (with n): finding the blocks of a line range reads no block's data.
+      CREATE INDEX line_blocks_by_line ON line_blocks(first_line_id, n);
+      -- The block holding the line's text (lines.text is then ''); NULL: the text is in the row.
+      ALTER TABLE lines ADD COLUMN block INTEGER;
+      -- A case that already has lines keeps its texts in rows (one store per case).
+      INSERT INTO meta (key, value)
+        SELECT 'text_store', CASE WHEN EXISTS (SELECT 1 FROM lines) THEN 'rows' ELSE 'blocks' END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,352 @@
+/**
+ * Line texts in compressed blocks (schema v8). A row of `lines` keeps its header fields and
+ * the id of the block holding its text (`block`); the block (`line_blocks`) holds the texts of
+ * up to BLOCK_LINES consecutive lines of one source, about BLOCK_BYTES of UTF-8, deflated.
+ * Block size, measured on the 256 MB bench case (16 KiB pages): 64 KiB blocks deflate to
+ * ~9 KiB, one row per page, so the table took 67 MB for 47 MB of data; 256 KiB blocks
+ * (~35 KiB) fill their overflow pages and deflate better. Inflating one costs ~0.5 ms.
+ * Text in rows cost ~1.45× the input on disk and most of phase 1's SQLite time (the bytes go
+ * through the B-tree and the WAL twice); deflated blocks are ~1/7 of it.
+ *
+ * Block ids come from an AUTOINCREMENT key, so an id is never reused even when a dropped
+ * source's line ids are: a decoded block can be cached by id on any connection for as long
+ * as the connection lives, with no invalidation.
+ *
+ * A block's inflated layout (little-endian): u32 n, u32 byte length, u32 odd-text JSON
+ * length, n × u32 end offsets (relative to the bytes), the texts' UTF-8 bytes, then the odd
+ * texts as JSON `[[index, text], …]`: texts that are not well-formed UTF-16 (a lone
+ * surrogate would not survive UTF-8); their byte range is empty.
+ *
+ * Cases indexed before v8 keep their texts in `lines.text` (block NULL), and so do cases
+ * that already had lines when they were upgraded (meta `text_store` tells which): a case
+ * is one or the other, never both.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import Database, { type Statement } from 'better-sqlite3';
+import type { Db } from './database';
+
+/** Texts per block at most, and the UTF-8 bytes after which a block is closed. */
+export const BLOCK_LINES = 16_384;
+export const BLOCK_BYTES = 256 * 1024;
+/**
+ * Deflate level. Measured on 64 MiB of the bench syslog in 64 KiB blocks (Node 20, this
+ * machine): level 1 ~200 MB/s at 7.0:1, level 6 ~100 MB/s at 8.6:1. Phase 1 is CPU-bound on
+ * two cores, so the fast level.
+ */
+const LEVEL = 1;
+const HEADER = 12;
+
+/** String.prototype.isWellFormed (ES2024; the project's lib is older). */
+export const wellFormed = (s: string): boolean =>
+  (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** Buffer's own UTF-8 methods (what write/toString call after checking their arguments). */
+export interface FastBuffer {
+  utf8Write(text: string, offset: number, length: number): number;
+  utf8Slice(start: number, end: number): string;
+}
+
+/**
+ * Deflates the texts [from, to) of a batch given as UTF-8 bytes and cumulative end offsets
+ * (`ends[i]` is where text i ends; text `from` starts at `start`). `odd` holds the texts that
+ * are not well-formed, by index in the batch (their bytes are empty in `bytes`).
+ */
+export function encodeBlock(
+  bytes: Uint8Array,
+  ends: ArrayLike<number>,
+  from: number,
+  to: number,
+  start: number,
+  odd: ReadonlyMap<number, string> | null,
+): Buffer {
+  const n = to - from;
+  let oddJson: Buffer | null = null;
+  if (odd && odd.size > 0) {
+    const list: Array<[number, string]> = [];
+    for (let i = from; i < to; i++) {
+      const t = odd.get(i);
+      if (t !== undefined) list.push([i - from, t]);
+    }
+    if (list.length > 0) oddJson = Buffer.from(JSON.stringify(list));
+  }
+  const end = n > 0 ? ends[to - 1]! : start;
+  const textLen = end - start;
+  const raw = Buffer.allocUnsafe(HEADER + n * 4 + textLen + (oddJson?.length ?? 0));
+  raw.writeUInt32LE(n, 0);
+  raw.writeUInt32LE(textLen, 4);
+  raw.writeUInt32LE(oddJson?.length ?? 0, 8);
+  let o = HEADER;
+  for (let i = from; i < to; i++) {
+    raw.writeUInt32LE(ends[i]! - start, o);
+    o += 4;
+  }
+  raw.set(bytes.subarray(start, end), o);
+  if (oddJson) raw.set(oddJson, o + textLen);
+  return deflateRawSync(raw, { level: LEVEL });
+}
+
+/** One inflated block. */
+export class DecodedBlock {
+  readonly n: number;
+  /** The texts' UTF-8 bytes; text i is bytes [start(i), end(i)). */
+  readonly bytes: Buffer;
+  private readonly ends: Uint32Array;
+  private readonly odd: Map<number, string> | null;
+
+  constructor(
+    readonly firstLineId: number,
+    data: Uint8Array,
+  ) {
+    const raw = inflateRawSync(data);
+    const n = raw.readUInt32LE(0);
+    const textLen = raw.readUInt32LE(4);
+    const oddLen = raw.readUInt32LE(8);
+    this.n = n;
+    this.ends = new Uint32Array(n);
+    for (let i = 0, o = HEADER; i < n; i++, o += 4) this.ends[i] = raw.readUInt32LE(o);
+    const at = HEADER + n * 4;
+    this.bytes = raw.subarray(at, at + textLen);
+    this.odd =
+      oddLen > 0
+        ? new Map(
+            JSON.parse(raw.toString('utf8', at + textLen, at + textLen + oddLen)) as Array<[number, string]>,
+          )
+        : null;
+  }
+
+  start(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1]!;
+  }
+
+  end(i: number): number {
+    return this.ends[i]!;
+  }
+
+  /** Text i of the block (0-based). */
+  text(i: number): string {
+    const odd = this.odd?.get(i);
+    if (odd !== undefined) return odd;
+    return (this.bytes as unknown as FastBuffer).utf8Slice(this.start(i), this.ends[i]!);
+  }
+
+  private lower: Buffer | null = null;
+
+  /** The bytes with ASCII A-Z lowered (LIKE's case folding), made once per block. */
+  lowered(): Buffer {
+    if (this.lower) return this.lower;
+    const src = this.bytes;
+    const out = Buffer.allocUnsafe(src.length);
+    for (let i = 0; i < src.length; i++) {
+      const c = src[i]!;
+      out[i] = c >= 65 && c <= 90 ? c + 32 : c;
+    }
+    this.lower = out;
+    return out;
+  }
+
+  hasOdd(): boolean {
+    return this.odd !== null;
+  }
+
+  /** Whether text i is one of the odd ones (kept as JSON; its byte range is empty). */
+  isOdd(i: number): boolean {
+    return this.odd?.has(i) === true;
+  }
+
+  /** The index of the text holding byte offset `at` (binary search over the ends). */
+  indexAt(at: number): number {
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid]! <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** How many inflated blocks a connection keeps (~270 KiB each). */
+const CACHE_BLOCKS = 16;
+
+const registry = new WeakMap<Db, TextBlocks>();
+
+/**
+ * Reads texts out of blocks for one case connection, keeping the last CACHE_BLOCKS inflated.
+ * Also registers on that connection the SQL function `line_text(block, line_id, text)`: the
+ * line's text from its block, or `text` for a row that has no block (a case from before v8).
+ *
+ * Blocks are read through a second, read-only connection to the case, opened on first use:
+ * SQLite calls line_text in the middle of the first connection's statement, and better-sqlite3
+ * does not let a function run another query on the connection that called it. The second
+ * connection sees what is committed, which is all a text read needs: rows are read once
+ * their batch has committed.
+ */
+export class TextBlocks {
+  private readonly cache = new Map<number, DecodedBlock>();
+  /** The block read last (reads go through a block's lines in order). */
+  private lastId = -1;
+  private last: DecodedBlock | null = null;
+  private side: { db: Db; byId: Statement; covering: Statement } | null = null;
+
+  constructor(
+    db: Db,
+    private readonly file: string,
+  ) {
+    db.function('line_text', { deterministic: true }, (block: unknown, lineId: unknown, text: unknown) =>
+      block === null ? String(text) : this.text(Number(block), Number(lineId)),
+    );
+    registry.set(db, this);
+  }
+
+  /** The TextBlocks of a case connection (the one its CaseStore made). */
+  static of(db: Db): TextBlocks {
+    const t = registry.get(db);
+    if (!t) throw new Error('no TextBlocks for this connection: open the case through CaseStore');
+    return t;
+  }
+
+  private reader(): NonNullable<TextBlocks['side']> {
+    if (this.side) return this.side;
+    const db = new Database(this.file, { readonly: true, fileMustExist: true });
+    db.pragma('cache_size = -8192');
+    this.side = {
+      db,
+      byId: db.prepare('SELECT first_line_id, data FROM line_blocks WHERE block_id = ?').raw(true),
+      covering: db
+        .prepare(
+          `SELECT block_id, first_line_id, n FROM line_blocks
+           WHERE first_line_id >= coalesce((SELECT max(first_line_id) FROM line_blocks WHERE first_line_id <= @from), 0)
+             AND first_line_id <= @to
+           ORDER BY first_line_id`,
+        )
+        .raw(true),
+    };
+    return this.side;
+  }
+
+  close(): void {
+    this.side?.db.close();
+    this.side = null;
+    this.cache.clear();
+    this.last = null;
+    this.lastId = -1;
+  }
+
+  block(blockId: number): DecodedBlock {
+    if (blockId === this.lastId) return this.last!;
+    let b = this.cache.get(blockId);
+    if (b) {
+      // Most recently used last (Map keeps insertion order).
+      this.cache.delete(blockId);
+      this.cache.set(blockId, b);
+      this.lastId = blockId;
+      this.last = b;
+      return b;
+    }
+    const row = this.reader().byId.get(blockId) as [number, Uint8Array] | undefined;
+    if (!row) throw new Error(`line text block ${blockId} is missing from the case`);
+    b = new DecodedBlock(row[0], row[1]);
+    if (this.cache.size >= CACHE_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(blockId, b);
+    this.lastId = blockId;
+    this.last = b;
+    return b;
+  }
+
+  /** The text of line `lineId`, which lives in block `blockId`. */
+  text(blockId: number, lineId: number): string {
+    const b = this.block(blockId);
+    const i = lineId - b.firstLineId;
+    if (i < 0 || i >= b.n) throw new Error(`line ${lineId} is not in text block ${blockId}`);
+    return b.text(i);
+  }
+
+  /** The row's text: from its block, or the row's own (a case from before v8). */
+  rowText(blockId: number | null, lineId: number, text: string): string {
+    return blockId === null ? text : this.text(blockId, lineId);
+  }
+
+  /** The blocks holding lines [from, to], in line order: [block_id, first_line_id, n]. */
+  blocksCovering(from: number, to: number): Array<[number, number, number]> {
+    return this.reader().covering.all({ from, to }) as Array<[number, number, number]>;
+  }
+}
+
+/**
+ * Collects texts for the ingest's row-at-a-time path and hands out each block's id before the
+ * block is written (rows carry it). `take` returns the finished block to insert.
+ */
+export class BlockWriter {
+  private bytes = Buffer.allocUnsafeSlow(BLOCK_BYTES * 2);
+  private pos = 0;
+  private ends: number[] = [];
+  private odd: Map<number, string> | null = null;
+  private first = 0;
+  private id = 0;
+
+  /** The id the next block will get (set at the start of each transaction). */
+  nextId = 1;
+
+  get count(): number {
+    return this.ends.length;
+  }
+
+  /** Adds a text for line `lineId`; returns its block id. Call `full()` after, and flush when it says so. */
+  add(lineId: number, text: string): number {
+    if (this.ends.length === 0) {
+      this.first = lineId;
+      this.id = this.nextId++;
+    }
+    if (wellFormed(text)) {
+      if (this.bytes.length - this.pos < text.length * 3) this.grow(text.length * 3);
+      this.pos += (this.bytes as unknown as FastBuffer).utf8Write(
+        text,
+        this.pos,
+        this.bytes.length - this.pos,
+      );
+    } else (this.odd ??= new Map()).set(this.ends.length, text);
+    this.ends.push(this.pos);
+    return this.id;
+  }
+
+  /** Whether line `lineId` cannot join the open block (not the next id). */
+  breaks(lineId: number): boolean {
+    return this.ends.length > 0 && lineId !== this.first + this.ends.length;
+  }
+
+  full(): boolean {
+    return this.pos >= BLOCK_BYTES || this.ends.length >= BLOCK_LINES;
+  }
+
+  /** The open block, deflated, and resets; null when no text is held. */
+  take(): { blockId: number; firstLineId: number; n: number; data: Buffer } | null {
+    const n = this.ends.length;
+    if (n === 0) return null;
+    const data = encodeBlock(this.bytes, this.ends, 0, n, 0, this.odd);
+    const out = { blockId: this.id, firstLineId: this.first, n, data };
+    this.discard();
+    return out;
+  }
+
+  discard(): void {
+    this.pos = 0;
+    this.ends = [];
+    this.odd = null;
+  }
+
+  private grow(need: number): void {
+    let size = this.bytes.length * 2;
+    while (size - this.pos < need) size *= 2;
+    const b = Buffer.allocUnsafeSlow(size);
+    this.bytes.copy(b, 0, 0, this.pos);
+    this.bytes = b;
+  }
+}
+
+/** The next unused block id (AUTOINCREMENT's sequence + 1). */
+export function nextBlockId(db: Db): number {
+  const r = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'line_blocks'").get() as
+    { seq: number } | undefined;
+  return (r?.seq ?? 0) + 1;
+}

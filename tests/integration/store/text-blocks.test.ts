@@ -1,0 +1,203 @@
+/**
+ * Line texts in deflated blocks (schema v8, store/text-blocks.ts) against texts in rows (the
+ * store of cases made before v8, kept for them): the same input ingested both ways reads back
+ * the same lines, and searches and filters over blocks (query/block-scan.ts: literals looked
+ * for in each block's bytes) find the same lines as over rows (SQLite's instr and LIKE), on
+ * the sample archive and on corpus files, including literals that would only match across two
+ * lines' bytes.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../../src/main/engine/engine';
+import { CaseStore } from '../../../src/main/engine/store/case-store';
+import { DecodedBlock, encodeBlock, wellFormed } from '../../../src/main/engine/store/text-blocks';
+import type { LineView, SearchProgress, ViewLine } from '../../../src/shared/model/case';
+import { EMPTY_FILTER, type LineFilter } from '../../../src/shared/model/view';
+import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
+import { SAMPLE, tmpDir } from '../../helpers/tmp';
+
+describe('a text block', () => {
+  it('gives back every text: empty, Chinese, long, and texts that are not well-formed UTF-16', () => {
+    const texts = [
+      '',
+      'Jun  6 21:33:13 video-stream kernel: oom-kill',
+      '内存不足：杀死进程 30002',
+      'x'.repeat(70_000),
+      'lone \ud800 surrogate',
+      '',
+    ];
+    const odd = new Map<number, string>();
+    const parts: Buffer[] = [];
+    const ends: number[] = [];
+    let at = 0;
+    texts.forEach((t, i) => {
+      if (wellFormed(t)) parts.push(Buffer.from(t));
+      else odd.set(i, t);
+      at += wellFormed(t) ? Buffer.byteLength(t) : 0;
+      ends.push(at);
+    });
+    const bytes = Buffer.concat(parts);
+    const whole = new DecodedBlock(100, encodeBlock(bytes, ends, 0, texts.length, 0, odd));
+    expect(Array.from({ length: whole.n }, (_, i) => whole.text(i))).toEqual(texts);
+    // A block cut from the middle of a batch (the parse worker's blocks).
+    const mid = new DecodedBlock(101, encodeBlock(bytes, ends, 2, 5, ends[1]!, odd));
+    expect([mid.text(0), mid.text(1), mid.text(2)]).toEqual(texts.slice(2, 5));
+    expect(mid.isOdd(2)).toBe(true);
+  });
+});
+
+type Search = (
+  caseId: string,
+  view: LineView,
+  query: string,
+  mode: 'text' | 'regex',
+  caseSensitive: boolean,
+) => Promise<number[]>;
+
+function searcher(): { e: Engine; search: Search } {
+  const batches = new Map<string, SearchProgress[]>();
+  const waiters = new Map<string, () => void>();
+  const e = new Engine((event, payload) => {
+    if (event !== 'searchProgress') return;
+    const p = payload as SearchProgress;
+    batches.get(p.searchId)?.push(p);
+    if (p.done) waiters.get(p.searchId)?.();
+  });
+  let n = 0;
+  const search: Search = async (caseId, view, query, mode, caseSensitive) => {
+    const searchId = `s${n++}`;
+    batches.set(searchId, []);
+    const done = new Promise<void>((resolve) => waiters.set(searchId, resolve));
+    e.startSearch({ caseId, view, searchId, limit: 100_000, query, mode, caseSensitive });
+    await done;
+    const got = batches.get(searchId)!;
+    const last = got[got.length - 1]!;
+    if (last.error) throw new Error(last.error);
+    expect(got.reduce((k, b) => k + b.hits.length, 0)).toBe(last.total);
+    return got.flatMap((b) => b.hits.map((h) => h.lineId));
+  };
+  return { e, search };
+}
+
+async function allLines(e: Engine, caseId: string, view: LineView): Promise<ViewLine[]> {
+  const out: ViewLine[] = [];
+  for (let start = 0; ; start += 5000) {
+    const p = await e.getLines({ caseId, view, start, count: 5000 });
+    out.push(...p.lines);
+    if (start + 5000 >= p.total) return out;
+  }
+}
+
+/** Ingests `inputs` into a new case whose texts go to blocks, or (rows) to the rows as before v8. */
+async function ingestInto(
+  e: Engine,
+  file: string,
+  inputs: string[],
+  store: 'blocks' | 'rows',
+): Promise<string> {
+  if (store === 'rows') {
+    const s = CaseStore.open(file, { create: true });
+    s.setMeta('text_store', 'rows');
+    s.close();
+  }
+  const { caseId } = e.openCase({ file, create: store === 'blocks' });
+  await e.ingest({ caseId, jobId: `j-${store}`, inputs });
+  return caseId;
+}
+
+function compare(name: string, inputs: () => string[]): void {
+  const dir = tmpDir('pm-blocks-');
+  const { e, search } = searcher();
+  let blocks = '';
+  let rows = '';
+  let lines: ViewLine[] = [];
+  beforeAll(async () => {
+    blocks = await ingestInto(e, path.join(dir, 'blocks.pmcase'), inputs(), 'blocks');
+    rows = await ingestInto(e, path.join(dir, 'rows.pmcase'), inputs(), 'rows');
+    lines = await allLines(e, blocks, { kind: 'merged' });
+  }, 120_000);
+  afterAll(() => e.closeAll());
+
+  it(`${name}: reads back the same lines, and the texts are in blocks`, async () => {
+    expect(lines.length).toBeGreaterThan(100);
+    expect(await allLines(e, rows, { kind: 'merged' })).toEqual(lines);
+    const count = (file: string, sql: string): number => {
+      const s = CaseStore.open(file, { create: false });
+      try {
+        return s.db.prepare(sql).pluck().get() as number;
+      } finally {
+        s.close();
+      }
+    };
+    expect(
+      count(path.join(dir, 'blocks.pmcase'), "SELECT count(*) FROM lines WHERE block IS NULL OR text <> ''"),
+    ).toBe(0);
+    expect(count(path.join(dir, 'rows.pmcase'), 'SELECT count(*) FROM line_blocks')).toBe(0);
+  });
+
+  it(`${name}: searches find the same lines in blocks as in rows`, async () => {
+    // Real substrings, substrings that only exist across two lines' bytes, case variants.
+    const queries: Array<[string, 'text' | 'regex', boolean]> = [
+      ['oom-killer', 'text', false],
+      ['KERNEL', 'text', false],
+      ['kernel', 'text', true],
+      ['内存', 'text', false],
+      ['(oom|kill)er', 'regex', false],
+      ['Kill(ed)? process \\d+', 'regex', true],
+    ];
+    let seed = 7;
+    const rnd = (k: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % k;
+    for (let k = 0; k < 40; k++) {
+      const i = rnd(lines.length - 1);
+      const a = lines[i]!.text;
+      const b = lines[i + 1]!.text;
+      const across = a.slice(-4) + b.slice(0, 4);
+      if (across.length >= 3) queries.push([across, 'text', k % 2 === 0]);
+      const start = rnd(Math.max(1, a.length - 8));
+      const piece = a.slice(start, start + 3 + rnd(12));
+      if (piece.trim().length >= 2)
+        queries.push([k % 3 === 0 ? piece.toUpperCase() : piece, 'text', k % 4 === 0]);
+    }
+    for (const [q, mode, cs] of queries) {
+      const got = await search(blocks, { kind: 'merged' }, q, mode, cs);
+      expect(got, JSON.stringify([q, mode, cs])).toEqual(await search(rows, { kind: 'merged' }, q, mode, cs));
+    }
+  });
+
+  it(`${name}: filters (include, exclude, host, program) keep the same lines in blocks as in rows`, async () => {
+    const filters: LineFilter[] = [
+      { ...EMPTY_FILTER, include: [{ pattern: 'kernel', mode: 'text', caseSensitive: false }] },
+      {
+        ...EMPTY_FILTER,
+        include: [
+          { pattern: 'error', mode: 'text', caseSensitive: false },
+          { pattern: 'fail', mode: 'text', caseSensitive: false },
+        ],
+        exclude: [{ pattern: 'systemd', mode: 'text', caseSensitive: true }],
+      },
+      {
+        ...EMPTY_FILTER,
+        programs: ['kernel'],
+        exclude: [{ pattern: 'audit', mode: 'text', caseSensitive: false }],
+      },
+      { ...EMPTY_FILTER, include: [{ pattern: 'o+m', mode: 'regex', caseSensitive: false }] },
+    ];
+    for (const filter of filters) {
+      const view: LineView = { kind: 'filtered', filter };
+      const a = (await allLines(e, blocks, view)).map((l) => l.lineId);
+      const b = (await allLines(e, rows, view)).map((l) => l.lineId);
+      expect(a, JSON.stringify(filter)).toEqual(b);
+    }
+  });
+}
+
+describe('texts in blocks and in rows: the sample archive', () => {
+  compare('sample', () => [SAMPLE]);
+});
+
+describe.skipIf(!corpusAvailable)(
+  `texts in blocks and in rows: corpus a, b, d${corpusAvailable ? '' : ` (skipped: ${corpusSkipReason})`}`,
+  () => {
+    compare('corpus', () => [corpusPath('a-syslog'), corpusPath('b-dmesg'), corpusPath('d-journal')]);
+  },
+);
