@@ -8,7 +8,7 @@
 import { buildMergedOrder } from '../query/order';
 import { inferLevel } from '../query/severity';
 import type { CaseStore } from '../store/case-store';
-import { dropCapture } from '../store/order-capture';
+import { dropCapture, releaseCapture } from '../store/order-capture';
 import { type ZoneSpec, describeZone, localToUtc, offsetAt, parseZone } from './clock';
 
 const UTC_ASSUMED: ZoneSpec = { zone: 0, source: 'no zone known: UTC assumed', assumed: true };
@@ -67,6 +67,9 @@ export function setCaseZone(store: CaseStore, zoneText: string | null): RezoneOu
   })();
   // Times moved: the merged view's time order (and its minute counts) is built again; a
   // CaseQuery holding the old order sees the new build id and reloads.
-  if (touched > 0) buildMergedOrder(store.db, inferLevel);
+  if (touched > 0) {
+    buildMergedOrder(store.db, inferLevel);
+    releaseCapture(store.db);
+  }
   return { zone: next, sources: touched, lines };
 }

@@ -16,9 +16,10 @@ import {
   type LineFilter,
   type SeverityName,
 } from '../../../shared/model/view';
-import { fulltextIds, fulltextStatus } from '../search/fulltext';
+import { fulltextGroup, fulltextIds, fulltextStatus } from '../search/fulltext';
 import { planFulltext } from '../search/plan';
 import type { CaseStore } from '../store/case-store';
+import { releaseCapture } from '../store/order-capture';
 import { compileFilter, compileMatch, levelMask, QueryError, sqlDecides, sqlPredicate } from './match';
 import {
   buildMergedOrder,
@@ -117,7 +118,9 @@ export interface SearchBatch {
 /**
  * The index is used when its candidates are at most this share of the case's lines: a line
  * read by id costs 5–15× a line read in a range scan (measured on the 64 MB bench case), so
- * beyond it the scan is faster.
+ * beyond it the scan is faster. An index of groups of lines (search/fulltext.ts) gives its
+ * candidates in runs of consecutive lines, read like a range: the share grows with the group
+ * (half the group size).
  */
 const INDEX_SHARE = 1 / 32;
 /** Candidates checked in the first step (the first hits come sooner), then SEARCH_BATCH. */
@@ -177,6 +180,7 @@ export class CaseQuery {
 
   private build(): Order {
     this.stats = buildMergedOrder(this.store.db, inferLevel);
+    releaseCapture(this.store.db);
     this.generation++;
     this.filtered.clear();
     return new StoredOrder(this.store.db, this.stats);
@@ -497,7 +501,10 @@ export class CaseQuery {
    */
   private candidates(match: string): number[] | null {
     const lines = fulltextStatus(this.store.db).totalLines;
-    return fulltextIds(this.store.db, match, Math.ceil(lines * INDEX_SHARE));
+    const group = fulltextGroup(this.store.db);
+    const share = INDEX_SHARE * Math.max(1, group / 2);
+    // Two groups are read sooner than any scan, however small the case.
+    return fulltextIds(this.store.db, match, Math.max(Math.ceil(lines * share), 2 * group));
   }
 
   /** One-shot search: the first `limit` hits in view order and the total count. */
