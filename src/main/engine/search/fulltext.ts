@@ -1,15 +1,31 @@
 /**
  * Phase 2: the full-text index (table line_fts, schema v7) filled from the lines phase 1
- * stored. One INSERT … SELECT per batch, so the text never crosses into JavaScript; each batch
- * commits with meta `fulltext_next` (the next line id to index), so a kill at any moment
- * leaves an index that is whole up to that id and the next run resumes there. Between batches
- * the worker's event loop runs (annotation writes, other requests wait at most one batch).
+ * stored. Each batch commits with meta `fulltext_next` (the next line id to index), so a kill
+ * at any moment leaves an index that is whole up to that id and the next run resumes there.
+ * Between batches the worker's event loop runs (annotation writes, other requests wait at most
+ * one batch).
+ *
+ * A case whose texts are in blocks (schema v8) indexes GROUP consecutive lines per index row
+ * (meta `fulltext_group`; rowid k holds lines (k-1)·GROUP+1 … k·GROUP, joined by newlines):
+ * FTS5's cost is mostly per row, and its doclists hold a row id per row. Measured on the 256 MB
+ * bench case: one row per line took 6.7 s (the texts come out of blocks in JavaScript, one
+ * INSERT each); see bench:ingest for groups. The index only narrows a search's candidates
+ * (every candidate line is checked by the matcher), so a group's lines are all candidates.
+ * An older case keeps one row per line, filled by INSERT … SELECT from its rows.
  */
 import type { Db } from '../store/database';
 import { TextBlocks } from '../store/text-blocks';
 
 export const FULLTEXT_NEXT = 'fulltext_next';
 export const FULLTEXT_MS = 'fulltext_ms';
+export const FULLTEXT_GROUP = 'fulltext_group';
+/** Lines per index row for cases whose texts are in blocks. */
+export const GROUP = 8;
+
+/** Lines per index row of this case's index (1 when not recorded: an index made before groups). */
+export function fulltextGroup(db: Db): number {
+  return Number(metaGet(db, FULLTEXT_GROUP) ?? 1);
+}
 /**
  * Wall time one batch aims at: about the longest a write from the UI waits behind the index.
  * Larger transactions build faster (FTS5 writes a segment per commit: on the 64 MB case,
@@ -105,7 +121,12 @@ export async function buildFulltext(
     next = 1;
   }
   const perLine = bytesPerLine(db, total);
-  const insert = metaGet(db, 'text_store') === 'blocks' ? blockInserter(db) : rowInserter(db);
+  const blocks = metaGet(db, 'text_store') === 'blocks';
+  // A new index of a case with texts in blocks groups its lines.
+  if (next === 1 && blocks && metaGet(db, FULLTEXT_GROUP) === undefined)
+    metaSet(db, FULLTEXT_GROUP, String(GROUP));
+  const group = fulltextGroup(db);
+  const insert = blocks ? blockInserter(db, group) : rowInserter(db);
   const setNext = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('fulltext_next', ?)");
   const step = db.transaction((from: number, to: number) => {
     insert(from, to);
@@ -125,7 +146,8 @@ export async function buildFulltext(
   while (next <= total) {
     if (options.isCancelled?.()) return false;
     if (options.maxBatches !== undefined && batches >= options.maxBatches) return false;
-    const to = Math.min(total + 1, next + batch);
+    // Batches end on a group's end (but the case's last group may be partial).
+    const to = Math.min(total + 1, next + Math.ceil(batch / group) * group);
     const t = performance.now();
     step(next, to);
     const took = performance.now() - t;
@@ -155,20 +177,40 @@ function rowInserter(db: Db): (from: number, to: number) => void {
 }
 
 /**
- * Indexes lines [from, to) of a case whose texts are in blocks: each block is inflated once
- * and its texts go to FTS5 one INSERT each. (A line_text() call per row inside INSERT …
- * SELECT cost 3× the whole build on the 256 MB bench case; multi-row VALUES of 16 or 64 rows
- * and a json_each() array were slower than single rows on 500k lines.)
+ * Indexes lines [from, to) of a case whose texts are in blocks, `group` lines per index row:
+ * each block is inflated once, a group's texts are joined by newlines. `from` is a group's
+ * start, or inside the case's last group when lines were added after it was indexed: that
+ * partial row is deleted first (a contentless table deletes by the indexed text, which the
+ * lines still hold) and indexed again whole. (A line_text() call per row inside INSERT …
+ * SELECT cost 3× the whole build on the 256 MB case; multi-row VALUES and a json_each() array
+ * were slower than single-row INSERTs.)
  */
-function blockInserter(db: Db): (from: number, to: number) => void {
+function blockInserter(db: Db, group: number): (from: number, to: number) => void {
   const texts = TextBlocks.of(db);
   const one = db.prepare('INSERT INTO line_fts (rowid, text) VALUES (?, ?)');
-  return (from, to) => {
+  const remove = db.prepare("INSERT INTO line_fts (line_fts, rowid, text) VALUES ('delete', ?, ?)");
+  const joined = (from: number, to: number, each: (rowid: number, text: string) => void): void => {
+    let parts: string[] = [];
+    let row = Math.floor((from - 1) / group) + 1;
     for (const [blockId, first, n] of texts.blocksCovering(from, to - 1)) {
       const b = texts.block(blockId);
       const end = Math.min(to, first + n);
-      for (let id = Math.max(from, first); id < end; id++) one.run(id, b.text(id - first));
+      for (let id = Math.max(from, first); id < end; id++) {
+        const r = Math.floor((id - 1) / group) + 1;
+        if (r !== row) {
+          if (parts.length > 0) each(row, parts.join('\n'));
+          parts = [];
+          row = r;
+        }
+        parts.push(b.text(id - first));
+      }
     }
+    if (parts.length > 0) each(row, parts.join('\n'));
+  };
+  return (from, to) => {
+    const start = Math.floor((from - 1) / group) * group + 1;
+    if (start < from) joined(start, from, (rowid, text) => remove.run(rowid, text));
+    joined(start, to, (rowid, text) => one.run(rowid, text));
   };
 }
 
@@ -177,14 +219,23 @@ function blockInserter(db: Db): (from: number, to: number) => void {
  * (the caller scans instead: reading that many lines one by one is slower).
  */
 export function fulltextIds(db: Db, match: string, max: number): number[] | null {
+  const group = fulltextGroup(db);
+  const rows = Math.ceil(max / group);
   // Counted inside SQLite first (no row crosses into JavaScript): a common word gives up fast.
   const n = db
     .prepare('SELECT count(*) FROM (SELECT rowid FROM line_fts WHERE line_fts MATCH ? LIMIT ?)')
     .pluck()
-    .get(match, max + 1) as number;
-  if (n > max) return null;
-  return db
+    .get(match, rows + 1) as number;
+  if (n > rows) return null;
+  const found = db
     .prepare('SELECT rowid FROM line_fts WHERE line_fts MATCH ? ORDER BY rowid')
     .pluck()
     .all(match) as number[];
+  if (group === 1) return found;
+  // Every line of each group found (the last group stops at the case's last line).
+  const total = maxLineId(db);
+  const ids: number[] = [];
+  for (const r of found)
+    for (let id = (r - 1) * group + 1, end = Math.min(total, r * group); id <= end; id++) ids.push(id);
+  return ids.length > max ? null : ids;
 }
