@@ -46,6 +46,36 @@ describe('a text block', () => {
   });
 });
 
+describe('block ids', () => {
+  it('are never reused: appends after reopening, and after a source is dropped, take new ids', () => {
+    const file = path.join(tmpDir('pm-block-ids-'), 'b.pmcase');
+    const append = (s: CaseStore, text: string): number => {
+      const input = s.addInput('x', '/x', 1, 0);
+      const src = s.beginSource(input, `${text}.log`, 10, null, 'text');
+      s.appendLines(s.nextLineId(), [
+        { sourceId: src, lineNo: 1, byteOffset: 0, ts: null, tsQuality: 'none', text },
+        { sourceId: src, lineNo: 2, byteOffset: 4, ts: null, tsQuality: 'none', text: `${text}2` },
+      ]);
+      return src;
+    };
+    const texts = (s: CaseStore): string[] =>
+      s.db
+        .prepare('SELECT line_text(block, line_id, text) FROM lines ORDER BY line_id')
+        .pluck()
+        .all() as string[];
+    let s = CaseStore.open(file, { create: true });
+    append(s, 'one');
+    const dropped = append(s, 'two');
+    s.close();
+    s = CaseStore.open(file, { create: false });
+    s.dropSource(dropped);
+    append(s, 'three');
+    expect(texts(s)).toEqual(['one', 'one2', 'three', 'three2']);
+    expect(s.db.prepare('SELECT block_id FROM line_blocks ORDER BY block_id').pluck().all()).toEqual([1, 3]);
+    s.close();
+  });
+});
+
 type Search = (
   caseId: string,
   view: LineView,

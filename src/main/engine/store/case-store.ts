@@ -380,6 +380,7 @@ export class CaseStore {
   appendLines(firstLineId: number, rows: readonly LineRow[]): number {
     let id = firstLineId;
     this.db.transaction(() => {
+      this.blockWriter.nextId = nextBlockId(this.db);
       for (const r of rows) {
         this.insertLineRow(
           id++,
