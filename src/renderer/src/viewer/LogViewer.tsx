@@ -234,8 +234,9 @@ export function LogViewer(): React.JSX.Element {
             const c = controllerRef.current;
             if (!c) return;
             if (how === 'click') useViewer.getState().jumpToPosition(position);
-            else void c.goToPosition(position, false, 'top', true);
+            else c.dragTo(position);
           }}
+          onDragEnd={() => controllerRef.current?.endDrag()}
         />
       </div>
       {note !== null && (

@@ -13,6 +13,8 @@ interface Props {
   markers: readonly Marker[];
   /** Moves the viewer so `position` is the top line (drag) or centred (click). */
   onSeek: (position: number, how: 'drag' | 'click') => void;
+  /** A drag has ended (after its last `onSeek`). */
+  onDragEnd: () => void;
 }
 
 const MIN_THUMB = 18;
@@ -30,13 +32,15 @@ const ORDER: MarkerKind[] = ['hit', 'note', 'bookmark', 'finding'];
  * every line of the view, the thumb is what is on screen, and findings, notes, bookmarks and
  * search hits are ticks at their positions. Dragging or clicking moves the window there.
  */
-export function Overview({ markers, onSeek }: Props): React.JSX.Element {
+export function Overview({ markers, onSeek, onDragEnd }: Props): React.JSX.Element {
   const t = useT();
   const info = useWindowInfo((s) => s.info);
   const trackRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ grabOffset: number } | null>(null);
   const pending = useRef<number | null>(null);
+  /** The pointer was released while a move waited for its frame: the drag ends after that move. */
+  const endPending = useRef(false);
   const total = info?.total ?? 0;
   const [height, setHeight] = useState(0);
 
@@ -105,6 +109,10 @@ export function Overview({ markers, onSeek }: Props): React.JSX.Element {
         const p = pending.current;
         pending.current = null;
         if (p !== null) onSeek(p, 'drag');
+        if (endPending.current) {
+          endPending.current = false;
+          onDragEnd();
+        }
       });
   };
 
@@ -139,12 +147,23 @@ export function Overview({ markers, onSeek }: Props): React.JSX.Element {
         if (drag.current) seekSoon(positionAt(e.clientY, drag.current.grabOffset));
       }}
       onPointerUp={(e) => {
+        const wasDrag = drag.current !== null;
         drag.current = null;
         e.currentTarget.releasePointerCapture(e.pointerId);
+        if (!wasDrag) return;
+        if (pending.current !== null) endPending.current = true;
+        else onDragEnd();
       }}
     >
       <canvas ref={canvasRef} className="overview-marks" />
-      {total > 0 && <div className="overview-thumb" style={{ top: thumbTop, height: thumbH }} />}
+      {total > 0 && (
+        // Moved by a transform on its own layer: moving it repaints nothing else (a `top` change
+        // repainted the whole document in every frame of a drag).
+        <div
+          className="overview-thumb"
+          style={{ top: 0, height: thumbH, transform: `translateY(${thumbTop}px)`, willChange: 'transform' }}
+        />
+      )}
     </div>
   );
 }

@@ -75,8 +75,18 @@ const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~&]/g;
 const MAX_HIGHLIGHTS = 5000;
 /** The longest the panels wait for the viewer's frame (no frames come while it is hidden). */
 const HOLD_MAX_MS = 1000;
-/** How long a drag rests before the window grows around what it shows. */
-const GROW_DELAY_MS = 120;
+/**
+ * How long a drag holds still before the window grows around what it shows (it grows at once when
+ * the drag ends). At 120 ms a loaded machine's pauses between pointer moves grew the window in the
+ * middle of drags: a 3000-line swap, replaced by the next move a frame later.
+ */
+const GROW_DELAY_MS = 300;
+/**
+ * Monaco's own language with no tokenizer: the lines a drag shows for a frame are painted as plain
+ * text (one span a line, nothing to tokenise), and the grammar, the severity colours, the glyphs
+ * and the hits come back when the drag rests and the window grows.
+ */
+const PLAIN_LANGUAGE = 'plaintext';
 
 /**
  * Runs `fn` after the next frame has been painted: a task queued from an animation-frame callback
@@ -137,6 +147,20 @@ export class LogViewerController {
   /** Cursor moves by the user (mouse, keys): a load started before one does not move the cursor. */
   private userMoves = 0;
   private growTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The model holds a drag's quick window, painted plain (see PLAIN_LANGUAGE). */
+  private plain = false;
+  /**
+   * Monaco's selection (view positions) when a window that did not hold it replaced the one that
+   * did: a drag's quick windows, or a window moved far from it by scrolling. Each of those reset
+   * Monaco's cursor to the window's first line; the next window that holds it puts it back. Kept
+   * until the user or a jump moves the cursor.
+   */
+  private lostSelection: ReturnType<LogViewerController['absoluteSelection']> | undefined;
+  /** An overview drag is in progress (from its first move until `endDrag`). */
+  private dragging = false;
+  /** A drag's read is in flight; the position the drag has moved to since then, if any. */
+  private quickInFlight = false;
+  private quickNext: number | null = null;
   /**
    * While a jump or an open paints its first lines, what the panels hear about (the cursor, the
    * window, the status, the lines) waits here until Monaco has painted them: every panel that
@@ -185,15 +209,40 @@ export class LogViewerController {
       links: true,
       contextmenu: true,
       stickyScroll: { enabled: false },
+      // No indent or bracket guides: a log has no code structure, and the indent-guide overlay
+      // measured every painted line (`visibleRangeForPosition` → `getClientRects`), forcing a
+      // layout in each frame; on an overview drag that was 1.8 s of the 8 s drag, the most of
+      // any single cause (bench:viewer, BENCH_ONLY=drag BENCH_PROFILE=file).
+      guides: {
+        indentation: false,
+        highlightActiveIndentation: false,
+        bracketPairs: false,
+        bracketPairsHorizontal: false,
+        highlightActiveBracketPair: false,
+      },
+      matchBrackets: 'never',
       unicodeHighlight: { ambiguousCharacters: false, invisibleCharacters: true, nonBasicASCII: false },
       theme: THEME_LIGHT,
     });
+    // Bracket colours are a model option, which Monaco's model service sets back from its global
+    // configuration (on a language change, on another editor's options): kept off here, or each new
+    // window parses every `[pid]` and `(sda1)` into a bracket tree (0.23–0.27 s of a 10M-line
+    // overview drag).
+    const noBracketColours = (): void => {
+      if (this.model.getOptions().bracketPairColorizationOptions.enabled)
+        this.model.updateOptions({
+          bracketColorizationOptions: { enabled: false, independentColorPoolPerBracketType: false },
+        });
+    };
+    noBracketColours();
+    this.disposables.push(this.model.onDidChangeOptions(noBracketColours));
     this.lineDecorations = this.editor.createDecorationsCollection();
     this.markDecorations = this.editor.createDecorationsCollection();
     this.hitDecorations = this.editor.createDecorationsCollection();
     this.disposables.push(
       this.editor.onDidChangeCursorPosition((e) => {
         if (this.quiet) return;
+        this.lostSelection = undefined;
         if (e.source === 'mouse' || e.source === 'keyboard') this.userMoves++;
         const line = this.win.lines[e.position.lineNumber - 1];
         if (!line) return;
@@ -284,6 +333,8 @@ export class LogViewerController {
   async show(caseId: string, view: LineView, lineId: number | null): Promise<void> {
     this.caseId = caseId;
     this.view = view;
+    // Its positions were another view's.
+    this.lostSelection = undefined;
     this.pages = new PageCache((req) => this.api.getLines(req), caseId, view);
     await this.load(lineId, false);
   }
@@ -312,11 +363,19 @@ export class LogViewerController {
   ): Promise<void> {
     const caseId = this.caseId;
     if (!caseId || !this.pages) return;
+    if (quick) {
+      // One read at a time: the moves made meanwhile come down to the last one, read next.
+      if (this.quickInFlight) {
+        this.quickNext = position;
+        return;
+      }
+    } else this.quickNext = null;
     const target = Math.max(0, Math.min(position, Math.max(0, this.win.total - 1)));
     const inWindow = target >= this.win.start && target < this.win.start + this.win.lines.length;
     if (!inWindow) {
       const gen = ++this.gen;
       this.busy = true;
+      if (quick) this.quickInFlight = true;
       try {
         const page = quick
           ? await this.api.getLines({
@@ -326,13 +385,19 @@ export class LogViewerController {
               count: QUICK_LINES,
             })
           : await this.pages.read(windowStartAround(target, this.win.total), WINDOW_SIZE);
-        if (gen !== this.gen) return;
+        if (gen !== this.gen) {
+          // Something else (a jump, a click) took the viewer over: the drag's later moves go too.
+          this.quickNext = null;
+          return;
+        }
         this.holdUntilPainted();
-        this.swap(page);
+        if (quick && this.lostSelection === undefined) this.lostSelection = this.absoluteSelection();
+        this.swap(page, quick);
       } catch (err) {
         if (gen === this.gen) this.status({ kind: 'error', message: errorText(err) });
         return;
       } finally {
+        if (quick) this.quickInFlight = false;
         if (gen === this.gen) this.busy = false;
       }
     }
@@ -343,17 +408,39 @@ export class LogViewerController {
     else this.editor.revealLineInCenter(n, IMMEDIATE);
     this.reportWindow();
     if (this.growTimer) clearTimeout(this.growTimer);
-    if (quick && this.win.lines.length < Math.min(WINDOW_SIZE, this.win.total)) {
-      this.growTimer = setTimeout(() => {
-        this.growTimer = null;
-        const v = this.visible();
-        if (v)
-          void this.fetchAndSwap(
-            windowStartAround(Math.floor((v.first + v.last) / 2), this.win.total),
-            false,
-          );
-      }, GROW_DELAY_MS);
+    this.growTimer = null;
+    const next = this.quickNext;
+    if (quick && next !== null) {
+      this.quickNext = null;
+      void this.goToPosition(next, false, 'top', true);
+    } else if (quick && this.win.lines.length < Math.min(WINDOW_SIZE, this.win.total)) {
+      this.growTimer = setTimeout(() => this.grow(), this.dragging ? GROW_DELAY_MS : 0);
     } else this.prefetchAround();
+  }
+
+  /** A move of an overview drag: `position` becomes the top line, painted quick (see goToPosition). */
+  dragTo(position: number): void {
+    this.dragging = true;
+    void this.goToPosition(position, false, 'top', true);
+  }
+
+  /**
+   * The overview drag has ended (the pointer is released, after its last move): the window grows
+   * around what is shown now rather than after GROW_DELAY_MS, or once the move in flight lands.
+   */
+  endDrag(): void {
+    this.dragging = false;
+    if (this.growTimer === null) return;
+    clearTimeout(this.growTimer);
+    this.growTimer = setTimeout(() => this.grow(), 0);
+  }
+
+  /** Grows a drag's quick window to a full one around the lines on screen. */
+  private grow(): void {
+    this.growTimer = null;
+    const v = this.visible();
+    if (v)
+      void this.fetchAndSwap(windowStartAround(Math.floor((v.first + v.last) / 2), this.win.total), false);
   }
 
   /** Re-reads the current window (after an ingest changed the view), keeping the top line. */
@@ -365,6 +452,8 @@ export class LogViewerController {
 
   /** Redraws the glyphs (findings, notes, bookmarks changed). */
   refreshMarks(): void {
+    // A drag's plain window has none; the window it rests on paints them.
+    if (this.plain) return;
     const decorations: monaco.editor.IModelDeltaDecoration[] = [];
     this.win.lines.forEach((line, i) => {
       const marks = this.callbacks.marksOf(line.lineId);
@@ -544,11 +633,11 @@ export class LogViewerController {
       if (!force && page.start === this.win.start && page.lines.length === this.win.lines.length) return;
       // Measured after the fetch: the user may have scrolled further while it was in flight.
       const anchor = this.topAnchor();
-      const selection = this.absoluteSelection();
+      const selection = this.lostSelection !== undefined ? this.lostSelection : this.absoluteSelection();
       this.holdUntilPainted();
       this.swap(page);
       this.restoreTop(anchor);
-      this.restoreSelection(selection);
+      this.lostSelection = this.restoreSelection(selection) ? undefined : (selection ?? undefined);
       this.status({ kind: 'ready', total: page.total });
       this.reportWindow();
       this.prefetchAround();
@@ -563,9 +652,35 @@ export class LogViewerController {
     }
   }
 
-  private swap(page: LinePage): void {
+  /**
+   * Puts a page of lines in the model. `quick` (a frame of an overview drag) paints them plain:
+   * no grammar and no decorations, which the window the drag rests on brings back.
+   */
+  private swap(page: LinePage, quick = false): void {
     const byId = new Map<number, number>();
     const texts = new Array<string>(page.lines.length);
+    if (quick) {
+      page.lines.forEach((line, i) => {
+        byId.set(line.lineId, i);
+        texts[i] = displayText(line.text);
+      });
+      this.quiet = true;
+      try {
+        this.win = { start: page.start, total: page.total, lines: page.lines, byId };
+        // Plain before the new text goes in, so it is never tokenised by the grammar.
+        if (!this.plain) monaco.editor.setModelLanguage(this.model, PLAIN_LANGUAGE);
+        this.plain = true;
+        this.model.setValue(texts.join('\n'));
+        this.lineDecorations.clear();
+        this.markDecorations.clear();
+        this.hitDecorations.clear();
+      } finally {
+        this.quiet = false;
+      }
+      const lines = page.lines;
+      this.notify(() => this.callbacks.onLines(lines));
+      return;
+    }
     const decorations: monaco.editor.IModelDeltaDecoration[] = [];
     page.lines.forEach((line, i) => {
       byId.set(line.lineId, i);
@@ -587,6 +702,9 @@ export class LogViewerController {
     try {
       this.win = { start: page.start, total: page.total, lines: page.lines, byId };
       this.model.setValue(texts.join('\n'));
+      // After the text: the grammar tokenises the new lines only.
+      if (this.plain) monaco.editor.setModelLanguage(this.model, SYSLOG_LANGUAGE);
+      this.plain = false;
       this.lineDecorations.set(decorations);
       this.refreshMarks();
       this.paintHits();
@@ -598,6 +716,7 @@ export class LogViewerController {
   }
 
   private paintHits(): void {
+    if (this.plain) return;
     const h = this.highlight;
     if (!h || h.query.length === 0) {
       this.hitDecorations.clear();
@@ -626,6 +745,7 @@ export class LogViewerController {
   private select(modelLine: number, align: 'center' | 'top' = 'center'): void {
     const max = this.model.getLineCount();
     const n = Math.min(Math.max(1, modelLine), max);
+    this.lostSelection = undefined;
     if (align === 'top') this.editor.setScrollTop(this.editor.getTopForLineNumber(n), IMMEDIATE);
     else this.editor.revealLineInCenter(n, IMMEDIATE);
     this.editor.setSelection(new monaco.Selection(n, this.model.getLineMaxColumn(n), n, 1));
@@ -667,12 +787,13 @@ export class LogViewerController {
     };
   }
 
-  private restoreSelection(sel: ReturnType<LogViewerController['absoluteSelection']>): void {
-    if (!sel) return;
+  /** Puts a selection back in Monaco when the window holds it; false when it does not. */
+  private restoreSelection(sel: ReturnType<LogViewerController['absoluteSelection']>): boolean {
+    if (!sel) return true;
     const first = sel.start - this.win.start + 1;
     const last = sel.end - this.win.start + 1;
     // A selection that scrolled out of the window stays in the shared cursor, not in Monaco.
-    if (first < 1 || last > this.model.getLineCount()) return;
+    if (first < 1 || last > this.model.getLineCount()) return false;
     this.quiet = true;
     try {
       const range = new monaco.Selection(first, sel.startCol, last, sel.endCol);
@@ -680,6 +801,7 @@ export class LogViewerController {
     } finally {
       this.quiet = false;
     }
+    return true;
   }
 }
 
