@@ -11,16 +11,12 @@ import { setCaseZone } from '../../../src/main/engine/ingest/rezone';
 import { CaseStore } from '../../../src/main/engine/store/case-store';
 import type { ViewLine } from '../../../src/shared/model/case';
 import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
+import { allLines } from '../../helpers/engine-lines';
 import { tmpDir } from '../../helpers/tmp';
 
-async function allLines(e: Engine, caseId: string): Promise<ViewLine[]> {
-  const out: ViewLine[] = [];
-  for (let start = 0; ; start += 50) {
-    const p = await e.getLines({ caseId, view: { kind: 'merged' }, start, count: 50 });
-    out.push(...p.lines);
-    if (start + 50 >= p.total) return out;
-  }
-}
+/** Pages of 50: the merged view's reads cross many chunk boundaries. */
+const allMerged = (e: Engine, caseId: string): Promise<ViewLine[]> =>
+  allLines(e, caseId, { kind: 'merged' }, 50);
 
 describe.skipIf(!corpusAvailable)('merged view in time order', () => {
   if (!corpusAvailable) console.warn(`[skip] ${corpusSkipReason}`);
@@ -46,7 +42,7 @@ describe.skipIf(!corpusAvailable)('merged view in time order', () => {
     const e = new Engine();
     const { caseId } = e.openCase({ file, create: true });
     await e.ingest({ caseId, jobId: 'j1', inputs: [input] });
-    const lines = await allLines(e, caseId);
+    const lines = await allMerged(e, caseId);
     const summary = e.summary({ caseId });
     expect(lines).toHaveLength(summary.lineCount);
     expect(new Set(lines.map((l) => l.lineId)).size).toBe(summary.lineCount);
@@ -76,7 +72,7 @@ describe.skipIf(!corpusAvailable)('merged view in time order', () => {
   it('keeps lines without a time with their source: leading ones before its first timed line, an untimed source after the line ingested before it', async () => {
     const e = new Engine();
     const { caseId } = e.openCase({ file, create: false });
-    const lines = await allLines(e, caseId);
+    const lines = await allMerged(e, caseId);
     const summary = e.summary({ caseId });
     const src = (p: string): number => summary.sources.find((s) => s.path === p)!.sourceId;
     const mac = lines.filter((l) => l.sourceId === src('c-mac.log'));
@@ -102,7 +98,7 @@ describe.skipIf(!corpusAvailable)('merged view in time order', () => {
     const stats = e.orderStats({ caseId })!;
     expect(stats.lines).toBe(e.summary({ caseId }).lineCount);
     const buildId = stats.buildId;
-    const lines = await allLines(e, caseId);
+    const lines = await allMerged(e, caseId);
     for (const [i, l] of lines.entries())
       expect((await e.locateLine({ caseId, view: { kind: 'merged' }, lineId: l.lineId })).position).toBe(i);
     expect((await e.locateLine({ caseId, view: { kind: 'merged' }, lineId: 999_999 })).position).toBeNull();
@@ -120,14 +116,14 @@ describe.skipIf(!corpusAvailable)('merged view in time order', () => {
     const again = new Engine();
     const r = again.openCase({ file, create: false });
     expect(again.orderStats({ caseId: r.caseId })!.buildId).toBe(buildId);
-    expect((await allLines(again, r.caseId)).map((l) => l.lineId)).toEqual(lines.map((l) => l.lineId));
+    expect((await allMerged(again, r.caseId)).map((l) => l.lineId)).toEqual(lines.map((l) => l.lineId));
     again.closeAll();
   });
 
   it('marks silences (gaps much longer than usual) with the lines either side as evidence', async () => {
     const e = new Engine();
     const { caseId } = e.openCase({ file, create: false });
-    const lines = await allLines(e, caseId);
+    const lines = await allMerged(e, caseId);
     const h = await e.histogram({ caseId, filter: null, from: null, to: null, buckets: 100 });
     const stats = e.orderStats({ caseId })!;
     expect(h.silences.length).toBeGreaterThan(0);
@@ -165,7 +161,7 @@ describe.skipIf(!corpusAvailable)('merged view in time order', () => {
     const r = setCaseZone(store, '+08:00');
     store.close();
     expect(r.lines).toBeGreaterThan(0);
-    const lines = await allLines(e, caseId);
+    const lines = await allMerged(e, caseId);
     expect(e.orderStats({ caseId })!.buildId).not.toBe(before);
     const timed = lines.filter((l) => l.ts !== null).map((l) => l.ts!);
     expect(timed).toEqual([...timed].sort((x, y) => x - y));
@@ -178,7 +174,7 @@ describe.skipIf(!corpusAvailable)('merged view in time order', () => {
   it('builds the order when an older case (schema v3, no order, no levels) is opened', async () => {
     const e = new Engine();
     const { caseId } = e.openCase({ file, create: false });
-    const before = (await allLines(e, caseId)).map((l) => l.lineId);
+    const before = (await allMerged(e, caseId)).map((l) => l.lineId);
     e.closeAll();
     // Make it look like a v3 case: no order tables' content, no levels, no meta.
     const s = CaseStore.open(file, { create: false });
@@ -188,7 +184,7 @@ describe.skipIf(!corpusAvailable)('merged view in time order', () => {
     s.close();
     const again = new Engine();
     const r = again.openCase({ file, create: false });
-    expect((await allLines(again, r.caseId)).map((l) => l.lineId)).toEqual(before);
+    expect((await allMerged(again, r.caseId)).map((l) => l.lineId)).toEqual(before);
     const stats = again.orderStats({ caseId: r.caseId })!;
     expect(stats.levelsBackfilled).toBeGreaterThan(0);
     again.closeAll();

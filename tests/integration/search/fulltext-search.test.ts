@@ -20,6 +20,7 @@ import {
 import { CaseStore } from '../../../src/main/engine/store/case-store';
 import type { LineView, SearchProgress, ViewLine } from '../../../src/shared/model/case';
 import { EMPTY_FILTER } from '../../../src/shared/model/view';
+import { allLines } from '../../helpers/engine-lines';
 import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
 import { SAMPLE, SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
 
@@ -61,15 +62,6 @@ interface Query {
   query: string;
   mode: 'text' | 'regex';
   caseSensitive: boolean;
-}
-
-async function allLines(e: Engine, caseId: string, view: LineView): Promise<ViewLine[]> {
-  const out: ViewLine[] = [];
-  for (let start = 0; ; start += 5000) {
-    const p = await e.getLines({ caseId, view, start, count: 5000 });
-    out.push(...p.lines);
-    if (start + 5000 >= p.total) return out;
-  }
 }
 
 /** What reading every line of the view with the matcher finds. */

@@ -13,6 +13,7 @@ import { CaseStore } from '../../../src/main/engine/store/case-store';
 import { DecodedBlock, encodeBlock, wellFormed } from '../../../src/main/engine/store/text-blocks';
 import type { LineView, SearchProgress, ViewLine } from '../../../src/shared/model/case';
 import { EMPTY_FILTER, type LineFilter } from '../../../src/shared/model/view';
+import { allLines } from '../../helpers/engine-lines';
 import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
 import { SAMPLE, tmpDir } from '../../helpers/tmp';
 
@@ -107,15 +108,6 @@ function searcher(): { e: Engine; search: Search } {
     return got.flatMap((b) => b.hits.map((h) => h.lineId));
   };
   return { e, search };
-}
-
-async function allLines(e: Engine, caseId: string, view: LineView): Promise<ViewLine[]> {
-  const out: ViewLine[] = [];
-  for (let start = 0; ; start += 5000) {
-    const p = await e.getLines({ caseId, view, start, count: 5000 });
-    out.push(...p.lines);
-    if (start + 5000 >= p.total) return out;
-  }
 }
 
 /** Ingests `inputs` into a new case whose texts go to blocks, or (rows) to the rows as before v8. */

@@ -14,7 +14,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { type DecodedBlock, TextBlocks } from '../store/text-blocks';
-import type { HitRow, SqlPredicate, TextLiteral, TextLiterals } from './rows';
+import { type HitRow, idRange, type SqlPredicate, type TextLiteral, type TextLiterals } from './rows';
 import { compileMatch } from './match';
 
 /** A slice whose ids span at most this many times their count is read as one range. */
@@ -41,13 +41,7 @@ export class BlockScan {
     match: ((text: string) => boolean) | null,
   ): { index: number; row: HitRow }[] {
     const n = ids.length;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const id = ids[i]!;
-      if (id < min) min = id;
-      if (id > max) max = id;
-    }
+    const { min, max } = idRange(ids);
     const out =
       max - min + 1 <= n * DENSE + 64
         ? this.dense(ids, min, max, pred?.texts ?? null, match)

@@ -83,13 +83,7 @@ export class RowReader {
     const n = ids.length;
     if (n === 0) return [];
     if (this.blocks) return this.blocks.matching(ids, pred, match);
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const id = ids[i]!;
-      if (id < min) min = id;
-      if (id > max) max = id;
-    }
+    const { min, max } = idRange(ids);
     const span = max - min + 1;
     const where = pred ? ` AND ${pred.sql}` : '';
     let st = this.hitStmts.get(where);
@@ -119,13 +113,7 @@ export class RowReader {
     const n = ids.length;
     const out = new Array<RawLine | undefined>(n);
     if (n === 0) return out;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const id = ids[i]!;
-      if (id < min) min = id;
-      if (id > max) max = id;
-    }
+    const { min, max } = idRange(ids);
     const span = max - min + 1;
     let rows: RawLine[];
     if (span <= n * 4 + 64) rows = this.range.all(min, max) as RawLine[];
@@ -141,6 +129,18 @@ export class RowReader {
     }
     return out;
   }
+}
+
+/** The smallest and largest of some line ids. */
+export function idRange(ids: ArrayLike<number>): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < min) min = id;
+    if (id > max) max = id;
+  }
+  return { min, max };
 }
 
 /** The positions (indexes into ids) whose lines match, in order, with their rows. */
