@@ -1,12 +1,9 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { generateSyslog } from '../../scripts/bench/gen-syslog';
-import { chromiumSkipReason, hasChromium, REPO_ROOT, type HostReady } from './env';
+import { chromiumSkipReason, hasChromium, type HostReady } from './env';
 import { callHost } from './host-api';
-import { killGroup, serve } from './serve';
+import { killGroup, serveGenerated } from './serve';
 import { activeLine, plain } from './viewer-helpers';
 
 test.skip(!hasChromium, chromiumSkipReason);
@@ -37,18 +34,9 @@ test.describe('a generated case of a million lines', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(600_000);
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pm-e2e-big-'));
-    file = path.join(dir, 'syslog');
-    lines = (await generateSyslog(file, { targetBytes: TARGET_BYTES })).lines;
-    const casePath = path.join(dir, 'big.pmcase');
-    execFileSync('npx', ['tsx', 'src/main/cli/main.ts', 'index', file, '-o', casePath], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, POSTMORTEM_HOME: dir },
-      stdio: 'ignore',
-    });
-    const served = await serve(casePath, dir);
-    host = served.child;
-    ready = served.ready;
+    const g = await serveGenerated('pm-e2e-big-', TARGET_BYTES);
+    ({ dir, file, lines, ready } = g);
+    host = g.child;
   });
 
   test.afterAll(async () => {

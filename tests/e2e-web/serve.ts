@@ -1,5 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { generateSyslog } from '../../scripts/bench/gen-syslog';
 import { REPO_ROOT, type HostReady } from './env';
 
 /** `postmortem serve` of a case as a process group a spec can kill (its own host, apart from the shared one). */
@@ -45,4 +49,25 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<
       resolve();
     }
   });
+}
+
+/**
+ * A generated syslog of about `targetBytes` (bench:ingest's generator) in a new folder, indexed
+ * by `postmortem index` and served by `serve`: for specs that need a case bigger than the sample.
+ */
+export async function serveGenerated(
+  prefix: string,
+  targetBytes: number,
+): Promise<{ dir: string; file: string; lines: number; child: ChildProcess; ready: HostReady }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const file = path.join(dir, 'syslog');
+  const { lines } = await generateSyslog(file, { targetBytes });
+  const casePath = path.join(dir, 'case.pmcase');
+  execFileSync('npx', ['tsx', 'src/main/cli/main.ts', 'index', file, '-o', casePath], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, POSTMORTEM_HOME: dir },
+    stdio: 'ignore',
+  });
+  const served = await serve(casePath, dir);
+  return { dir, file, lines, ...served };
 }

@@ -10,17 +10,14 @@
  * the spec generates a case of about 8,000 lines, which is also small enough that one pixel of the
  * ruler is a few lines, so a drag can be aimed at a line.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type { LinePage } from '../../src/shared/model/case';
-import { generateSyslog } from '../../scripts/bench/gen-syslog';
 import { severityOfLevel } from '../../src/renderer/src/viewer/severity';
-import { chromiumSkipReason, hasChromium, REPO_ROOT, type HostReady } from './env';
+import { chromiumSkipReason, hasChromium, type HostReady } from './env';
 import { callHost } from './host-api';
-import { killGroup, serve } from './serve';
+import { killGroup, serveGenerated } from './serve';
 import { activeLine } from './viewer-helpers';
 
 test.skip(!hasChromium, chromiumSkipReason);
@@ -162,18 +159,9 @@ test.describe('an overview drag over a generated case', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(300_000);
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pm-e2e-drag-'));
-    const file = path.join(dir, 'syslog');
-    await generateSyslog(file, { targetBytes: TARGET_BYTES });
-    const casePath = path.join(dir, 'drag.pmcase');
-    execFileSync('npx', ['tsx', 'src/main/cli/main.ts', 'index', file, '-o', casePath], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, POSTMORTEM_HOME: dir },
-      stdio: 'ignore',
-    });
-    const served = await serve(casePath, dir);
-    host = served.child;
-    ready = served.ready;
+    const g = await serveGenerated('pm-e2e-drag-', TARGET_BYTES);
+    ({ dir, ready } = g);
+    host = g.child;
   });
 
   test.afterAll(async () => {
