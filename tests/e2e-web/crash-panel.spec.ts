@@ -161,6 +161,14 @@ test.describe('crash panel', () => {
       await expect(floodDetails).toContainText(/First\s*no time\s*Last\s*no time/);
     }
 
+    // The shared cursor: opening a card's line highlights that card, and only it.
+    await flood.getByTestId('crash-card-open').click();
+    await expect(flood).toHaveAttribute('data-at-cursor', 'true');
+    await expect(panel.locator('[data-testid="crash-card"][data-at-cursor="true"]')).toHaveCount(1);
+    await loss.getByTestId('crash-card-open').click();
+    await expect(loss).toHaveAttribute('data-at-cursor', 'true');
+    await expect(flood).not.toHaveAttribute('data-at-cursor', 'true');
+
     // The machine's readiness.
     const panicOnOom = panel.locator('[data-testid="crash-fact"][data-key="vm.panic_on_oom"]');
     const panicValue = readMember(SAMPLE_ARCHIVE, 'proc/sys/vm/panic_on_oom').text.trim();

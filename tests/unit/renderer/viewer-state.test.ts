@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Evidence } from '../../../src/shared/model/log';
 import { EMPTY_FILTER } from '../../../src/shared/model/view';
-import { spanContains, stepPlaced } from '../../../src/renderer/src/state/span';
+import { incidentContains, spanContains, stepPlaced } from '../../../src/renderer/src/state/span';
 import { useViewer, viewOf } from '../../../src/renderer/src/state/viewer';
 
 describe('viewOf', () => {
@@ -87,5 +88,18 @@ describe('stepPlaced and spanContains', () => {
     expect(spanContains([105, 101, 140], { lineId: 141, ts: null })).toBe(false);
     expect(spanContains([0, 0], { lineId: 0, ts: null })).toBe(false);
     expect(spanContains([5], null)).toBe(false);
+    // A crash incident: its first block, or the header of a later occurrence.
+    const ev = (lineId: number): Evidence => ({
+      sourceId: 1,
+      sourcePath: 'var/log/kern.log',
+      lineNo: lineId,
+      lineId,
+    });
+    const incident = { lines: [ev(200), ev(201), ev(230)], occurrences: [ev(200), ev(900)] };
+    expect(incidentContains(incident, { lineId: 215, ts: null })).toBe(true);
+    expect(incidentContains(incident, { lineId: 900, ts: null })).toBe(true);
+    expect(incidentContains(incident, { lineId: 901, ts: null })).toBe(false);
+    expect(incidentContains(incident, { lineId: 231, ts: null })).toBe(false);
+    expect(incidentContains(incident, null)).toBe(false);
   });
 });

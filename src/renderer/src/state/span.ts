@@ -3,6 +3,7 @@
  * stores, no DOM) so panels, the viewer and unit tests share one definition.
  */
 import type { Finding } from '../../../shared/model/finding';
+import type { Incident } from '../../../shared/model/incident';
 import type { PanelId } from '../panels/registry';
 import type { Cursor } from './viewer';
 
@@ -39,6 +40,23 @@ export function spanContains(lineIds: readonly number[], cursor: Cursor | null):
 
 export function findingContains(f: Pick<Finding, 'evidence'>, cursor: Cursor | null): boolean {
   return spanContains(evidenceLineIds(f), cursor);
+}
+
+/**
+ * Whether the cursor is on a crash incident: inside the block of its first occurrence (a kernel
+ * report's lines, a segfault's line and its code line), or on the header line of another of its
+ * occurrences (a repeat of the same report, a flood's later burst).
+ */
+export function incidentContains(i: Pick<Incident, 'lines' | 'occurrences'>, cursor: Cursor | null): boolean {
+  if (!cursor) return false;
+  if (
+    spanContains(
+      i.lines.map((e) => e.lineId),
+      cursor,
+    )
+  )
+    return true;
+  return i.occurrences.some((e) => e.lineId > 0 && e.lineId === cursor.lineId);
 }
 
 /** A line placed in the current view: its position (0-based) and what it carries. */

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { incidentContains } from '../../state/span';
+import { useViewer } from '../../state/viewer';
 import type { Incident } from '../../../../shared/model/incident';
 import { useLang } from '../../i18n';
 import { CardNote } from './CardNote';
@@ -29,11 +31,14 @@ export function IncidentCard({ incident }: { incident: Incident }): React.JSX.El
           })
         : formatUtc(first, lang, t);
   const summary = summaryOf(incident, lang, t);
+  // Highlighted while the shared cursor is on its lines (re-renders only when that changes).
+  const here = useViewer((s) => incidentContains(incident, s.cursor));
   return (
     <article
-      className={`crash-card sev-${sev}`}
+      className={`crash-card sev-${sev}${here ? ' at-cursor' : ''}`}
       data-testid="crash-card"
       data-kind={incident.kind}
+      data-at-cursor={here ? 'true' : undefined}
       aria-label={summary}
     >
       <div className="crash-card-head">
