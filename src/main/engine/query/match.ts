@@ -37,8 +37,12 @@ export function compileMatch(m: TextMatch, what = 'search'): Matcher {
   return (t) => re.test(t);
 }
 
-/** A row's text in SQL: from its block, or the row's own (store/text-blocks.ts). */
-export const LINE_TEXT = 'line_text(block, line_id, text)';
+/**
+ * A row's text in the SQL of a search or filter. SQLite evaluates that SQL only for a case whose
+ * texts are in its rows (made before schema v8); a case with texts in blocks is searched by
+ * query/block-scan.ts from `rows` and `texts`, so no line_text() call runs per row.
+ */
+export const LINE_TEXT = 'text';
 
 /** SQL for "text contains this literal": instr when case matters, LIKE (ASCII folding) when not. */
 function containsSql(literal: string, caseSensitive: boolean): SqlPredicate | null {

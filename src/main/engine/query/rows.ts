@@ -9,8 +9,9 @@ import type { Db } from '../store/database';
 import { TIME_QUALITY_CODES } from '../store/schema';
 import { LINE_TEXT } from './match';
 import { BlockScan } from './block-scan';
+import { TextBlocks } from '../store/text-blocks';
 
-/** line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity (printed) */
+/** line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity (printed), block */
 export type RawLine = [
   number,
   number,
@@ -21,9 +22,11 @@ export type RawLine = [
   string,
   number | null,
   number | null,
+  number | null,
 ];
 
-const COLS = `line_id, source_id, line_no, byte_offset, ts, ts_quality, ${LINE_TEXT}, level, severity`;
+/** A RawLine's columns; a row with a block gets its text from the block, in JavaScript. */
+const COLS = 'line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity, block';
 
 /** line_id, source_id, line_no, text: what a search hit needs. */
 export type HitRow = [number, number, number, string];
@@ -60,10 +63,12 @@ export class RowReader {
   private readonly hitStmts = new Map<string, { range: Statement; scattered: Statement }>();
   /** Set when the case keeps its texts in blocks (store/text-blocks.ts). */
   private readonly blocks: BlockScan | null;
+  private readonly texts: TextBlocks;
 
   constructor(private readonly db: Db) {
     const store = db.prepare("SELECT value FROM meta WHERE key = 'text_store'").pluck().get();
     this.blocks = store === 'blocks' ? new BlockScan(db) : null;
+    this.texts = TextBlocks.of(db);
     this.range = db.prepare(`SELECT ${COLS} FROM lines WHERE line_id >= ? AND line_id <= ?`).raw(true);
     this.scattered = db
       .prepare(`SELECT ${COLS} FROM lines WHERE line_id IN (SELECT value FROM json_each(?))`)
@@ -118,6 +123,7 @@ export class RowReader {
     let rows: RawLine[];
     if (span <= n * 4 + 64) rows = this.range.all(min, max) as RawLine[];
     else rows = this.scattered.all(JSON.stringify(Array.from(ids))) as RawLine[];
+    for (const r of rows) if (r[9] !== null) r[6] = this.texts.text(r[9], r[0]);
     if (span <= n * 16 + 1024) {
       const byOffset = new Array<RawLine | undefined>(span);
       for (const r of rows) byOffset[r[0] - min] = r;
