@@ -220,6 +220,8 @@ describe('texts in blocks and in rows: the sample archive', () => {
 describe.skipIf(!corpusAvailable)(
   `texts in blocks and in rows: corpus a, b, d${corpusAvailable ? '' : ` (skipped: ${corpusSkipReason})`}`,
   () => {
+    if (!corpusAvailable)
+      console.warn(`[skip] texts in blocks and in rows, corpus a, b, d: ${corpusSkipReason}`);
     compare('corpus', () => [corpusPath('a-syslog'), corpusPath('b-dmesg'), corpusPath('d-journal')]);
   },
 );
