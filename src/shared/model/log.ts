@@ -45,7 +45,10 @@ export interface Evidence {
   what?: string;
 }
 
-export function evidenceOf(line: RecordLine, what?: string): Evidence {
+/** Where a line is and when: what evidence and ordering need, without its text. */
+export type LineRef = Pick<RecordLine, 'lineId' | 'sourceId' | 'sourcePath' | 'lineNo' | 'ts' | 'tsQuality'>;
+
+export function evidenceOf(line: LineRef, what?: string): Evidence {
   const ev: Evidence = {
     sourceId: line.sourceId,
     sourcePath: line.sourcePath,

@@ -11,7 +11,7 @@
  * reporter as it is read.
  */
 import type { FloodBurst, FloodDetails, LogLossDetails } from '../../../../shared/model/incident';
-import { evidenceOf, type RecordLine } from '../../../../shared/model/log';
+import { evidenceOf, type LineRef, type RecordLine } from '../../../../shared/model/log';
 import type { KernelMessage } from '../kernel/message';
 import { isBodyLine, isDecorLine } from './body';
 import { HeadTail, OCCURRENCES_HEAD, OCCURRENCES_TAIL, type IncidentDraft } from './group';
@@ -47,17 +47,18 @@ export function floodTemplate(message: string): string {
 class Run {
   count = 0;
   repeated = 0;
-  last: RecordLine;
+  last: LineRef;
   lastIndex: number;
   /** Time of the last message: wall clock, or dmesg seconds since boot. */
   lastT: number | null;
   times: number[] = [];
+  /** Its place in FloodDetector.runs (the table's slot points there); -1 once retired. */
+  at = -1;
   constructor(
-    readonly bucket: Bucket,
     readonly message: string,
     readonly program: string | undefined,
     readonly host: string | undefined,
-    readonly first: RecordLine,
+    readonly first: LineRef,
     readonly firstT: number | null,
     index: number,
   ) {
@@ -65,25 +66,154 @@ class Run {
     this.lastIndex = index;
     this.lastT = firstT;
   }
+
+  /** Whether this run is the one for host, program and text (the table's key is a hash of them). */
+  is(host: string, program: string, text: string): boolean {
+    return this.message === text && (this.host ?? '') === host && (this.program ?? '') === program;
+  }
 }
+
+// The key of a message: two 32-bit hashes of host, program and text (FNV-1a and a
+// multiply-xorshift), left in K1/K2 so that no object is made per line.
+let K1 = 0;
+let K2 = 0;
+
+function hashPart(s: string): void {
+  let h1 = K1;
+  let h2 = K2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  // The length ends each part, so ("ab", "c") and ("a", "bc") differ.
+  K1 = Math.imul(h1 ^ s.length, 0x01000193);
+  K2 = Math.imul(h2 ^ s.length, 0x5bd1e995);
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function keyOf(host: string, program: string, text: string): void {
+  K1 = 0x811c9dc5;
+  K2 = 0x9747b28c;
+  hashPart(host);
+  hashPart(program);
+  hashPart(text);
+  K1 = fmix(K1);
+  K2 = fmix(K2);
+  // 0/0 marks an empty slot.
+  if (K1 === 0 && K2 === 0) K1 = 1;
+}
+
+const SINGLE = -1;
 
 /**
- * A message seen once so far. Most log lines are unique (pids, ports, session numbers), so the
- * first sighting keeps only the line and its position; a Run is made on the second.
+ * The messages seen so far, by key: open addressing in typed arrays. Most log lines are unique
+ * (pids, ports, session numbers), and a message seen once is kept for up to an hour of log in
+ * case it comes again; as objects (the line, its text, the map entry) those outlived the young
+ * generation by the hundred thousand and made most of the pass's garbage-collection time. Here
+ * a first sighting is numbers in place: where its line is, when, and its position in the pass.
+ * A run (second sighting on) is an object, and its slot holds its index in FloodDetector.runs.
+ *
+ * The key is 64 bits of hash. A single sighting keeps no text to compare with, so two messages
+ * whose hashes both collide (odds about 2^-64 per pair) would share a first line; a run keeps its
+ * text and is compared exactly.
  */
-class Single {
-  constructor(
-    readonly line: RecordLine,
-    readonly index: number,
-    readonly t: number,
-  ) {}
+class MessageTable {
+  readonly mask: number;
+  size = 0;
+  readonly k1: Uint32Array;
+  readonly k2: Uint32Array;
+  /** SINGLE, or the run's index in FloodDetector.runs. */
+  readonly run: Int32Array;
+  readonly lineId: Float64Array;
+  readonly lineNo: Float64Array;
+  readonly t: Float64Array;
+  /** Position in the pass (lines pushed before it), for sources without times. */
+  readonly index: Float64Array;
+  readonly sourceId: Int32Array;
+  /** sourcePath and tsQuality, as indexes into FloodDetector.names. */
+  readonly path: Int32Array;
+  readonly quality: Int32Array;
+
+  constructor(readonly capacity: number) {
+    this.mask = capacity - 1;
+    this.k1 = new Uint32Array(capacity);
+    this.k2 = new Uint32Array(capacity);
+    this.run = new Int32Array(capacity);
+    this.lineId = new Float64Array(capacity);
+    this.lineNo = new Float64Array(capacity);
+    this.t = new Float64Array(capacity);
+    this.index = new Float64Array(capacity);
+    this.sourceId = new Int32Array(capacity);
+    this.path = new Int32Array(capacity);
+    this.quality = new Int32Array(capacity);
+  }
+
+  /** The slot holding key (k1, k2), or the empty slot where it would go. */
+  find(k1: number, k2: number): number {
+    let i = (k1 ^ Math.imul(k2, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const a = this.k1[i]!;
+      const b = this.k2[i]!;
+      if ((a === k1 && b === k2) || (a === 0 && b === 0)) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Empties the table (only the keys: a slot's other fields are written when it is claimed). */
+  clear(): void {
+    this.k1.fill(0);
+    this.k2.fill(0);
+    this.size = 0;
+  }
+
+  used(slot: number): boolean {
+    return this.k1[slot] !== 0 || this.k2[slot] !== 0;
+  }
+
+  /** Takes an empty slot (returned by find) for a key; the caller fills it. */
+  claim(slot: number, k1: number, k2: number): void {
+    if (!this.used(slot)) this.size++;
+    this.k1[slot] = k1;
+    this.k2[slot] = k2;
+  }
+
+  /** Copies slot `from` of `src` into this table (a rebuild). */
+  copy(src: MessageTable, from: number): void {
+    const to = this.find(src.k1[from]!, src.k2[from]!);
+    this.claim(to, src.k1[from]!, src.k2[from]!);
+    this.run[to] = src.run[from]!;
+    this.lineId[to] = src.lineId[from]!;
+    this.lineNo[to] = src.lineNo[from]!;
+    this.t[to] = src.t[from]!;
+    this.index[to] = src.index[from]!;
+    this.sourceId[to] = src.sourceId[from]!;
+    this.path[to] = src.path[from]!;
+    this.quality[to] = src.quality[from]!;
+  }
 }
 
-/** The messages of one host and program, by text. */
-type Bucket = Map<string, Run | Single>;
+const MIN_TABLE = 1024;
+
+/** A power of two at least twice n (and at least MIN_TABLE): the table stays at most half full. */
+function tableSize(n: number): number {
+  let c = MIN_TABLE;
+  while (c < n * 2) c *= 2;
+  return c;
+}
 
 interface LastMessage {
-  bucket: Bucket;
+  /** The key of the host's last message, and what a run made from it needs. */
+  k1: number;
+  k2: number;
   text: string;
   program: string | undefined;
   host: string | undefined;
@@ -157,8 +287,14 @@ function median(xs: number[]): number | null {
 }
 
 export class FloodDetector {
-  /** host → program → message text → its run (or single sighting). */
-  private readonly hosts = new Map<string, Map<string, Bucket>>();
+  private table = new MessageTable(MIN_TABLE);
+  private spare: MessageTable | null = null;
+  /** The runs (messages seen twice or more) being followed; retired ones leave a hole. */
+  private runs: (Run | undefined)[] = [];
+  private readonly freeRuns: number[] = [];
+  /** Source paths and time qualities of single sightings, stored as indexes into this. */
+  private readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
   /** Finished floods by template (`host|program|template`), summed as they retire. */
   private readonly templates = new Map<string, TemplateGroup>();
   private index = 0;
@@ -185,8 +321,7 @@ export class FloodDetector {
     let m = repeatedForm ? REPEATED_OLD.exec(message) : null;
     if (m) {
       const lastOfHost = this.lastByHost.get(hostKey);
-      const entry = lastOfHost?.bucket.get(lastOfHost.text);
-      const run = entry instanceof Single ? this.promote(lastOfHost!, entry) : entry;
+      const run = lastOfHost ? this.runOf(lastOfHost) : undefined;
       if (run) {
         run.count += Number(m[1]);
         run.repeated += Number(m[1]);
@@ -201,38 +336,48 @@ export class FloodDetector {
       repeats = Number(m[1]);
       text = m[2] ?? '';
     }
-    const bucket = this.bucketOf(hostKey, km.program ?? '');
+    const program = km.program ?? '';
+    keyOf(hostKey, program, text);
+    const k1 = K1;
+    const k2 = K2;
     let lastOfHost = this.lastByHost.get(hostKey);
     if (!lastOfHost) {
-      lastOfHost = { bucket, text, program: km.program, host: km.host };
+      lastOfHost = { k1, k2, text, program: km.program, host: km.host };
       this.lastByHost.set(hostKey, lastOfHost);
     }
-    lastOfHost.bucket = bucket;
+    lastOfHost.k1 = k1;
+    lastOfHost.k2 = k2;
     lastOfHost.text = text;
     lastOfHost.program = km.program;
     lastOfHost.host = km.host;
-    const entry = bucket.get(text);
+    if ((this.table.size + 1) * 2 > this.table.capacity) this.rebuild(null);
+    const tab = this.table;
+    const slot = tab.find(k1, k2);
     // Wall-clock time when known; dmesg seconds since boot still give a rate.
     const t = line.ts ?? (km.bootSecs !== undefined ? km.bootSecs * 1000 : null);
     let run: Run | undefined;
-    if (entry instanceof Single) {
-      if (t !== null && t - entry.t > RUN_GAP_MS) {
-        bucket.delete(text);
-      } else run = this.promote(lastOfHost, entry);
-    } else if (entry) {
-      run = entry;
-      if (t !== null && run.lastT !== null && run.last.ts !== null && t - run.lastT > RUN_GAP_MS) {
-        this.retire(run);
-        run = undefined;
+    if (tab.used(slot)) {
+      const at = tab.run[slot]!;
+      if (at === SINGLE) {
+        // A first sighting more than a run's gap ago is forgotten; this one takes its place.
+        if (t === null || t - tab.t[slot]! <= RUN_GAP_MS) run = this.promote(slot, text, km.program, km.host);
+      } else {
+        run = this.runs[at]!;
+        // Both 32-bit hashes collided with another message's: the line is left out.
+        if (!run.is(hostKey, program, text)) return;
+        if (t !== null && run.lastT !== null && run.last.ts !== null && t - run.lastT > RUN_GAP_MS) {
+          this.retire(run);
+          run = undefined;
+        }
       }
     }
     if (!run) {
       if (repeats === 0 && line.ts !== null && t !== null) {
-        bucket.set(text, new Single(line, this.index, t));
+        this.single(slot, k1, k2, line, t);
         return;
       }
-      run = new Run(bucket, text, km.program, km.host, line, t, this.index);
-      bucket.set(text, run);
+      run = new Run(text, km.program, km.host, line, t, this.index);
+      this.follow(slot, k1, k2, run);
     }
     run.count += repeats > 0 ? repeats : 1;
     run.repeated += repeats;
@@ -242,34 +387,72 @@ export class FloodDetector {
     if (t !== null && run.times.length < MAX_TIMES) run.times.push(t);
   }
 
-  private bucketOf(host: string, program: string): Bucket {
-    let programs = this.hosts.get(host);
-    if (!programs) {
-      programs = new Map();
-      this.hosts.set(host, programs);
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, id);
     }
-    let bucket = programs.get(program);
-    if (!bucket) {
-      bucket = new Map();
-      programs.set(program, bucket);
-    }
-    return bucket;
+    return id;
+  }
+
+  /** Records a first sighting in slot (empty, or holding a forgotten sighting of the same key). */
+  private single(slot: number, k1: number, k2: number, line: RecordLine, t: number): void {
+    const tab = this.table;
+    tab.claim(slot, k1, k2);
+    tab.run[slot] = SINGLE;
+    tab.lineId[slot] = line.lineId;
+    tab.lineNo[slot] = line.lineNo;
+    tab.t[slot] = t;
+    tab.index[slot] = this.index;
+    tab.sourceId[slot] = line.sourceId;
+    tab.path[slot] = this.nameId(line.sourcePath);
+    tab.quality[slot] = this.nameId(line.tsQuality);
+  }
+
+  /** Puts a run in slot and in the runs followed. */
+  private follow(slot: number, k1: number, k2: number, run: Run): void {
+    run.at = this.freeRuns.pop() ?? this.runs.length;
+    this.runs[run.at] = run;
+    this.table.claim(slot, k1, k2);
+    this.table.run[slot] = run.at;
+  }
+
+  /** The run of the host's last message, made from its first sighting if need be. */
+  private runOf(last: LastMessage): Run | undefined {
+    const slot = this.table.find(last.k1, last.k2);
+    if (!this.table.used(slot)) return undefined;
+    const at = this.table.run[slot]!;
+    if (at === SINGLE) return this.promote(slot, last.text, last.program, last.host);
+    const run = this.runs[at]!;
+    return run.is(last.host ?? '', last.program ?? '', last.text) ? run : undefined;
   }
 
   /** The second sighting of a message: its first line becomes a run of one. */
-  private promote(at: LastMessage, single: Single): Run {
-    const run = new Run(at.bucket, at.text, at.program, at.host, single.line, single.t, single.index);
+  private promote(slot: number, text: string, program: string | undefined, host: string | undefined): Run {
+    const tab = this.table;
+    const t = tab.t[slot]!;
+    const first: LineRef = {
+      lineId: tab.lineId[slot]!,
+      sourceId: tab.sourceId[slot]!,
+      sourcePath: this.names[tab.path[slot]!]!,
+      lineNo: tab.lineNo[slot]!,
+      ts: t,
+      tsQuality: this.names[tab.quality[slot]!] as LineRef['tsQuality'],
+    };
+    const run = new Run(text, program, host, first, t, tab.index[slot]!);
     run.count = 1;
-    run.times.push(single.t);
-    at.bucket.set(at.text, run);
+    run.times.push(t);
+    this.follow(slot, tab.k1[slot]!, tab.k2[slot]!, run);
     return run;
   }
 
   finish(): IncidentDraft[] {
-    for (const programs of this.hosts.values())
-      for (const bucket of programs.values())
-        for (const entry of bucket.values()) if (entry instanceof Run) this.retire(entry);
-    this.hosts.clear();
+    for (const run of this.runs) if (run) this.retire(run);
+    this.runs = [];
+    this.table = new MessageTable(MIN_TABLE);
+    this.spare = null;
     const out: IncidentDraft[] = [];
     for (const g of this.templates.values()) {
       const d = g.draft();
@@ -311,8 +494,13 @@ export class FloodDetector {
     return false;
   }
 
+  /** Ends a run (its slot is taken by the caller or dropped by the next rebuild) and keeps it if it is a flood. */
   private retire(run: Run): void {
-    if (run.bucket.get(run.message) === run) run.bucket.delete(run.message);
+    if (run.at >= 0) {
+      this.runs[run.at] = undefined;
+      this.freeRuns.push(run.at);
+      run.at = -1;
+    }
     if (run.count < FLOOD_MIN) return;
     const { draft, intervals } = this.floodDraft(run);
     // A periodic job logging once every few minutes is a schedule, not a flood.
@@ -326,21 +514,51 @@ export class FloodDetector {
     g.add(draft, intervals);
   }
 
+  /** Forgets the messages that went quiet: runs retire, single sightings are dropped. */
   private sweep(now: RecordLine): void {
-    // forEach, not for…of over entries: no [key, value] pair is allocated per message.
-    const visit = (entry: Run | Single, text: string, bucket: Bucket): void => {
-      const last = entry instanceof Run ? entry.last : entry.line;
-      const lastIndex = entry instanceof Run ? entry.lastIndex : entry.index;
+    for (const run of this.runs) {
+      if (!run) continue;
       const quiet =
-        now.ts !== null && last.ts !== null
-          ? now.ts - last.ts > RUN_GAP_MS
-          : this.index - lastIndex > QUIET_LINES;
-      if (!quiet) return;
-      if (entry instanceof Run) this.retire(entry);
-      else bucket.delete(text);
-    };
-    for (const programs of this.hosts.values()) for (const bucket of programs.values()) bucket.forEach(visit);
+        now.ts !== null && run.last.ts !== null
+          ? now.ts - run.last.ts > RUN_GAP_MS
+          : this.index - run.lastIndex > QUIET_LINES;
+      if (quiet) this.retire(run);
+    }
+    this.rebuild(now);
     if (this.lastByHost.size > 1000) this.lastByHost = new Map();
+  }
+
+  /**
+   * A new table holding the live slots: runs still followed, and single sightings (all of them,
+   * or with `now` only those that have not gone quiet). Sized for twice what it holds.
+   */
+  private rebuild(now: RecordLine | null): void {
+    const old = this.table;
+    const keep = new Uint8Array(old.capacity);
+    let live = 0;
+    for (let i = 0; i < old.capacity; i++) {
+      if (!old.used(i)) continue;
+      const at = old.run[i]!;
+      let alive: boolean;
+      if (at !== SINGLE) alive = this.runs[at] !== undefined;
+      else if (now === null) alive = true;
+      else
+        alive =
+          now.ts !== null ? now.ts - old.t[i]! <= RUN_GAP_MS : this.index - old.index[i]! <= QUIET_LINES;
+      if (alive) {
+        keep[i] = 1;
+        live++;
+      }
+    }
+    const size = tableSize(live + 1);
+    // The previous table, emptied, when it has the size wanted: a sweep every 20,000 lines would
+    // otherwise allocate and zero a table each time.
+    let next = this.spare;
+    if (next && next.capacity === size) next.clear();
+    else next = new MessageTable(size);
+    for (let i = 0; i < old.capacity; i++) if (keep[i] === 1) next.copy(old, i);
+    this.table = next;
+    this.spare = old;
   }
 
   private floodDraft(run: Run): { draft: IncidentDraft; intervals: number[] } {
@@ -438,7 +656,7 @@ function burstOf(d: IncidentDraft): FloodBurst {
 }
 
 /** Position of a draft's header line: the order a template's bursts are listed in. */
-function headerOrder(a: RecordLine, b: RecordLine): number {
+function headerOrder(a: LineRef, b: LineRef): number {
   return a.sourceId - b.sourceId || a.lineNo - b.lineNo;
 }
 
@@ -448,14 +666,14 @@ function headerOrder(a: RecordLine, b: RecordLine): number {
  * Sorted; once longer than head + tail, the item just past the head can be in neither end.
  */
 export class SortedEnds<T> {
-  private readonly items: { at: RecordLine; value: T }[] = [];
+  private readonly items: { at: LineRef; value: T }[] = [];
   total = 0;
   constructor(
     private readonly head: number,
     private readonly tail: number,
   ) {}
 
-  add(at: RecordLine, value: T): void {
+  add(at: LineRef, value: T): void {
     this.total++;
     const i = insertionPoint(this.items, at);
     this.items.splice(i, 0, { at, value });
@@ -467,7 +685,7 @@ export class SortedEnds<T> {
   }
 }
 
-function insertionPoint(items: readonly { at: RecordLine }[], at: RecordLine): number {
+function insertionPoint(items: readonly { at: LineRef }[], at: LineRef): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
@@ -498,13 +716,13 @@ class TemplateGroup {
   private repeated = 0;
   private firstTs: number | null = null;
   private lastTs: number | null = null;
-  private lastAt: RecordLine | null = null;
-  private lastLine: RecordLine | null = null;
+  private lastAt: LineRef | null = null;
+  private lastLine: LineRef | null = null;
   private readonly texts = new Set<string>();
   /** Each burst's intervals, in header order, cut once the first ones hold MAX_INTERVALS. */
-  private readonly intervals: { at: RecordLine; values: number[] }[] = [];
+  private readonly intervals: { at: LineRef; values: number[] }[] = [];
   private readonly bursts = new SortedEnds<BurstEntry>(BURSTS_HEAD, BURSTS_TAIL);
-  private readonly starts = new SortedEnds<RecordLine>(OCCURRENCES_HEAD, OCCURRENCES_TAIL);
+  private readonly starts = new SortedEnds<LineRef>(OCCURRENCES_HEAD, OCCURRENCES_TAIL);
 
   constructor(readonly signature: string) {}
 
@@ -533,7 +751,7 @@ class TemplateGroup {
     this.starts.add(d.header, d.header);
   }
 
-  private addIntervals(at: RecordLine, values: number[]): void {
+  private addIntervals(at: LineRef, values: number[]): void {
     const list = this.intervals;
     list.splice(insertionPoint(list, at), 0, { at, values });
     let held = 0;

@@ -5,7 +5,7 @@
  * incident repeated 150,000 times stays a few KiB.
  */
 import type { Incident, IncidentDetails, IncidentKind } from '../../../../shared/model/incident';
-import { evidenceOf, type Evidence, type RecordLine } from '../../../../shared/model/log';
+import { evidenceOf, type Evidence, type LineRef } from '../../../../shared/model/log';
 
 /** Occurrences kept from the start of a repeated incident. */
 export const OCCURRENCES_HEAD = 50;
@@ -48,8 +48,8 @@ export interface IncidentDraft {
   kind: IncidentKind;
   signature: string;
   summary: string;
-  header: RecordLine;
-  lines: RecordLine[];
+  header: LineRef;
+  lines: LineRef[];
   details: IncidentDetails;
   /** How many events this draft stands for (a flood counts its repeats itself). */
   count?: number;
@@ -59,7 +59,7 @@ export interface IncidentDraft {
    * Header lines of the occurrences this draft already stands for (first included, at most
    * OCCURRENCES_HEAD + OCCURRENCES_TAIL of them) and how many there were; the header alone when omitted.
    */
-  occurrences?: readonly RecordLine[];
+  occurrences?: readonly LineRef[];
   occurrencesTotal?: number;
 }
 
