@@ -11,6 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/main/engine/engine';
 import { CaseStore } from '../../../src/main/engine/store/case-store';
 import { DecodedBlock, encodeBlock, wellFormed } from '../../../src/main/engine/store/text-blocks';
+import {
+  readRecordLines,
+  readSourceLines,
+  sourceRefs,
+  type SourceRef,
+} from '../../../src/main/engine/store/line-reader';
+import { caseAnalysisInput } from '../../../src/main/engine/analysis/case-input';
+import { analyzeCase } from '../../../src/main/engine/analysis/run';
+import type { RecordLine } from '../../../src/shared/model/log';
 import type { LineView, SearchProgress, ViewLine } from '../../../src/shared/model/case';
 import { EMPTY_FILTER, type LineFilter } from '../../../src/shared/model/view';
 import { allLines } from '../../helpers/engine-lines';
@@ -155,6 +164,44 @@ function compare(name: string, inputs: () => string[]): void {
       count(path.join(dir, 'blocks.pmcase'), "SELECT count(*) FROM lines WHERE block IS NULL OR text <> ''"),
     ).toBe(0);
     expect(count(path.join(dir, 'rows.pmcase'), 'SELECT count(*) FROM line_blocks')).toBe(0);
+  });
+
+  it(`${name}: the analysers read the same lines from blocks as from rows, whole or by line range`, () => {
+    const read = (file: string, fn: (db: CaseStore['db'], refs: SourceRef[]) => unknown): unknown => {
+      const s = CaseStore.open(file, { create: false });
+      try {
+        return fn(s.db, sourceRefs(s.db));
+      } finally {
+        s.close();
+      }
+    };
+    const whole = (db: CaseStore['db'], refs: SourceRef[]): RecordLine[] => [...readRecordLines(db, refs)];
+    const fromBlocks = read(path.join(dir, 'blocks.pmcase'), whole) as RecordLine[];
+    expect(fromBlocks.length).toBe(lines.length);
+    expect(read(path.join(dir, 'rows.pmcase'), whole)).toEqual(fromBlocks);
+    // Ranges of each source (across chunk and block edges, past its end) equal that slice of it.
+    for (const store of ['blocks', 'rows']) {
+      read(path.join(dir, `${store}.pmcase`), (db, refs) => {
+        for (const ref of refs.filter((r) => r.lineCount > 0)) {
+          const all = fromBlocks.filter((l) => l.sourceId === ref.sourceId);
+          for (const [from, to] of [
+            [1, ref.lineCount],
+            [2, 3],
+            [Math.max(1, ref.lineCount - 8200), ref.lineCount + 5],
+            [Math.ceil(ref.lineCount / 2), Math.ceil(ref.lineCount / 2) + 9000],
+          ] as const)
+            expect([...readSourceLines(db, ref, from, to)], `${store} ${ref.path} ${from}..${to}`).toEqual(
+              all.slice(from - 1, to),
+            );
+        }
+        // The OOM aftermath read through line ranges finds what a second full pass finds.
+        const ranged = analyzeCase(caseAnalysisInput(db, refs));
+        const full = analyzeCase(caseAnalysisInput(db, refs, { ranges: false }));
+        const { timingsMs: _a, ...a } = ranged.analysis;
+        const { timingsMs: _b, ...b } = full.analysis;
+        expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+      });
+    }
   });
 
   it(`${name}: searches find the same lines in blocks as in rows`, async () => {

@@ -5,7 +5,7 @@
  */
 import type { RecordLine } from '../../../shared/model/log';
 import type { Db } from '../store/database';
-import { readRecordLines, type SourceRef } from '../store/line-reader';
+import { readRecordLines, readSourceLines, type SourceRef } from '../store/line-reader';
 import type { AnalysisInput } from './run';
 
 /** SQLite page cache while the analysers read the case (KiB). The pass reads each page once. */
@@ -32,11 +32,7 @@ export function caseAnalysisInput(db: Db, refs: SourceRef[], options: CaseInputO
     input.linesOf = (source, from, to) => {
       const ref = refs.find((r) => r.sourceId === source.sourceId);
       if (!ref || ref.firstLineId === null) return [];
-      const count = Math.min(to, ref.lineCount) - from + 1;
-      if (count <= 0) return [];
-      return watch(
-        readRecordLines(db, [{ ...ref, firstLineId: ref.firstLineId + from - 1, lineCount: count }]),
-      );
+      return watch(readSourceLines(db, ref, from, to));
     };
   return input;
 }

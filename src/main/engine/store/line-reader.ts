@@ -58,35 +58,80 @@ const READ_CHUNK = 8192;
 
 /**
  * Every line of the given sources, each source in its own order. A source's lines are
- * contiguous in line ids, so each is one range scan on the primary key (raw rows: no objects
- * built by the driver).
+ * contiguous in line ids (line n is first_line_id + n - 1), so each is one range scan on the
+ * primary key, in chunks through .all() (one native call per chunk, raw rows: no objects built
+ * by the driver). Where the chunk's texts are in blocks, only the times are read from the rows
+ * and the texts are sliced from each block in turn; otherwise (a case from before v8) the rows
+ * give everything.
  */
 export function* readRecordLines(db: Db, sources: readonly SourceRef[]): Generator<RecordLine> {
-  const stmt = db
+  for (const s of sources) if (s.firstLineId !== null) yield* readSourceLines(db, s, 1, s.lineCount);
+}
+
+/** Lines `fromLineNo`..`toLineNo` (1-based, inclusive) of one source, in order. */
+export function* readSourceLines(
+  db: Db,
+  s: SourceRef,
+  fromLineNo: number,
+  toLineNo: number,
+): Generator<RecordLine> {
+  if (s.firstLineId === null) return;
+  const full = db
     .prepare(
       'SELECT line_id, source_id, line_no, ts, ts_quality, block, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
     )
     .raw(true);
+  const times = db
+    .prepare('SELECT ts, ts_quality FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id')
+    .raw(true);
   const texts = TextBlocks.of(db);
-  for (const s of sources) {
-    if (s.firstLineId === null || s.lineCount === 0) continue;
-    const end = s.firstLineId + s.lineCount;
-    // Chunks through .all() cost far less per row than iterate() (one native call per chunk).
-    for (let from = s.firstLineId; from < end; from += READ_CHUNK) {
-      const rows = stmt.all(from, Math.min(from + READ_CHUNK, end)) as Row[];
-      for (const r of rows) {
-        yield {
-          lineId: r[0],
-          sourceId: r[1],
-          sourcePath: s.path,
-          lineNo: r[2],
-          ts: r[3],
-          tsQuality: TIME_QUALITY_CODES[r[4]] ?? 'none',
-          text: r[5] === null ? r[6] : texts.text(r[5], r[0]),
-        };
+  const first = s.firstLineId;
+  const end = first + Math.min(toLineNo, s.lineCount);
+  for (let from = first + Math.max(1, fromLineNo) - 1; from < end; from += READ_CHUNK) {
+    const to = Math.min(from + READ_CHUNK, end);
+    const cover = texts.blocksCovering(from, to - 1);
+    const rows = covers(cover, from, to) ? (times.all(from, to) as [number | null, number][]) : null;
+    if (rows && rows.length === to - from) {
+      for (const [blockId, blockFirst, n] of cover) {
+        const b = texts.block(blockId);
+        const lo = Math.max(from, blockFirst);
+        const hi = Math.min(to, blockFirst + n);
+        for (let id = lo; id < hi; id++) {
+          const r = rows[id - from]!;
+          yield {
+            lineId: id,
+            sourceId: s.sourceId,
+            sourcePath: s.path,
+            lineNo: id - first + 1,
+            ts: r[0],
+            tsQuality: TIME_QUALITY_CODES[r[1]] ?? 'none',
+            text: b.text(id - blockFirst),
+          };
+        }
       }
+      continue;
+    }
+    for (const r of full.all(from, to) as Row[]) {
+      yield {
+        lineId: r[0],
+        sourceId: r[1],
+        sourcePath: s.path,
+        lineNo: r[2],
+        ts: r[3],
+        tsQuality: TIME_QUALITY_CODES[r[4]] ?? 'none',
+        text: r[5] === null ? r[6] : texts.text(r[5], r[0]),
+      };
     }
   }
+}
+
+/** Whether the blocks (in line order) hold every line in [from, to) without a gap. */
+function covers(cover: readonly [number, number, number][], from: number, to: number): boolean {
+  if (cover.length === 0 || cover[0]![1] > from) return false;
+  for (let i = 1; i < cover.length; i++)
+    if (cover[i]![1] !== cover[i - 1]![1] + cover[i - 1]![2]) return false;
+  const last = cover[cover.length - 1]!;
+  return last[1] + last[2] >= to;
 }
 
 /** The lines of one small source, in memory (system files: sysctl, proc/sys, limits.conf). */
