@@ -314,6 +314,9 @@ async function main(): Promise<void> {
       ['oom-killer', 'text'],
       ['Out of memory: Kill(ed)? process \\d+', 'regex'],
       ['write_iter', 'text'],
+      // Regexes with no literal every match must contain: every line is read and tested.
+      ['segfault|Out of memory', 'regex'],
+      ['\\d+\\.\\d+\\.\\d+\\.\\d+', 'regex'],
     ] as const) {
       let first = -1;
       let total = 0;
