@@ -52,10 +52,19 @@ function snapshot(db: Db, stats: OrderStats): Snapshot {
   }[];
   // The reverse table points back at each line's position.
   const order = rows.map((r) => Number(r.split(' ')[0]));
+  const positionOf = new Map<number, number>();
   for (const [c, p] of positions.entries()) {
     const pos = new Int32Array(new Uint8Array(p.positions).buffer);
-    for (let j = 0; j < pos.length; j++) if (pos[j]! >= 0) expect(order[pos[j]!]).toBe(c * CHUNK + j + 1);
+    expect(pos.length).toBe(CHUNK);
+    for (let j = 0; j < pos.length; j++)
+      if (pos[j]! >= 0) {
+        expect(order[pos[j]!]).toBe(c * CHUNK + j + 1);
+        positionOf.set(c * CHUNK + j + 1, pos[j]!);
+      }
   }
+  // … and every line of the order has its position, in a chunk for every CHUNK line ids.
+  expect(order.filter((id, i) => positionOf.get(id) !== i)).toEqual([]);
+  expect(positions.length).toBe(Math.ceil(Math.max(0, ...order) / CHUNK));
   const minutes = (
     db.prepare('SELECT minute, level, n FROM minute_counts ORDER BY 1, 2').raw(true).all() as unknown[][]
   ).map((r) => r.join(' '));

@@ -15,6 +15,7 @@
  * Times that go backwards inside a source (jitter, a clock step) are sorted like the rest:
  * the view is ordered by time, and each line keeps its global id and source line number.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { f64, LEVEL_NONE, le, NameIds, u16, UNTIMED } from '../store/order-capture';
 
@@ -344,6 +345,67 @@ function tiles(
   return c !== undefined && c.n === count && c.from === first && c.to === first + count;
 }
 
+/**
+ * merged_position (each line id's position in the order, CHUNK ids a row) written as the
+ * merge goes: a chunk of ids is written once every line it holds has its position, so only the
+ * chunks still being filled are in memory (one or two per source being merged, all of an
+ * out-of-order source's) instead of 4 bytes for every line of the case (134 MB at 33M lines).
+ */
+class PositionWriter {
+  private readonly expected: Int32Array;
+  private readonly filled: Int32Array;
+  private readonly open = new Map<number, Int32Array>();
+  private readonly ins: Statement;
+  private lastChunk = -1;
+  private last: Int32Array | null = null;
+  private bytes = 0;
+
+  constructor(db: Db, maxLineId: number, spans: readonly SourceSpan[]) {
+    const chunks = Math.ceil(maxLineId / CHUNK);
+    this.expected = new Int32Array(chunks);
+    this.filled = new Int32Array(chunks);
+    for (const s of spans)
+      for (let id = s.first; id < s.first + s.count;) {
+        const c = Math.floor((id - 1) / CHUNK);
+        const end = Math.min(s.first + s.count, (c + 1) * CHUNK + 1);
+        this.expected[c]! += end - id;
+        id = end;
+      }
+    this.ins = db.prepare('INSERT INTO merged_position (chunk, positions) VALUES (?, ?)');
+  }
+
+  set(id: number, pos: number): void {
+    const c = Math.floor((id - 1) / CHUNK);
+    let a = c === this.lastChunk ? this.last! : this.open.get(c);
+    if (!a) {
+      a = new Int32Array(CHUNK).fill(-1);
+      this.open.set(c, a);
+    }
+    this.lastChunk = c;
+    this.last = a;
+    a[(id - 1) % CHUNK] = pos;
+    if (++this.filled[c]! === this.expected[c]!) this.write(c, a);
+  }
+
+  private write(c: number, a: Int32Array): void {
+    this.ins.run(c, le(a));
+    this.bytes += CHUNK * 4;
+    this.open.delete(c);
+    if (this.lastChunk === c) {
+      this.lastChunk = -1;
+      this.last = null;
+    }
+  }
+
+  /** Writes the chunks not written yet (ids of no source: -1) and returns the bytes written. */
+  finish(): number {
+    for (let c = 0; c < this.expected.length; c++)
+      if (this.filled[c]! < this.expected[c]! || this.expected[c] === 0)
+        this.write(c, this.open.get(c) ?? new Int32Array(CHUNK).fill(-1));
+    return this.bytes;
+  }
+}
+
 function buildStreaming(db: Db, names: NameIds, started: number): OrderStats {
   const maxLineId = (db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null }).m ?? 0;
   // A source's pieces are disjoint (line ids are unique), so starting at its first line, ending
@@ -463,7 +525,7 @@ function buildStreaming(db: Db, names: NameIds, started: number): OrderStats {
   const cFlags = new Uint8Array(CHUNK);
   const cNames = new Uint16Array(2 * CHUNK);
   const firstKeys = new Float64Array(Math.ceil(k / CHUNK));
-  const reverse = new Int32Array(Math.ceil(maxLineId / CHUNK) * CHUNK).fill(-1);
+  const positions = new PositionWriter(db, maxLineId, spans);
   const hostCounts = new Float64Array(names.lists[0].length + 1);
   const programCounts = new Float64Array(names.lists[1].length + 1);
   const severities = new Array<number>(9).fill(0);
@@ -493,7 +555,7 @@ function buildStreaming(db: Db, names: NameIds, started: number): OrderStats {
     cFlags[j] = fl;
     cNames[2 * j] = c.host;
     cNames[2 * j + 1] = c.program;
-    reverse[id - 1] = pos;
+    positions.set(id, pos);
     hostCounts[c.host]!++;
     programCounts[c.program]!++;
     severities[fl & 15]!++;
@@ -543,11 +605,7 @@ function buildStreaming(db: Db, names: NameIds, started: number): OrderStats {
   db.prepare(
     "INSERT INTO meta_large (key, value) VALUES ('merged_order_keys', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
   ).run(le(firstKeys).toString('base64'));
-  const insPos = db.prepare('INSERT INTO merged_position (chunk, positions) VALUES (?, ?)');
-  for (let c = 0; c * CHUNK < reverse.length; c++) {
-    insPos.run(c, le(reverse.subarray(c * CHUNK, (c + 1) * CHUNK)));
-    bytes += CHUNK * 4;
-  }
+  bytes += positions.finish();
   bytes += writeCounts(db, minutes);
   const usualGapMs = percentile(gapValues, 0.5);
   const silenceThresholdMs = Math.max(MIN_SILENCE_MS, usualGapMs * SILENCE_FACTOR);
