@@ -530,7 +530,8 @@ export class FloodDetector {
 
   /**
    * A new table holding the live slots: runs still followed, and single sightings (all of them,
-   * or with `now` only those that have not gone quiet). Sized for twice what it holds.
+   * or with `now` only those that have not gone quiet), in a table at least twice that size (a
+   * sweep keeps the size it had).
    */
   private rebuild(now: RecordLine | null): void {
     const old = this.table;
@@ -550,7 +551,8 @@ export class FloodDetector {
         live++;
       }
     }
-    const size = tableSize(live + 1);
+    // A sweep keeps the size (the next 20,000 lines refill it); only growth changes it.
+    const size = Math.max(tableSize(live + 1), now === null ? 0 : old.capacity);
     // The previous table, emptied, when it has the size wanted: a sweep every 20,000 lines would
     // otherwise allocate and zero a table each time.
     let next = this.spare;
