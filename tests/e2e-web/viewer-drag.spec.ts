@@ -1,10 +1,12 @@
 /**
- * An overview drag paints each of its moves as plain text in a small window (no grammar, no
- * decorations: issue 7's drag budget) and brings everything back when it ends. Once the drag has
+ * An overview drag paints each of its moves as plain text over the editor (drag-preview.ts: issue
+ * 7's drag budget) and Monaco takes over with the window the drag rests on. Once the drag has
  * ended, what is painted must be exactly right: the gutter numbers are the lines at the ruler's
  * position, the text is theirs, the grammar colours them, the severity colours, the finding's
  * glyph and the search hits are on the right lines, and Monaco's cursor is on the shared cursor's
- * line (each quick window of the drag reset it to its own first line).
+ * line (the window swap reset it to the window's first line). Where the window does not hold the
+ * shared cursor, no line is painted as the current one (Monaco's cursor is parked on the window's
+ * first line, and that line was painted as current).
  *
  * The sample case is too small for this (its whole view fits one window, so a drag never reads):
  * the spec generates a case of about 8,000 lines, which is also small enough that one pixel of the
@@ -101,6 +103,65 @@ async function painted(page: Page): Promise<Painted> {
 }
 
 /**
+ * How Monaco paints its current line on screen: the gutter numbers of the rows with a visible
+ * current-line highlight, whether a line number is coloured as the active one (unlike the others),
+ * and whether a cursor is drawn.
+ */
+async function currentLinePaint(
+  page: Page,
+): Promise<{ highlighted: string[]; activeNumberColoured: boolean; cursorVisible: boolean }> {
+  const painted = await page.evaluate(() => {
+    const viewer = document.querySelector('[data-testid="log-viewer"]')!;
+    const guard = viewer.querySelector('.overflow-guard')!.getBoundingClientRect();
+    const shown = (el: Element): boolean => {
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      return (
+        style.display !== 'none' &&
+        style.visibility !== 'hidden' &&
+        r.height > 0 &&
+        r.bottom > guard.top + 1 &&
+        r.top < guard.bottom - 1
+      );
+    };
+    const numbers = [...viewer.querySelectorAll('.line-numbers')];
+    const numberAt = (top: number): string =>
+      numbers.find((n) => Math.abs(n.getBoundingClientRect().top - top) < 2)?.textContent?.trim() ?? '?';
+    // In the text (an empty selection) or in the gutter (a line selected).
+    const highlighted = [
+      ...new Set(
+        [...viewer.querySelectorAll('.current-line')]
+          .filter(shown)
+          .map((el) => numberAt(el.getBoundingClientRect().top)),
+      ),
+    ];
+    const active = viewer.querySelector('.line-numbers.active-line-number');
+    const other = numbers.find((n) => !n.classList.contains('active-line-number'));
+    const activeNumberColoured =
+      !!active &&
+      !!other &&
+      shown(active) &&
+      getComputedStyle(active).color !== getComputedStyle(other).color;
+    return { highlighted, activeNumberColoured };
+  });
+  // Monaco blinks its cursor (when the editor has the focus) by hiding and showing it: looked at
+  // over more than a blink.
+  let cursorVisible = false;
+  for (let i = 0; i < 6 && !cursorVisible; i++) {
+    cursorVisible = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="log-viewer"] .cursors-layer .cursor')].some((c) => {
+        const style = getComputedStyle(c);
+        return (
+          style.display !== 'none' && style.visibility !== 'hidden' && c.getBoundingClientRect().height > 0
+        );
+      }),
+    );
+    await page.waitForTimeout(200);
+  }
+  return { ...painted, cursorVisible };
+}
+
+/**
  * Drags the overview's thumb from where it is to the top, then down so that view position `top`
  * is the first line on screen, and releases it there. Positions follow Overview.tsx's geometry:
  * the thumb's top travels over (track height − thumb height) for (total − lines on screen).
@@ -136,6 +197,17 @@ async function dragThumbTo(page: Page, top: number): Promise<void> {
     await page.mouse.move(x, y);
   }
   await page.mouse.up();
+}
+
+/**
+ * Waits until the drag has rested: the preview of its lines (plain text over the editor) is gone
+ * and Monaco paints the lines with the grammar (more than one token class).
+ */
+async function rested(page: Page): Promise<void> {
+  await expect(page.getByTestId('drag-preview')).toBeHidden({ timeout: 15_000 });
+  await expect
+    .poll(async () => (await painted(page)).tokenClasses.length, { timeout: 15_000 })
+    .toBeGreaterThan(3);
 }
 
 /** The overview's first visible position once it has stopped changing. */
@@ -229,10 +301,8 @@ test.describe('an overview drag over a generated case', () => {
     const top = glyphPos - 8;
     await dragThumbTo(page, top);
 
-    // Rested: the window has grown and the grammar is back (it paints more than one token class).
-    await expect
-      .poll(async () => (await painted(page)).tokenClasses.length, { timeout: 15_000 })
-      .toBeGreaterThan(3);
+    // Rested: Monaco shows the lines the drag rests on, with the grammar.
+    await rested(page);
     const shown = await painted(page);
 
     // The drag ended where it was aimed, within the few lines one pixel of the ruler is.
@@ -271,6 +341,51 @@ test.describe('an overview drag over a generated case', () => {
     expect((await activeLine(page))?.lineId).toBe(String(cursorLine));
     await expect(viewer.locator('.line-numbers.active-line-number')).toHaveCount(1);
   });
+  test('where the shared cursor is not in the window the drag rests on, no line is painted as current', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const r = ready!;
+    const total = (await callHost(r.port, r.token, 'caseSummary', { caseId: r.caseId })).lineCount;
+    await page.goto(r.url);
+    const viewer = page.getByTestId('log-viewer');
+    await expect(viewer.locator('.view-line').first()).toBeVisible({ timeout: 60_000 });
+    // The shared cursor far below the top of the case: more than a window (3,000 lines) away from it.
+    const cursorPos = total - 1200;
+    const cursorLine = (
+      await callHost(r.port, r.token, 'getLines', {
+        caseId: r.caseId,
+        view: { kind: 'merged' },
+        start: cursorPos,
+        count: 1,
+      })
+    ).lines[0]!.lineId;
+    await page.getByTestId('goto-input').fill(String(cursorLine));
+    await page.getByTestId('goto-input').press('Enter');
+    await expect.poll(async () => (await activeLine(page))?.lineId).toBe(String(cursorLine));
+    const before = await currentLinePaint(page);
+    expect(before.highlighted, 'the cursor line is painted as current').toEqual([String(cursorLine)]);
+
+    // To the top of the case: the window it rests on starts at its first line, which is on screen.
+    await dragThumbTo(page, 0);
+    await rested(page);
+    const shown = await painted(page);
+    expect(shown.numbers[0]).toBe(1);
+    expect(shown.numbers).not.toContain(cursorLine);
+    // Monaco's own cursor is parked on the window's first line: nothing shows it.
+    const away = await currentLinePaint(page);
+    expect(away.highlighted, 'no line is painted as current').toEqual([]);
+    expect(away.activeNumberColoured, 'no line number is painted as active').toBe(false);
+    expect(away.cursorVisible, 'no cursor is drawn').toBe(false);
+
+    // Back to the shared cursor: its line is painted as current again.
+    await dragThumbTo(page, cursorPos - 8);
+    await rested(page);
+    await expect.poll(async () => (await currentLinePaint(page)).highlighted).toEqual([String(cursorLine)]);
+    expect((await currentLinePaint(page)).activeNumberColoured).toBe(true);
+    expect((await activeLine(page))?.lineId).toBe(String(cursorLine));
+  });
+
   test('a search with hundreds of hits keeps the workbench in the window: its list scrolls', async ({
     page,
   }) => {

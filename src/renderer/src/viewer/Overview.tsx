@@ -116,6 +116,14 @@ export function Overview({ markers, onSeek, onDragEnd }: Props): React.JSX.Eleme
       });
   };
 
+  const endDrag = (): void => {
+    const wasDrag = drag.current !== null;
+    drag.current = null;
+    if (!wasDrag) return;
+    if (pending.current !== null) endPending.current = true;
+    else onDragEnd();
+  };
+
   const { thumbH, thumbTop } = geometry(height);
   return (
     <div
@@ -147,13 +155,13 @@ export function Overview({ markers, onSeek, onDragEnd }: Props): React.JSX.Eleme
         if (drag.current) seekSoon(positionAt(e.clientY, drag.current.grabOffset));
       }}
       onPointerUp={(e) => {
-        const wasDrag = drag.current !== null;
-        drag.current = null;
         e.currentTarget.releasePointerCapture(e.pointerId);
-        if (!wasDrag) return;
-        if (pending.current !== null) endPending.current = true;
-        else onDragEnd();
+        endDrag();
       }}
+      // The browser took the pointer away (a touch turned into a scroll, a window switch): the drag
+      // ends there as well, or the viewer would wait for its end.
+      onPointerCancel={endDrag}
+      onLostPointerCapture={endDrag}
     >
       <canvas ref={canvasRef} className="overview-marks" />
       {total > 0 && (

@@ -8,10 +8,11 @@
 import type { WorkbenchApi } from '../../../shared/api';
 import type { LinePage, LineView, ViewLine } from '../../../shared/model/case';
 import type { Cursor } from '../state/viewer';
-import { markPainted, QUICK_LINES, quickRequest, takePrimed, takePrimedLocate } from './first-page';
+import { DragPreview } from './drag-preview';
+import { markPainted, quickRequest, takePrimed, takePrimedLocate } from './first-page';
 import { monaco } from './monaco';
 import { PageCache, PAGE_SIZE } from './pages';
-import { severityOfLevel } from './severity';
+import { runsOf, severityClass, timeMarkClass, type LineRun } from './line-runs';
 import { registerSyslog, SYSLOG_LANGUAGE, THEME_DARK, THEME_LIGHT } from './syslog-language';
 import { shiftedWindowStart, WINDOW_SIZE, windowStartAround } from './window';
 
@@ -81,12 +82,6 @@ const HOLD_MAX_MS = 1000;
  * middle of drags: a 3000-line swap, replaced by the next move a frame later.
  */
 const GROW_DELAY_MS = 300;
-/**
- * Monaco's own language with no tokenizer: the lines a drag shows for a frame are painted as plain
- * text (one span a line, nothing to tokenise), and the grammar, the severity colours, the glyphs
- * and the hits come back when the drag rests and the window grows.
- */
-const PLAIN_LANGUAGE = 'plaintext';
 
 /**
  * Runs `fn` after the next frame has been painted: a task queued from an animation-frame callback
@@ -124,7 +119,42 @@ export function plainMarkdown(text: string): monaco.IMarkdownString {
   return { value: text.replace(MARKDOWN_SPECIAL, (c) => `\\${c}`), isTrusted: false, supportHtml: false };
 }
 
-const INFERRED = new Set(['year-inferred', 'zone-assumed', 'boot-relative-converted', 'boot-relative']);
+/** On the editor's host while Monaco's cursor is not the shared cursor (see `setLost`). */
+const CURSOR_AWAY_ATTR = 'data-viewer-cursor';
+
+/**
+ * While Monaco's cursor is parked away from the shared cursor, no line is painted as the current
+ * one: no line highlight, no cursor, and the line number Monaco marks `active-line-number` (it
+ * does whatever its options) coloured like the others. Rules on an attribute of the host rather
+ * than Monaco's `renderLineHighlight` option: an option change recomputes all of Monaco's options
+ * and re-renders every part of the view (12 ms of a 10M-line drag's last swap, profiled).
+ */
+function addCursorAwayStyle(): void {
+  if (document.getElementById('viewer-cursor-away-style')) return;
+  const style = document.createElement('style');
+  style.id = 'viewer-cursor-away-style';
+  const away = `[${CURSOR_AWAY_ATTR}="away"] .monaco-editor`;
+  style.textContent = [
+    `${away} .line-numbers.active-line-number { color: var(--vscode-editorLineNumber-foreground); }`,
+    `${away} .current-line { display: none; }`,
+    `${away} .cursors-layer .cursor { visibility: hidden !important; }`,
+  ].join('\n');
+  document.head.append(style);
+}
+
+/** Severity colours and inferred-time marks of a window's lines, one decoration per run (line-runs.ts). */
+function lineDecorations(lines: readonly ViewLine[]): monaco.editor.IModelDeltaDecoration[] {
+  const out: monaco.editor.IModelDeltaDecoration[] = [];
+  const range = (run: LineRun): monaco.Range => new monaco.Range(run.first + 1, 1, run.last + 1, 1);
+  for (const run of runsOf(lines, severityClass))
+    out.push({ range: range(run), options: { isWholeLine: true, className: run.className } });
+  for (const run of runsOf(lines, timeMarkClass))
+    out.push({
+      range: range(run),
+      options: { isWholeLine: true, linesDecorationsClassName: run.className },
+    });
+  return out;
+}
 
 export class LogViewerController {
   private readonly editor: monaco.editor.IStandaloneCodeEditor;
@@ -147,15 +177,25 @@ export class LogViewerController {
   /** Cursor moves by the user (mouse, keys): a load started before one does not move the cursor. */
   private userMoves = 0;
   private growTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The model holds a drag's quick window, painted plain (see PLAIN_LANGUAGE). */
-  private plain = false;
+  /**
+   * What an overview drag shows while it moves (drag-preview.ts): Monaco keeps its window until
+   * the drag rests there.
+   */
+  private readonly preview: DragPreview;
   /**
    * Monaco's selection (view positions) when a window that did not hold it replaced the one that
-   * did: a drag's quick windows, or a window moved far from it by scrolling. Each of those reset
-   * Monaco's cursor to the window's first line; the next window that holds it puts it back. Kept
-   * until the user or a jump moves the cursor.
+   * did: the window a drag rests on, or a window moved far from it by scrolling. Each of those
+   * reset Monaco's cursor to the window's first line; the next window that holds it puts it back.
+   * Kept until the user or a jump moves the cursor. Set through `setLost`, which also hides
+   * Monaco's cursor and current-line highlight meanwhile (see `cursorAway`).
    */
   private lostSelection: ReturnType<LogViewerController['absoluteSelection']> | undefined;
+  /**
+   * Monaco's cursor is not the shared cursor (it is parked on the window's first line because the
+   * window does not hold the shared cursor): the current line is not highlighted, and the cursor
+   * and the active line number are not painted as such (the host's `data-viewer-cursor="away"`).
+   */
+  private cursorAway = false;
   /** An overview drag is in progress (from its first move until `endDrag`). */
   private dragging = false;
   /** A drag's read is in flight; the position the drag has moved to since then, if any. */
@@ -177,7 +217,7 @@ export class LogViewerController {
   };
 
   constructor(
-    host: HTMLElement,
+    private readonly host: HTMLElement,
     private readonly api: Api,
     private readonly callbacks: ViewerCallbacks,
   ) {
@@ -236,13 +276,15 @@ export class LogViewerController {
     };
     noBracketColours();
     this.disposables.push(this.model.onDidChangeOptions(noBracketColours));
+    this.preview = new DragPreview(this.editor);
+    addCursorAwayStyle();
     this.lineDecorations = this.editor.createDecorationsCollection();
     this.markDecorations = this.editor.createDecorationsCollection();
     this.hitDecorations = this.editor.createDecorationsCollection();
     this.disposables.push(
       this.editor.onDidChangeCursorPosition((e) => {
         if (this.quiet) return;
-        this.lostSelection = undefined;
+        this.setLost(undefined);
         if (e.source === 'mouse' || e.source === 'keyboard') this.userMoves++;
         const line = this.win.lines[e.position.lineNumber - 1];
         if (!line) return;
@@ -334,7 +376,7 @@ export class LogViewerController {
     this.caseId = caseId;
     this.view = view;
     // Its positions were another view's.
-    this.lostSelection = undefined;
+    this.setLost(undefined);
     this.pages = new PageCache((req) => this.api.getLines(req), caseId, view);
     await this.load(lineId, false);
   }
@@ -351,77 +393,101 @@ export class LogViewerController {
     await this.load(lineId, true);
   }
 
-  /**
-   * Moves to a position of the view (the overview, seeks); `select` also moves the cursor there.
-   * `quick` (a drag in progress) paints a few lines at once and grows the window when the drag rests.
-   */
-  async goToPosition(
-    position: number,
-    select: boolean,
-    align: 'center' | 'top' = 'center',
-    quick = false,
-  ): Promise<void> {
+  /** Moves to a position of the view (the overview's clicks and keys); `select` also moves the cursor there. */
+  async goToPosition(position: number, select: boolean, align: 'center' | 'top' = 'center'): Promise<void> {
     const caseId = this.caseId;
     if (!caseId || !this.pages) return;
-    if (quick) {
-      // One read at a time: the moves made meanwhile come down to the last one, read next.
-      if (this.quickInFlight) {
-        this.quickNext = position;
-        return;
-      }
-    } else this.quickNext = null;
+    this.quickNext = null;
     const target = Math.max(0, Math.min(position, Math.max(0, this.win.total - 1)));
     const inWindow = target >= this.win.start && target < this.win.start + this.win.lines.length;
     if (!inWindow) {
       const gen = ++this.gen;
       this.busy = true;
-      if (quick) this.quickInFlight = true;
       try {
-        const page = quick
-          ? await this.api.getLines({
-              caseId,
-              view: this.view,
-              start: Math.max(0, target - QUICK_LINES / 4),
-              count: QUICK_LINES,
-            })
-          : await this.pages.read(windowStartAround(target, this.win.total), WINDOW_SIZE);
-        if (gen !== this.gen) {
-          // Something else (a jump, a click) took the viewer over: the drag's later moves go too.
-          this.quickNext = null;
-          return;
-        }
+        const page = await this.pages.read(windowStartAround(target, this.win.total), WINDOW_SIZE);
+        if (gen !== this.gen) return;
         this.holdUntilPainted();
-        if (quick && this.lostSelection === undefined) this.lostSelection = this.absoluteSelection();
-        this.swap(page, quick);
+        this.swap(page);
       } catch (err) {
         if (gen === this.gen) this.status({ kind: 'error', message: errorText(err) });
         return;
       } finally {
-        if (quick) this.quickInFlight = false;
         if (gen === this.gen) this.busy = false;
       }
     }
     const n = target - this.win.start + 1;
     this.holdUntilPainted();
+    this.preview.hide();
     if (select) this.select(n, align);
     else if (align === 'top') this.editor.setScrollTop(this.editor.getTopForLineNumber(n), IMMEDIATE);
     else this.editor.revealLineInCenter(n, IMMEDIATE);
     this.reportWindow();
+    this.prefetchAround();
+  }
+
+  /**
+   * A move of an overview drag: `position` becomes the top line. Within Monaco's window it is a
+   * scroll; beyond it, the lines there are read (one read at a time: the moves made meanwhile come
+   * down to the last one) and shown over the editor (drag-preview.ts), and Monaco's window moves
+   * there when the drag rests (`grow`).
+   */
+  dragTo(position: number): void {
+    this.dragging = true;
+    void this.previewAt(position);
+  }
+
+  private async previewAt(position: number): Promise<void> {
+    const caseId = this.caseId;
+    if (!caseId || !this.pages) return;
+    if (this.quickInFlight) {
+      this.quickNext = position;
+      return;
+    }
+    const rows = this.preview.rowCount();
+    const total = this.win.total;
+    const top = Math.max(0, Math.min(position, total - rows));
+    const end = Math.min(total, top + rows);
+    if (top >= this.win.start && end <= this.win.start + this.win.lines.length) {
+      // Monaco holds these lines: scroll there. Its window moves once the drag rests near an edge.
+      this.preview.hide();
+      this.editor.setScrollTop(this.editor.getTopForLineNumber(top - this.win.start + 1), IMMEDIATE);
+      this.reportWindow();
+      this.afterDragMove();
+      return;
+    }
+    const gen = ++this.gen;
+    this.busy = true;
+    this.quickInFlight = true;
+    try {
+      const page = await this.api.getLines({ caseId, view: this.view, start: top, count: rows });
+      if (gen !== this.gen) {
+        // Something else (a jump, a click) took the viewer over: the drag's later moves go too.
+        this.quickNext = null;
+        return;
+      }
+      this.preview.show(page.start, page.lines, displayText);
+      this.reportWindow();
+    } catch (err) {
+      if (gen === this.gen) this.status({ kind: 'error', message: errorText(err) });
+      return;
+    } finally {
+      this.quickInFlight = false;
+      if (gen === this.gen) this.busy = false;
+    }
+    this.afterDragMove();
+  }
+
+  /** After a drag's move has been shown: the next move, or the window grows where the drag rests. */
+  private afterDragMove(): void {
     if (this.growTimer) clearTimeout(this.growTimer);
     this.growTimer = null;
     const next = this.quickNext;
-    if (quick && next !== null) {
+    if (next !== null) {
       this.quickNext = null;
-      void this.goToPosition(next, false, 'top', true);
-    } else if (quick && this.win.lines.length < Math.min(WINDOW_SIZE, this.win.total)) {
+      void this.previewAt(next);
+    } else if (this.preview.shownTop() !== null) {
       this.growTimer = setTimeout(() => this.grow(), this.dragging ? GROW_DELAY_MS : 0);
-    } else this.prefetchAround();
-  }
-
-  /** A move of an overview drag: `position` becomes the top line, painted quick (see goToPosition). */
-  dragTo(position: number): void {
-    this.dragging = true;
-    void this.goToPosition(position, false, 'top', true);
+    } else this.maybeShift();
   }
 
   /**
@@ -430,17 +496,65 @@ export class LogViewerController {
    */
   endDrag(): void {
     this.dragging = false;
-    if (this.growTimer === null) return;
+    if (this.growTimer === null) {
+      // A drag that stayed within Monaco's window moves the window once it ends, if near an edge.
+      if (!this.quickInFlight) this.maybeShift();
+      return;
+    }
     clearTimeout(this.growTimer);
     this.growTimer = setTimeout(() => this.grow(), 0);
   }
 
-  /** Grows a drag's quick window to a full one around the lines on screen. */
+  /**
+   * Moves Monaco's window to where a drag rests (the lines the preview shows), in two tasks a frame
+   * apart, the preview covering Monaco until the second: the new text (Monaco then renders and
+   * tokenises the lines on screen under the preview), then the colours, glyphs, hits and cursor,
+   * and the preview goes. Doing all of it in one task was about 60 ms, and Monaco's next frame
+   * another 45 ms (bench:viewer on 10M lines, BENCH_ONLY=drag BENCH_TASKS=1).
+   */
   private grow(): void {
     this.growTimer = null;
     const v = this.visible();
-    if (v)
-      void this.fetchAndSwap(windowStartAround(Math.floor((v.first + v.last) / 2), this.win.total), false);
+    if (!v) return;
+    const start = windowStartAround(Math.floor((v.first + v.last) / 2), this.win.total);
+    if (this.preview.shownTop() === null) void this.fetchAndSwap(start, false);
+    else void this.settle(start);
+  }
+
+  private async settle(start: number): Promise<void> {
+    const pages = this.pages;
+    if (!pages) return;
+    const gen = ++this.gen;
+    this.busy = true;
+    try {
+      const page = await pages.read(start, WINDOW_SIZE);
+      const top = this.preview.shownTop();
+      if (gen !== this.gen || top === null) return;
+      const selection = this.lostSelection !== undefined ? this.lostSelection : this.absoluteSelection();
+      this.swapText(page);
+      this.restoreTop({ position: top, offset: 0 });
+      // Monaco's cursor is on the new window's first line until the selection is put back below:
+      // kept as lost meanwhile, so that a window swapped in before then still restores it.
+      this.setLost(selection);
+      await new Promise<void>((resolve) => afterPaint(resolve));
+      // The model holds this text whatever happened meanwhile, unless it was replaced again: its
+      // colours go with it. The rest (the preview, the cursor) only if nothing took over.
+      if (this.win.lines === page.lines) this.paintDecorations();
+      if (gen !== this.gen) return;
+      this.holdUntilPainted();
+      this.endPreview();
+      this.setLost(this.restoreSelection(selection) ? undefined : selection);
+      this.status({ kind: 'ready', total: page.total });
+      this.reportWindow();
+      this.prefetchAround();
+    } catch (err) {
+      if (gen === this.gen) this.status({ kind: 'error', message: errorText(err) });
+    } finally {
+      if (gen === this.gen) {
+        this.busy = false;
+        this.maybeShift();
+      }
+    }
   }
 
   /** Re-reads the current window (after an ingest changed the view), keeping the top line. */
@@ -452,8 +566,6 @@ export class LogViewerController {
 
   /** Redraws the glyphs (findings, notes, bookmarks changed). */
   refreshMarks(): void {
-    // A drag's plain window has none; the window it rests on paints them.
-    if (this.plain) return;
     const decorations: monaco.editor.IModelDeltaDecoration[] = [];
     this.win.lines.forEach((line, i) => {
       const marks = this.callbacks.marksOf(line.lineId);
@@ -514,6 +626,8 @@ export class LogViewerController {
     holding.delete(this.deliverHeld);
     if (this.growTimer) clearTimeout(this.growTimer);
     for (const d of this.disposables) d.dispose();
+    this.host.removeAttribute(CURSOR_AWAY_ATTR);
+    this.preview.dispose();
     this.editor.dispose();
     this.model.dispose();
   }
@@ -573,6 +687,8 @@ export class LogViewerController {
   }
 
   private visible(): { first: number; last: number } | null {
+    const top = this.preview.shownTop();
+    if (top !== null) return { first: top, last: top + Math.max(1, this.preview.shownCount()) - 1 };
     const ranges = this.editor.getVisibleRanges();
     const first = ranges[0];
     const last = ranges[ranges.length - 1];
@@ -611,8 +727,15 @@ export class LogViewerController {
   }
 
   private maybeShift(): void {
-    // While an overview drag is moving, the window grows once it rests (goToPosition).
-    if (this.busy || !this.caseId || this.growTimer !== null) return;
+    // While an overview drag is moving, the window moves once it rests (afterDragMove, endDrag).
+    if (
+      this.busy ||
+      !this.caseId ||
+      this.dragging ||
+      this.growTimer !== null ||
+      this.preview.shownTop() !== null
+    )
+      return;
     const v = this.visible();
     if (!v) return;
     const w = this.win;
@@ -630,14 +753,24 @@ export class LogViewerController {
     try {
       const page = await pages.read(start, WINDOW_SIZE);
       if (gen !== this.gen) return;
-      if (!force && page.start === this.win.start && page.lines.length === this.win.lines.length) return;
-      // Measured after the fetch: the user may have scrolled further while it was in flight.
-      const anchor = this.topAnchor();
+      // Measured after the fetch: the user may have scrolled further while it was in flight. A
+      // drag's preview is where the drag rests.
+      const previewTop = this.preview.shownTop();
+      const anchor = previewTop !== null ? { position: previewTop, offset: 0 } : this.topAnchor();
+      if (!force && page.start === this.win.start && page.lines.length === this.win.lines.length) {
+        if (previewTop !== null) {
+          this.holdUntilPainted();
+          this.preview.hide();
+          this.restoreTop(anchor);
+          this.reportWindow();
+        }
+        return;
+      }
       const selection = this.lostSelection !== undefined ? this.lostSelection : this.absoluteSelection();
       this.holdUntilPainted();
       this.swap(page);
       this.restoreTop(anchor);
-      this.lostSelection = this.restoreSelection(selection) ? undefined : (selection ?? undefined);
+      this.setLost(this.restoreSelection(selection) ? undefined : selection);
       this.status({ kind: 'ready', total: page.total });
       this.reportWindow();
       this.prefetchAround();
@@ -652,71 +785,57 @@ export class LogViewerController {
     }
   }
 
+  /** Puts a page of lines in the model, with their colours, marks and hits; ends a drag's preview. */
+  private swap(page: LinePage): void {
+    this.swapText(page);
+    this.paintWindow();
+  }
+
   /**
-   * Puts a page of lines in the model. `quick` (a frame of an overview drag) paints them plain:
-   * no grammar and no decorations, which the window the drag rests on brings back.
+   * Puts a page of lines in the model, with no colours, marks or hits yet (`paintWindow`). Monaco's
+   * cursor goes to the first line meanwhile, which does not move the shared cursor.
    */
-  private swap(page: LinePage, quick = false): void {
+  private swapText(page: LinePage): void {
     const byId = new Map<number, number>();
     const texts = new Array<string>(page.lines.length);
-    if (quick) {
-      page.lines.forEach((line, i) => {
-        byId.set(line.lineId, i);
-        texts[i] = displayText(line.text);
-      });
-      this.quiet = true;
-      try {
-        this.win = { start: page.start, total: page.total, lines: page.lines, byId };
-        // Plain before the new text goes in, so it is never tokenised by the grammar.
-        if (!this.plain) monaco.editor.setModelLanguage(this.model, PLAIN_LANGUAGE);
-        this.plain = true;
-        this.model.setValue(texts.join('\n'));
-        this.lineDecorations.clear();
-        this.markDecorations.clear();
-        this.hitDecorations.clear();
-      } finally {
-        this.quiet = false;
-      }
-      const lines = page.lines;
-      this.notify(() => this.callbacks.onLines(lines));
-      return;
-    }
-    const decorations: monaco.editor.IModelDeltaDecoration[] = [];
     page.lines.forEach((line, i) => {
       byId.set(line.lineId, i);
       texts[i] = displayText(line.text);
-      const sev = severityOfLevel(line.level);
-      const inferred = INFERRED.has(line.tsQuality);
-      if (sev || inferred) {
-        decorations.push({
-          range: new monaco.Range(i + 1, 1, i + 1, 1),
-          options: {
-            isWholeLine: true,
-            className: sev ? `sev-line sev-${sev}` : null,
-            linesDecorationsClassName: inferred ? `ts-mark ts-${line.tsQuality}` : null,
-          },
-        });
-      }
     });
     this.quiet = true;
     try {
       this.win = { start: page.start, total: page.total, lines: page.lines, byId };
       this.model.setValue(texts.join('\n'));
-      // After the text: the grammar tokenises the new lines only.
-      if (this.plain) monaco.editor.setModelLanguage(this.model, SYSLOG_LANGUAGE);
-      this.plain = false;
-      this.lineDecorations.set(decorations);
+    } finally {
+      this.quiet = false;
+    }
+  }
+
+  /** Paints the window's colours, marks and hits, and ends a drag's preview. */
+  private paintWindow(): void {
+    this.paintDecorations();
+    this.endPreview();
+  }
+
+  private paintDecorations(): void {
+    this.quiet = true;
+    try {
+      this.lineDecorations.set(lineDecorations(this.win.lines));
       this.refreshMarks();
       this.paintHits();
     } finally {
       this.quiet = false;
     }
-    const lines = page.lines;
+  }
+
+  /** Monaco shows the window from now on: the preview goes, and the panels hear of its lines. */
+  private endPreview(): void {
+    this.preview.hide();
+    const lines = this.win.lines;
     this.notify(() => this.callbacks.onLines(lines));
   }
 
   private paintHits(): void {
-    if (this.plain) return;
     const h = this.highlight;
     if (!h || h.query.length === 0) {
       this.hitDecorations.clear();
@@ -745,10 +864,25 @@ export class LogViewerController {
   private select(modelLine: number, align: 'center' | 'top' = 'center'): void {
     const max = this.model.getLineCount();
     const n = Math.min(Math.max(1, modelLine), max);
-    this.lostSelection = undefined;
+    this.setLost(undefined);
+    this.preview.hide();
     if (align === 'top') this.editor.setScrollTop(this.editor.getTopForLineNumber(n), IMMEDIATE);
     else this.editor.revealLineInCenter(n, IMMEDIATE);
     this.editor.setSelection(new monaco.Selection(n, this.model.getLineMaxColumn(n), n, 1));
+  }
+
+  /**
+   * Records the selection Monaco lost (undefined: it has not, or it no longer matters) and shows
+   * whether Monaco's own cursor is the shared cursor: while it is not, no line is painted as the
+   * current one (no line highlight, no cursor, no active line number).
+   */
+  private setLost(sel: ReturnType<LogViewerController['absoluteSelection']> | undefined): void {
+    this.lostSelection = sel ?? undefined;
+    const away = this.lostSelection !== undefined;
+    if (away === this.cursorAway) return;
+    this.cursorAway = away;
+    if (away) this.host.setAttribute(CURSOR_AWAY_ATTR, 'away');
+    else this.host.removeAttribute(CURSOR_AWAY_ATTR);
   }
 
   /** The view position of the top visible line and how far it is scrolled past. */
