@@ -31,11 +31,16 @@ const CHROMIUM = '/usr/bin/chromium';
  * instead and prints what each main-thread task over 50 ms spent its time on (script, style,
  * layout, paint…) and the scripts it ran; BENCH_TRACE_INVALIDATIONS=1 adds Chromium's
  * invalidation tracking to that trace (which nodes dirtied style, layout or paint).
+ * BENCH_TASKS=1 (with any BENCH_ONLY that drags, or none) traces the drag with Chromium's 'toplevel'
+ * category alone, cheap enough not to change the figures much, and prints the distribution of the
+ * main thread's task lengths during the drag: the long-task count alone (tasks over 50 ms) swings
+ * with the machine's load, the distribution shows how far below 50 ms the frames are.
  */
 const ONLY = process.env.BENCH_ONLY ?? '';
 const TRACE = process.env.BENCH_TRACE ?? '';
 const JUMP_ROUNDS = Math.max(1, Number(process.env.BENCH_JUMP_ROUNDS ?? 1));
 const PROFILE = process.env.BENCH_PROFILE ?? '';
+const TASKS = process.env.BENCH_TASKS === '1';
 let loadAtStart = '';
 
 interface Ready {
@@ -474,6 +479,7 @@ async function main(): Promise<void> {
     }
     const tracing = ONLY === 'drag' && TRACE !== '';
     if (tracing) await browser.startTracing(page, { path: TRACE, categories: TRACE_CATEGORIES });
+    else if (TASKS) await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
     await page.mouse.move(ov!.x + ov!.width / 2, ov!.y + 5);
     await page.mouse.down();
     const steps = 200;
@@ -482,12 +488,17 @@ async function main(): Promise<void> {
       await page.waitForTimeout(16);
     }
     await page.mouse.move(ov!.x + ov!.width / 2, ov!.y + ov!.height + 50);
+    // The release, as a mark in a trace (BENCH_TASKS lists the long tasks' times from it).
+    await page.evaluate(`performance.mark('bench-drag-release')`);
     await page.mouse.up();
     await page.waitForTimeout(800);
     const drag = await longTasks(page);
     if (tracing) {
       const trace = await browser.stopTracing();
       out.push(['trace of the drag', TRACE, longTaskBreakdown(trace.toString('utf8'))]);
+    } else if (TASKS) {
+      const trace = await browser.stopTracing();
+      out.push(['main-thread tasks of the drag', taskDistribution(trace.toString('utf8')), 'toplevel trace']);
     }
     if (dragCdp) {
       const { profile } = (await dragCdp.send('Profiler.stop')) as { profile: CpuProfile };
@@ -762,6 +773,50 @@ function longTaskBreakdown(json: string): string {
     rows.push(`${(task.dur! / 1000).toFixed(0)} ms [${top}] (${starts})`);
   }
   return rows.length > 0 ? rows.join('; ') : 'no task over 50 ms in the trace';
+}
+
+/** The renderer main thread's tasks in a trace: how many, and their lengths' percentiles. */
+function taskDistribution(json: string): string {
+  const parsed = JSON.parse(json) as { traceEvents?: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return 'no renderer main thread in the trace';
+  const ms = events
+    // The 'toplevel' category names each task ThreadControllerImpl::RunTask.
+    .filter(
+      (e) =>
+        e.pid === main.pid &&
+        e.tid === main.tid &&
+        e.ph === 'X' &&
+        e.name === 'ThreadControllerImpl::RunTask' &&
+        e.dur !== undefined,
+    )
+    .map((e) => e.dur! / 1000)
+    .filter((d) => d >= 1)
+    .sort((a, b) => a - b);
+  if (ms.length === 0) return 'no task over 1 ms';
+  const release = events.find((e) => e.name === 'bench-drag-release');
+  const long = events
+    .filter(
+      (e) =>
+        e.pid === main.pid &&
+        e.tid === main.tid &&
+        e.ph === 'X' &&
+        e.name === 'ThreadControllerImpl::RunTask' &&
+        (e.dur ?? 0) > 40_000,
+    )
+    .map((e) => {
+      const at = release ? `${((e.ts - release.ts) / 1000).toFixed(0)} ms from the release` : '';
+      return `${(e.dur! / 1000).toFixed(0)} ms${at ? ` at ${at}` : ''}`;
+    });
+  const at = (q: number): string => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(1);
+  const over = (t: number): number => ms.filter((d) => d > t).length;
+  const busy = ms.reduce((a, b) => a + b, 0);
+  return (
+    `${ms.length} tasks ≥ 1 ms (${(busy / 1000).toFixed(1)} s busy): p50 ${at(0.5)}, p90 ${at(0.9)}, ` +
+    `p99 ${at(0.99)}, max ${at(1)} ms; over 30 ms: ${over(30)}, over 40 ms: ${over(40)}, over 50 ms: ${over(50)}` +
+    (long.length > 0 ? ` (${long.join('; ')})` : '')
+  );
 }
 
 /** Each figure is printed as soon as it is measured, so a failure later still leaves them. */
