@@ -781,30 +781,22 @@ function taskDistribution(json: string): string {
   const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   if (!main) return 'no renderer main thread in the trace';
+  // The 'toplevel' category names each task ThreadControllerImpl::RunTask.
+  const isTask = (e: TraceEvent): boolean =>
+    e.pid === main.pid &&
+    e.tid === main.tid &&
+    e.ph === 'X' &&
+    e.name === 'ThreadControllerImpl::RunTask' &&
+    e.dur !== undefined;
   const ms = events
-    // The 'toplevel' category names each task ThreadControllerImpl::RunTask.
-    .filter(
-      (e) =>
-        e.pid === main.pid &&
-        e.tid === main.tid &&
-        e.ph === 'X' &&
-        e.name === 'ThreadControllerImpl::RunTask' &&
-        e.dur !== undefined,
-    )
+    .filter(isTask)
     .map((e) => e.dur! / 1000)
     .filter((d) => d >= 1)
     .sort((a, b) => a - b);
   if (ms.length === 0) return 'no task over 1 ms';
   const release = events.find((e) => e.name === 'bench-drag-release');
   const long = events
-    .filter(
-      (e) =>
-        e.pid === main.pid &&
-        e.tid === main.tid &&
-        e.ph === 'X' &&
-        e.name === 'ThreadControllerImpl::RunTask' &&
-        (e.dur ?? 0) > 40_000,
-    )
+    .filter((e) => isTask(e) && e.dur! > 40_000)
     .map((e) => {
       const at = release ? `${((e.ts - release.ts) / 1000).toFixed(0)} ms from the release` : '';
       return `${(e.dur! / 1000).toFixed(0)} ms${at ? ` at ${at}` : ''}`;
