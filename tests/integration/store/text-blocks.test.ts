@@ -233,25 +233,6 @@ function compare(name: string, inputs: () => string[]): void {
     }
   });
 
-  it(`${name}: a top-level alternation (a literal per branch as prefilter) finds what the regex finds line by line`, async () => {
-    let found = 0;
-    for (const [q, cs] of [
-      ['oom-killer|Killed process|Out of memory', false],
-      ['systemd\\[\\d+\\]|kernel: \\[', true],
-      ['ssh[d]|CRON|sudo', false],
-    ] as const) {
-      const re = new RegExp(q, cs ? '' : 'i');
-      const want = lines.filter((l) => re.test(l.text)).map((l) => l.lineId);
-      found += want.length;
-      for (const id of [blocks, rows])
-        expect(
-          await search(id, { kind: 'merged' }, q, 'regex', cs),
-          `${q} ${id === blocks ? 'blocks' : 'rows'}`,
-        ).toEqual(want);
-    }
-    expect(found).toBeGreaterThan(0);
-  });
-
   it(`${name}: filters (include, exclude, host, program) keep the same lines in blocks as in rows`, async () => {
     const filters: LineFilter[] = [
       { ...EMPTY_FILTER, include: [{ pattern: 'kernel', mode: 'text', caseSensitive: false }] },

@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  compileMatch,
-  LINE_TEXT,
-  requiredLiteral,
-  requiredLiterals,
-  sqlPredicate,
-  topLevelBranches,
-} from '../../../src/main/engine/query/match';
+import { compileMatch, LINE_TEXT, requiredLiteral, sqlPredicate } from '../../../src/main/engine/query/match';
 import { SAMPLE_TREE } from '../../helpers/tmp';
 
 describe('the literal a regular expression requires (SQL prefilter)', () => {
@@ -28,26 +21,6 @@ describe('the literal a regular expression requires (SQL prefilter)', () => {
     expect(requiredLiteral('(foo|bar)\\d+')).toBeNull();
     expect(requiredLiteral('\\d+\\.\\d+')).toBeNull();
     expect(requiredLiteral('ab')).toBeNull();
-  });
-
-  it('takes one literal per branch of a top-level alternation, and gives up if a branch has none', () => {
-    expect(topLevelBranches('segfault|Out of memory')).toEqual(['segfault', 'Out of memory']);
-    // | inside a group, a class or escaped is not a top-level branch.
-    expect(topLevelBranches('(oom|kill)er')).toBeNull();
-    expect(topLevelBranches('a[|]b\\|c')).toBeNull();
-    expect(topLevelBranches('x(a|b)y|z[|]w')).toEqual(['x(a|b)y', 'z[|]w']);
-    expect(requiredLiterals('segfault at [0-9a-f]+|Out of memory: Kill(ed)?')).toEqual([
-      'segfault at ',
-      'Out of memory: Kill',
-    ]);
-    expect(requiredLiterals('oom-killer')).toEqual(['oom-killer']);
-    expect(requiredLiterals('oom-killer|\\d+')).toBeNull();
-    expect(requiredLiterals('oom-killer|')).toBeNull();
-    expect(requiredLiterals('(foo|bar)\\d+')).toBeNull();
-    const p = sqlPredicate({ pattern: 'segfault|Out of memory', mode: 'regex', caseSensitive: false })!;
-    expect(p.sql).toBe(`(${LINE_TEXT} LIKE ? ESCAPE '\\') OR (${LINE_TEXT} LIKE ? ESCAPE '\\')`);
-    expect(p.args).toEqual(['%segfault%', '%Out of memory%']);
-    expect(p.texts.anyOf?.map((l) => l.literal)).toEqual(['segfault', 'Out of memory']);
   });
 
   it('never drops a line the regex matches (sample syslog, case-insensitive)', () => {

@@ -137,54 +137,6 @@ export function requiredLiteral(source: string): string | null {
   return best.length >= 3 ? best : null;
 }
 
-/**
- * The branches of a top-level alternation (`a|b|c`: a `|` outside any group and class), or null
- * when the regex has none.
- */
-export function topLevelBranches(source: string): string[] | null {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') i++;
-    else if (c === '[') {
-      let j = i + 1;
-      if (source[j] === '^') j++;
-      if (source[j] === ']') j++;
-      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
-      i = j;
-    } else if (c === '(') depth++;
-    else if (c === ')') depth = Math.max(0, depth - 1);
-    else if (c === '|' && depth === 0) {
-      out.push(source.slice(from, i));
-      from = i + 1;
-    }
-  }
-  if (out.length === 0) return null;
-  out.push(source.slice(from));
-  return out;
-}
-
-/**
- * Literals one of which every match of a regex must contain: its required literal, or one per
- * branch of a top-level alternation (`segfault|Out of memory`); null when a branch has none.
- */
-export function requiredLiterals(source: string): string[] | null {
-  const branches = topLevelBranches(source);
-  if (branches === null) {
-    const lit = requiredLiteral(source);
-    return lit === null ? null : [lit];
-  }
-  const out: string[] = [];
-  for (const b of branches) {
-    const lit = requiredLiteral(b);
-    if (lit === null) return null;
-    out.push(lit);
-  }
-  return out;
-}
-
 /** Whether the quantifier at i (if any) makes the preceding atom optional. */
 function optional(source: string, i: number): boolean {
   const q = source[i];
@@ -194,25 +146,15 @@ function optional(source: string, i: number): boolean {
 }
 
 /**
- * The SQL part of a search: the literal itself (text mode), or the literals one of which every
- * regex match must contain, so SQLite (or the block scan) skips the lines that cannot match
- * without handing them to the regex (3–4× faster than testing every text in JS).
+ * The SQL part of a search: the literal itself (text mode), or a literal every regex match
+ * must contain, so SQLite skips the lines that cannot match without handing them to
+ * JavaScript (3–4× faster than testing every text in JS).
  */
 export function sqlPredicate(m: TextMatch): SqlPredicate | null {
   if (m.pattern === '') return null;
   if (m.mode === 'text') return containsSql(m.pattern, m.caseSensitive);
-  const lits = requiredLiterals(m.pattern);
-  if (lits === null) return null;
-  const preds = lits.map((lit) => containsSql(lit, m.caseSensitive));
-  if (preds.some((p) => p === null)) return null;
-  const all = preds as SqlPredicate[];
-  if (all.length === 1) return all[0]!;
-  return {
-    sql: all.map((p) => `(${p.sql})`).join(' OR '),
-    args: all.flatMap((p) => p.args),
-    rows: null,
-    texts: { anyOf: all.flatMap((p) => p.texts.anyOf ?? []), noneOf: [] },
-  };
+  const lit = requiredLiteral(m.pattern);
+  return lit === null ? null : containsSql(lit, m.caseSensitive);
 }
 
 /** Whether the SQL predicate alone decides a match (no JavaScript check needed). */
