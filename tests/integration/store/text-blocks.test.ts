@@ -209,6 +209,10 @@ function compare(name: string, inputs: () => string[]): void {
     const queries: Array<[string, 'text' | 'regex', boolean]> = [
       ['oom-killer', 'text', false],
       ['KERNEL', 'text', false],
+      // No ASCII letter: looked for in the bytes as they are, even when case does not matter.
+      ['30002', 'text', false],
+      [':33:1', 'text', false],
+      ['] [', 'text', false],
       ['kernel', 'text', true],
       ['内存', 'text', false],
       ['(oom|kill)er', 'regex', false],

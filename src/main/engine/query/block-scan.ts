@@ -204,8 +204,11 @@ function markLiterals(
 
 /** Calls `hit(i)` for each text i in [from, to) of b that contains the literal. */
 function found(b: DecodedBlock, from: number, to: number, l: TextLiteral, hit: (i: number) => void): void {
-  const bytes = l.caseSensitive ? b.bytes : b.lowered();
-  const needle = Buffer.from(l.caseSensitive ? l.literal : asciiLower(l.literal));
+  // Case matters only for a literal with ASCII letters (LIKE folds nothing else): a pid, an
+  // address or an IP is looked for in the bytes as they are, without lowering the block.
+  const exact = l.caseSensitive || !/[A-Za-z]/.test(l.literal);
+  const bytes = exact ? b.bytes : b.lowered();
+  const needle = Buffer.from(exact ? l.literal : asciiLower(l.literal));
   const end = b.end(to - 1);
   let pos = b.start(from);
   while (pos < end) {
