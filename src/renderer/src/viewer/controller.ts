@@ -524,9 +524,7 @@ export class LogViewerController {
   private async settle(start: number): Promise<void> {
     const pages = this.pages;
     if (!pages) return;
-    const gen = ++this.gen;
-    this.busy = true;
-    try {
+    await this.windowChange(async (gen) => {
       const page = await pages.read(start, WINDOW_SIZE);
       const top = this.preview.shownTop();
       if (gen !== this.gen || top === null) return;
@@ -543,10 +541,20 @@ export class LogViewerController {
       if (gen !== this.gen) return;
       this.holdUntilPainted();
       this.endPreview();
-      this.setLost(this.restoreSelection(selection) ? undefined : selection);
-      this.status({ kind: 'ready', total: page.total });
-      this.reportWindow();
-      this.prefetchAround();
+      this.swapped(page, selection);
+    });
+  }
+
+  /**
+   * A change of Monaco's window as generation `gen` (a later change supersedes it): its error is
+   * shown unless something took over meanwhile, and at its end the viewer is free again and moves
+   * its window if the user has already scrolled near an edge of the new one.
+   */
+  private async windowChange(work: (gen: number) => Promise<void>): Promise<void> {
+    const gen = ++this.gen;
+    this.busy = true;
+    try {
+      await work(gen);
     } catch (err) {
       if (gen === this.gen) this.status({ kind: 'error', message: errorText(err) });
     } finally {
@@ -555,6 +563,14 @@ export class LogViewerController {
         this.maybeShift();
       }
     }
+  }
+
+  /** After a window swap: Monaco's selection back if the window holds it, the status, the neighbours. */
+  private swapped(page: LinePage, selection: ReturnType<LogViewerController['absoluteSelection']>): void {
+    this.setLost(this.restoreSelection(selection) ? undefined : selection);
+    this.status({ kind: 'ready', total: page.total });
+    this.reportWindow();
+    this.prefetchAround();
   }
 
   /** Re-reads the current window (after an ingest changed the view), keeping the top line. */
@@ -748,9 +764,7 @@ export class LogViewerController {
     const caseId = this.caseId;
     const pages = this.pages;
     if (!caseId || !pages) return;
-    const gen = ++this.gen;
-    this.busy = true;
-    try {
+    await this.windowChange(async (gen) => {
       const page = await pages.read(start, WINDOW_SIZE);
       if (gen !== this.gen) return;
       // Measured after the fetch: the user may have scrolled further while it was in flight. A
@@ -770,19 +784,8 @@ export class LogViewerController {
       this.holdUntilPainted();
       this.swap(page);
       this.restoreTop(anchor);
-      this.setLost(this.restoreSelection(selection) ? undefined : selection);
-      this.status({ kind: 'ready', total: page.total });
-      this.reportWindow();
-      this.prefetchAround();
-    } catch (err) {
-      if (gen === this.gen) this.status({ kind: 'error', message: errorText(err) });
-    } finally {
-      if (gen === this.gen) {
-        this.busy = false;
-        // A fast scroll can already be near the new window's edge.
-        this.maybeShift();
-      }
-    }
+      this.swapped(page, selection);
+    });
   }
 
   /** Puts a page of lines in the model, with their colours, marks and hits; ends a drag's preview. */
