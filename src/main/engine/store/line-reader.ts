@@ -2,6 +2,7 @@
  * Reads a case's lines back as the analysers' RecordLines, streaming (better-sqlite3's
  * iterate: one row in memory at a time). Kept apart from CaseStore's write side.
  */
+import type { Statement } from 'better-sqlite3';
 import type { RecordLine } from '../../../shared/model/log';
 import type { Db } from './database';
 import { TIME_QUALITY_CODES } from './schema';
@@ -76,14 +77,7 @@ export function* readSourceLines(
   toLineNo: number,
 ): Generator<RecordLine> {
   if (s.firstLineId === null) return;
-  const full = db
-    .prepare(
-      'SELECT line_id, source_id, line_no, ts, ts_quality, block, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
-    )
-    .raw(true);
-  const times = db
-    .prepare('SELECT ts, ts_quality FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id')
-    .raw(true);
+  const { full, times } = statementsOf(db);
   const texts = TextBlocks.of(db);
   const first = s.firstLineId;
   const end = first + Math.min(toLineNo, s.lineCount);
@@ -123,6 +117,27 @@ export function* readSourceLines(
       };
     }
   }
+}
+
+const statements = new WeakMap<Db, { full: Statement; times: Statement }>();
+
+/** The reader's two range reads, prepared once per connection (a case can have hundreds of sources). */
+function statementsOf(db: Db): { full: Statement; times: Statement } {
+  let st = statements.get(db);
+  if (!st) {
+    st = {
+      full: db
+        .prepare(
+          'SELECT line_id, source_id, line_no, ts, ts_quality, block, text FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
+        )
+        .raw(true),
+      times: db
+        .prepare('SELECT ts, ts_quality FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id')
+        .raw(true),
+    };
+    statements.set(db, st);
+  }
+  return st;
 }
 
 /** Whether the blocks (in line order) hold every line in [from, to) without a gap. */
