@@ -10,7 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/main/engine/engine';
 import { CaseStore } from '../../../src/main/engine/store/case-store';
-import { DecodedBlock, encodeBlock, wellFormed } from '../../../src/main/engine/store/text-blocks';
+import {
+  DecodedBlock,
+  encodeBlock,
+  TextBlocks,
+  wellFormed,
+} from '../../../src/main/engine/store/text-blocks';
 import {
   readRecordLines,
   readSourceLines,
@@ -82,6 +87,38 @@ describe('block ids', () => {
     append(s, 'three');
     expect(texts(s)).toEqual(['one', 'one2', 'three', 'three2']);
     expect(s.db.prepare('SELECT block_id FROM line_blocks ORDER BY block_id').pluck().all()).toEqual([1, 3]);
+    s.close();
+  });
+});
+
+describe('reading blocks once through', () => {
+  it('keeps only the last block (not cached), and gives the same texts as the cached read', () => {
+    const file = path.join(tmpDir('pm-block-pass-'), 'p.pmcase');
+    const s = CaseStore.open(file, { create: true });
+    const input = s.addInput('x', '/x', 1, 0);
+    for (const name of ['a', 'b']) {
+      const src = s.beginSource(input, `${name}.log`, 10, null, 'text');
+      s.appendLines(s.nextLineId(), [
+        { sourceId: src, lineNo: 1, byteOffset: 0, ts: null, tsQuality: 'none', text: `${name} one` },
+        { sourceId: src, lineNo: 2, byteOffset: 8, ts: null, tsQuality: 'none', text: `${name} 二` },
+      ]);
+    }
+    const ids = s.db.prepare('SELECT block_id FROM line_blocks ORDER BY block_id').pluck().all() as number[];
+    expect(ids).toHaveLength(2);
+    const [a, b] = ids as [number, number];
+    const t = TextBlocks.of(s.db);
+    const passA = t.passing(a);
+    expect(t.passing(a)).toBe(passA); // the last block is kept
+    expect([passA.text(0), passA.text(1)]).toEqual(['a one', 'a 二']);
+    t.passing(b);
+    // A passing read caches nothing: block a is inflated again, then cached by block().
+    const cachedA = t.block(a);
+    expect(cachedA).not.toBe(passA);
+    expect([cachedA.text(0), cachedA.text(1)]).toEqual(['a one', 'a 二']);
+    t.passing(b);
+    expect(t.block(a)).toBe(cachedA);
+    // A passing read of a cached block uses the cached one.
+    expect(t.passing(a)).toBe(cachedA);
     s.close();
   });
 });

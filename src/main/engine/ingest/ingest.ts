@@ -23,7 +23,7 @@ import { ingestEntry } from './source-ingest';
 export { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
 
 /** Page cache during the bulk load (negative: KiB). */
-const INGEST_CACHE_KIB = -16_384;
+export const INGEST_CACHE_KIB = -16_384;
 
 export async function ingestInputs(
   store: CaseStore,

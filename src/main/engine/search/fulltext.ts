@@ -181,7 +181,8 @@ function rowInserter(db: Db): (from: number, to: number) => void {
  * each block is inflated once, a group's texts are joined by newlines. `from` is a group's
  * start, or inside the case's last group when lines were added after it was indexed: that
  * partial row is deleted first (a contentless table deletes by the indexed text, which the
- * lines still hold) and indexed again whole. (A line_text() call per row inside INSERT …
+ * lines still hold) and indexed again whole. One pass: blocks are read with `passing` (not
+ * cached, see TextBlocks). (A line_text() call per row inside INSERT …
  * SELECT cost 3× the whole build on the 256 MB case; multi-row VALUES and a json_each() array
  * were slower than single-row INSERTs.)
  */
@@ -193,7 +194,7 @@ function blockInserter(db: Db, group: number): (from: number, to: number) => voi
     let parts: string[] = [];
     let row = Math.floor((from - 1) / group) + 1;
     for (const [blockId, first, n] of texts.blocksCovering(from, to - 1)) {
-      const b = texts.block(blockId);
+      const b = texts.passing(blockId);
       const end = Math.min(to, first + n);
       for (let id = Math.max(from, first); id < end; id++) {
         const r = Math.floor((id - 1) / group) + 1;

@@ -274,14 +274,32 @@ export class TextBlocks {
       this.last = b;
       return b;
     }
-    const row = this.reader().byId.get(blockId) as [number, Uint8Array] | undefined;
-    if (!row) throw new Error(`line text block ${blockId} is missing from the case`);
-    b = new DecodedBlock(row[0], row[1]);
+    b = this.inflate(blockId);
     if (this.cache.size >= CACHE_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(blockId, b);
     this.lastId = blockId;
     this.last = b;
     return b;
+  }
+
+  /**
+   * A block for one pass through the case (the analysers' read): kept as the last block only,
+   * never in the cache, so its inflated bytes die young. Cached, each block outlived a dozen
+   * of its successors, got promoted to the old generation, and the inflate outputs (external
+   * memory, ~384 KiB each) waited there for a full collection: up to 120 MiB at once.
+   */
+  passing(blockId: number): DecodedBlock {
+    if (blockId === this.lastId) return this.last!;
+    const b = this.cache.get(blockId) ?? this.inflate(blockId);
+    this.lastId = blockId;
+    this.last = b;
+    return b;
+  }
+
+  private inflate(blockId: number): DecodedBlock {
+    const row = this.reader().byId.get(blockId) as [number, Uint8Array] | undefined;
+    if (!row) throw new Error(`line text block ${blockId} is missing from the case`);
+    return new DecodedBlock(row[0], row[1]);
   }
 
   /** The text of line `lineId`, which lives in block `blockId`. */
