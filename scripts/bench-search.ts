@@ -14,6 +14,11 @@
  * Prints: the time-order build (ms, MB), pages of 3000 lines at random positions, locateLine /
  * locateTime, first search hits and whole-case counts (ours vs rg -c vs grep -c), a regex over
  * all lines, getLines latency while a search runs, histogram, facets, a filtered view.
+ *
+ * A scan of every line is shared with the scan worker (query/scan-worker.ts) as in the app;
+ * POSTMORTEM_SCAN_WORKER=0 scans in the engine's thread alone (to compare, back to back).
+ * BENCH_ONLY=scan: only the search rows and getLines during a whole-case regex (no rebuild of
+ * the order or of the index: the case is used as it is); BENCH_ANCHORS=0 skips rg, grep, lnav.
  */
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +27,11 @@ import Database from 'better-sqlite3';
 import type { SearchProgress } from '../src/shared/model/case';
 import { EMPTY_FILTER } from '../src/shared/model/view';
 import { Engine } from '../src/main/engine/engine';
+import {
+  configureScanWorker,
+  scanWorkerEnabled,
+  scanWorkerStats,
+} from '../src/main/engine/query/scan-worker';
 import { planFulltext } from '../src/main/engine/search/plan';
 import { generateSyslog } from './bench/gen-syslog';
 import { has, measure } from './bench/measure';
@@ -32,6 +42,11 @@ const DATA = path.join(ROOT, 'bench-data');
 const FTS = process.env.BENCH_FTS === '1';
 /** BENCH_ONLY=fulltext: only phase 2 and the searches (skips pages, filters, histogram). */
 const ONLY_FULLTEXT = process.env.BENCH_ONLY === 'fulltext';
+/** BENCH_ONLY=scan: the search rows and getLines during a whole-case regex only. */
+const ONLY_SCAN = process.env.BENCH_ONLY === 'scan';
+const ANCHORS = process.env.BENCH_ANCHORS !== '0';
+// Under tsx, as the CLI and the tests: the scan worker's own boot (the app starts its bundled worker file).
+configureScanWorker(path.join(__dirname, '..', 'src', 'main', 'engine', 'query', 'scan-boot.cjs'));
 
 /** Deterministic pseudo-random positions (same run, same positions). */
 function rng(seed: number): () => number {
@@ -238,7 +253,7 @@ async function main(): Promise<void> {
 
   const rand = rng(42);
   const merged = { kind: 'merged' as const };
-  if (!ONLY_FULLTEXT) {
+  if (!ONLY_FULLTEXT && !ONLY_SCAN) {
     // The time order: built once after ingest; rebuilt here to time it.
     const firstBuild = engine.orderStats({ caseId });
     if (firstBuild && firstBuild.levelsBackfilled > 0)
@@ -306,7 +321,7 @@ async function main(): Promise<void> {
     row('facets', `${facetMs.toFixed(1)} ms`);
   }
 
-  await fulltext(engine, caseId, caseFile, file, row, listeners);
+  if (!ONLY_SCAN) await fulltext(engine, caseId, caseFile, file, row, listeners);
 
   if (!ONLY_FULLTEXT) {
     // Search: first hits (streaming), whole-case count, and the anchors on the same file.
@@ -344,11 +359,11 @@ async function main(): Promise<void> {
       });
       const rgArgs = mode === 'regex' ? ['-c', '-i', query, file] : ['-c', '-i', '-F', query, file];
       const grepArgs = mode === 'regex' ? ['-c', '-i', '-E', query, file] : ['-c', '-i', '-F', query, file];
-      const rg = has('rg') ? await measure('rg', rgArgs) : null;
-      const grep = await measure('grep', grepArgs);
+      const rg = ANCHORS && has('rg') ? await measure('rg', rgArgs) : null;
+      const grep = ANCHORS ? await measure('grep', grepArgs) : null;
       // lnav (load + SQL count) for the literal queries: its time includes indexing the file.
       let lnavCol = '';
-      if (mode === 'text' && has('lnav')) {
+      if (ANCHORS && mode === 'text' && has('lnav')) {
         const home = path.join(DATA, 'lnav-home');
         mkdirSync(home, { recursive: true });
         const sql = `;SELECT count(*) AS n FROM syslog_log WHERE log_body LIKE '%${query}%'`;
@@ -358,7 +373,9 @@ async function main(): Promise<void> {
       row(
         `search ${mode} ${JSON.stringify(query)}`,
         `${total.toLocaleString('en-US')} lines; first hits ${first < 0 ? 'none' : first.toFixed(0) + ' ms'}; whole case ${(fullMs / 1000).toFixed(2)} s`,
-        `rg -c ${rg ? `${rg.stdout.trim()} in ${(rg.wallMs / 1000).toFixed(2)} s` : 'not installed'}; grep -c ${grep.stdout.trim()} in ${(grep.wallMs / 1000).toFixed(2)} s${lnavCol}`,
+        ANCHORS
+          ? `rg -c ${rg ? `${rg.stdout.trim()} in ${(rg.wallMs / 1000).toFixed(2)} s` : 'not installed'}; grep -c ${grep!.stdout.trim()} in ${(grep!.wallMs / 1000).toFixed(2)} s${lnavCol}`
+          : 'anchors skipped (BENCH_ANCHORS=0)',
       );
     }
 
@@ -380,11 +397,13 @@ async function main(): Promise<void> {
     }
 
     // A filtered view: materialised once, then paged.
-    for (const filter of [
-      { severities: ['err', 'crit', 'alert', 'emerg'] as ('err' | 'crit' | 'alert' | 'emerg')[] },
-      { programs: ['kernel'] },
-      { include: [{ pattern: 'session closed', mode: 'text' as const, caseSensitive: false }] },
-    ]) {
+    for (const filter of ONLY_SCAN
+      ? []
+      : [
+          { severities: ['err', 'crit', 'alert', 'emerg'] as ('err' | 'crit' | 'alert' | 'emerg')[] },
+          { programs: ['kernel'] },
+          { include: [{ pattern: 'session closed', mode: 'text' as const, caseSensitive: false }] },
+        ]) {
       const f = { ...EMPTY_FILTER, ...filter };
       const view = { kind: 'filtered' as const, filter: f };
       const [p, first] = await timed(() => engine.getLines({ caseId, view, start: 0, count: 3000 }));
@@ -452,6 +471,11 @@ async function main(): Promise<void> {
     `\nbench:search — ${path.basename(file)}: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB, ${lines.toLocaleString('en-US')} lines; ${new Date().toISOString()}; load average at the start ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')}, at the end ${load
       .map((l) => l.toFixed(1))
       .join(' ')} on ${os.cpus().length} cores`,
+  );
+  console.log(
+    scanWorkerEnabled()
+      ? `scan worker: on (${scanWorkerStats.runs} scans shared, ${scanWorkerStats.chunks} chunks scanned by it, ${scanWorkerStats.fallbacks} fallbacks)`
+      : 'scan worker: off (POSTMORTEM_SCAN_WORKER=0): every scan in the engine thread',
   );
   console.log('| query | Postmortem | anchor / target |');
   console.log('|---|---|---|');

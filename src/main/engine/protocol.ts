@@ -26,11 +26,12 @@ export interface EngineEventMessage<E extends keyof EngineEvents = keyof EngineE
 export type EngineOutMessage = EngineResponse | EngineEventMessage;
 
 /**
- * What a worker is started with: the main engine (default), the viewer's reader, or ingest's
- * parse worker (ingest/parse-worker.ts: parses large text sources while the engine inserts).
+ * What a worker is started with: the main engine (default), the viewer's reader, ingest's
+ * parse worker (ingest/parse-worker.ts: parses large text sources while the engine inserts),
+ * or search's scan worker (query/scan-worker.ts: scans the back of a long scan's positions).
  */
 export interface WorkerData {
-  role: 'main' | 'reader' | 'parser';
+  role: 'main' | 'reader' | 'parser' | 'scanner';
 }
 
 /**

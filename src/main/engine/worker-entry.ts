@@ -4,11 +4,14 @@
  * to the open cases that answers READER_METHODS only (see client.ts) and never writes.
  * Started with `{ role: 'parser' }` (by the engine's ingest, from this same file) it is the
  * parse worker of ingest/parse-worker.ts: it parses large text sources while the engine inserts.
+ * Started with `{ role: 'scanner' }` (by the main engine's search, from this same file) it is
+ * the scan worker of query/scan-worker.ts: it scans the back of a long search's positions.
  */
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine, type EngineMethod } from './engine';
 import { configureParseWorker, runParseWorker } from './ingest/parse-worker';
+import { configureScanWorker, runScanWorker } from './query/scan-worker';
 import { READER_METHODS, type EngineOutMessage, type EngineRequest, type WorkerData } from './protocol';
 
 const port = parentPort;
@@ -16,6 +19,7 @@ if (!port) throw new Error('worker-entry.ts must run in a worker thread');
 
 const role = (workerData as Partial<WorkerData> | null)?.role;
 if (role === 'parser') runParseWorker(port);
+else if (role === 'scanner') runScanWorker(port);
 else startEngine(port, role === 'reader');
 
 function startEngine(port: NonNullable<typeof parentPort>, reader: boolean): void {
@@ -26,6 +30,13 @@ function startEngine(port: NonNullable<typeof parentPort>, reader: boolean): voi
   if (!reader && process.env.POSTMORTEM_PARSE_WORKER !== '0')
     configureParseWorker(
       __filename.endsWith('.ts') ? path.join(__dirname, 'ingest', 'parse-boot.cjs') : __filename,
+    );
+  // The scan worker: the main engine's long searches only (the reader answers short reads and
+  // starts none). Under tsx it has a boot of its own, as the parse worker; bundled, this file
+  // with { role: 'scanner' }. POSTMORTEM_SCAN_WORKER=0 turns it off.
+  if (!reader)
+    configureScanWorker(
+      __filename.endsWith('.ts') ? path.join(__dirname, 'query', 'scan-boot.cjs') : __filename,
     );
   const post = (msg: EngineOutMessage): void => port.postMessage(msg);
   const engine = new Engine((event, payload) => post({ type: 'event', event, payload }), { reader });

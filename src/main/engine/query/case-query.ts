@@ -15,6 +15,7 @@ import {
   type HistogramBucket,
   type LineFilter,
   type SeverityName,
+  type TextMatch,
 } from '../../../shared/model/view';
 import { fulltextGroup, fulltextIds, fulltextStatus } from '../search/fulltext';
 import { planFulltext } from '../search/plan';
@@ -33,6 +34,14 @@ import {
   type OrderStats,
 } from './order';
 import { RowReader, viewLine, type HitRow } from './rows';
+import {
+  filterChunk,
+  parallelMin,
+  ScanRun,
+  scanWorkerEnabled,
+  sourceRange,
+  type ScanViewSpec,
+} from './scan-worker';
 import { inferLevel } from './severity';
 import {
   FilteredView,
@@ -95,6 +104,14 @@ export function bucketWidth(spanMs: number, buckets: number): number {
 }
 
 const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A filtered view's positions in shared memory (materialise makes them so; copied otherwise). */
+function sharedPositions(view: FilteredView): Int32Array {
+  if (view.positions.buffer instanceof SharedArrayBuffer) return view.positions;
+  const out = new Int32Array(new SharedArrayBuffer(view.positions.byteLength));
+  out.set(view.positions);
+  return out;
+}
 
 export interface SearchSpec {
   query: string;
@@ -229,11 +246,7 @@ export class CaseQuery {
   // ---- views ---------------------------------------------------------------------------
 
   private sourceRange(sourceId: number): { first: number; count: number } | null {
-    const s = this.store.db
-      .prepare('SELECT first_line_id, line_count FROM sources WHERE source_id = ?')
-      .get(sourceId) as { first_line_id: number | null; line_count: number } | undefined;
-    if (!s) return null;
-    return { first: s.first_line_id ?? 1, count: s.first_line_id === null ? 0 : s.line_count };
+    return sourceRange(this.store.db, sourceId);
   }
 
   async view(v: LineView): Promise<View> {
@@ -259,7 +272,7 @@ export class CaseQuery {
     }
     const order = this.current();
     const compiled = compileFilter(filter, (id) => this.sourceRange(id), order.names); // throws on a bad pattern
-    const p = this.materialise(order, compiled, this.generation);
+    const p = this.materialise(order, compiled, filter, this.generation);
     this.filtered.set(key, p);
     p.catch(() => this.filtered.delete(key));
     while (this.filtered.size > FILTER_CACHE) this.filtered.delete(this.filtered.keys().next().value!);
@@ -269,41 +282,66 @@ export class CaseQuery {
   private async materialise(
     order: Order,
     f: ReturnType<typeof compileFilter>,
+    filter: LineFilter,
     generation: number,
   ): Promise<FilteredView> {
     let positions = new Int32Array(1024);
     let n = 0;
     let sliceStart = performance.now();
-    const chunks = Math.ceil(order.total / CHUNK);
-    for (let c = 0; c < chunks; c++) {
-      if (generation !== this.generation)
-        throw new QueryError('the case changed while the filter was applied: apply it again');
-      const ch = order.chunk(c);
-      const cand: number[] = [];
-      for (let j = 0; j < ch.ids.length; j++)
-        if (f.quick(ch.ids[j]!, ch.keys[j]!, ch.flags[j]!, ch.names[2 * j]!, ch.names[2 * j + 1]!))
-          cand.push(j);
-      let keep = cand;
-      if (f.needsRow && cand.length > 0)
-        keep = this.rows
-          .matching(
-            cand.map((j) => ch.ids[j]!),
-            f.sql,
-            f.text,
-          )
-          .map((h) => cand[h.index]!);
+    const add = (keep: ArrayLike<number>): void => {
       if (n + keep.length > positions.length) {
         const grown = new Int32Array(Math.max(positions.length * 2, n + keep.length));
         grown.set(positions.subarray(0, n));
         positions = grown;
       }
-      for (const j of keep) positions[n++] = c * CHUNK + j;
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await yieldNow();
-        sliceStart = performance.now();
+      for (let i = 0; i < keep.length; i++) positions[n++] = keep[i]!;
+    };
+    // Order chunks [a, b) in this thread.
+    const chunksHere = async (a: number, b: number): Promise<void> => {
+      for (let c = a; c < b; c++) {
+        if (generation !== this.generation)
+          throw new QueryError('the case changed while the filter was applied: apply it again');
+        add(filterChunk(this.rows, f, c, order.chunk(c)));
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldNow();
+          sliceStart = performance.now();
+        }
+      }
+    };
+    const chunks = Math.ceil(order.total / CHUNK);
+    // Conditions that need the rows (texts, names) read every line: shared with the scan
+    // worker on a large case (scan-worker.ts), in whole chunks of the order.
+    const run =
+      f.needsRow && order.total >= parallelMin() && this.stats !== null && order === this.order
+        ? ScanRun.start({
+            file: this.store.file,
+            buildId: this.stats.buildId,
+            view: { kind: 'merged' },
+            task: { kind: 'filter', filter },
+            base: 0,
+            end: order.total,
+          })
+        : null;
+    if (run === null) await chunksHere(0, chunks);
+    else {
+      try {
+        const per = run.chunk / CHUNK;
+        for (let k = run.claimFront(); k >= 0; k = run.claimFront())
+          await chunksHere(k * per, Math.min(chunks, (k + 1) * per));
+        for (const { k, result } of (await run.finish(() => false))!) {
+          if (generation !== this.generation)
+            throw new QueryError('the case changed while the filter was applied: apply it again');
+          if (result) add(result.kept);
+          else await chunksHere(k * per, Math.min(chunks, (k + 1) * per));
+        }
+      } finally {
+        run.close();
       }
     }
-    return new FilteredView(order, positions.slice(0, n));
+    // In shared memory: a scan worker reads the view's positions without a copy.
+    const shared = new Int32Array(new SharedArrayBuffer(n * 4));
+    shared.set(positions.subarray(0, n));
+    return new FilteredView(order, shared);
   }
 
   // ---- pages and jumps -----------------------------------------------------------------
@@ -434,21 +472,53 @@ export class CaseQuery {
         sliceStart = performance.now();
       }
     };
-    // Positions [from, to) read line by line; false when cancelled.
-    let from = 0;
-    const scanTo = async (to: number): Promise<boolean> => {
+    // Positions [a, b) read line by line in this thread; `done(n)` after each step of n
+    // lines; false when cancelled.
+    const scanRange = async (
+      a: number,
+      b: number,
+      done: (p: number, n: number) => void,
+    ): Promise<boolean> => {
       // The view's first FIRST_STEP positions alone: a frequent word's first hits go out as a
       // short batch (a screenful of rows to draw), not the hundreds a full batch finds.
-      for (let p = from, step = p === 0 ? FIRST_STEP : SEARCH_BATCH; p < to; p += step, step = SEARCH_BATCH) {
+      for (let p = a, step = p === 0 ? FIRST_STEP : SEARCH_BATCH; p < b; p += step, step = SEARCH_BATCH) {
         if (isCancelled()) return false;
-        const s = view.slice(p, Math.min(step, to - p));
+        const s = view.slice(p, Math.min(step, b - p));
         for (const { index, row } of this.rows.matching(s.ids, pred, decided ? null : match))
           hit(p + index, row);
-        scanned = Math.min(totalLines, p + s.ids.length);
+        done(p, s.ids.length);
         await pause();
       }
-      from = to;
       return true;
+    };
+    // Positions [from, to) read line by line (with the scan worker's help when they are
+    // many); false when cancelled.
+    let from = 0;
+    const scanTo = async (to: number): Promise<boolean> => {
+      let run: ScanRun | null = null;
+      if (to - from >= parallelMin() && this.scanShareable(view)) {
+        // The first step alone, before the worker is started: a frequent word's first hits
+        // go out at the same latency as without it.
+        const first = Math.min(to, from + FIRST_STEP);
+        if (!(await scanRange(from, first, (p, n) => (scanned = Math.min(totalLines, p + n))))) return false;
+        from = first;
+        if (isCancelled()) return false;
+        run = this.startScanRun(view, m, spec.limit, from, to);
+      }
+      const ok = run
+        ? await this.scanShared(run, from, to, {
+            scanRange,
+            hit,
+            pause,
+            // A case closed meanwhile stops the wait for the worker (it reads its own connection).
+            isCancelled: () => isCancelled() || !this.store.db.open,
+            isFull: () => listed >= spec.limit,
+            setScanned: (n) => (scanned = Math.min(totalLines, n)),
+            addTotal: (n) => (total += n),
+          })
+        : await scanRange(from, to, (p, n) => (scanned = Math.min(totalLines, p + n)));
+      if (ok) from = to;
+      return ok;
     };
     const usable = this.indexUsable(m);
     if (usable) {
@@ -485,6 +555,102 @@ export class CaseQuery {
     if (!(await scanTo(totalLines))) return emit(true, true);
     scanned = totalLines;
     emit(true, false);
+  }
+
+  /** Whether a scan of this view can be shared with a scan worker (see startScanRun). */
+  private scanShareable(view: View): boolean {
+    return (
+      scanWorkerEnabled() &&
+      this.stats !== null &&
+      this.order instanceof StoredOrder &&
+      (view instanceof MergedView || view instanceof SourceView || view instanceof FilteredView)
+    );
+  }
+
+  /**
+   * A scan worker for positions [from, to) of this view, or null (not configured, no stored
+   * order, a view the worker cannot rebuild): see scan-worker.ts.
+   */
+  private startScanRun(view: View, m: TextMatch, limit: number, from: number, to: number): ScanRun | null {
+    if (!this.scanShareable(view) || this.stats === null) return null;
+    let spec: ScanViewSpec;
+    if (view instanceof MergedView) spec = { kind: 'merged' };
+    else if (view instanceof SourceView)
+      spec = { kind: 'source', firstLineId: view.firstLineId, count: view.total };
+    else if (view instanceof FilteredView) spec = { kind: 'positions', positions: sharedPositions(view) };
+    else return null;
+    return ScanRun.start({
+      file: this.store.file,
+      buildId: this.stats.buildId,
+      view: spec,
+      task: { kind: 'search', match: m, limit },
+      base: from,
+      end: to,
+    });
+  }
+
+  /**
+   * Positions [from, to) scanned by this thread from the front and the scan worker from the
+   * back (scan-worker.ts), hits handed to `s.hit` in view order; false when cancelled. A
+   * worker that fails leaves its undelivered chunks to this thread.
+   */
+  private async scanShared(
+    run: ScanRun,
+    from: number,
+    to: number,
+    s: {
+      scanRange: (a: number, b: number, done: (p: number, n: number) => void) => Promise<boolean>;
+      hit: (position: number, row: HitRow) => void;
+      pause: () => Promise<void>;
+      isCancelled: () => boolean;
+      isFull: () => boolean;
+      setScanned: (n: number) => void;
+      addTotal: (n: number) => void;
+    },
+  ): Promise<boolean> {
+    let here = 0;
+    const progress = (): void => s.setScanned(from + here + run.scannedByWorker());
+    const done = (_p: number, n: number): void => {
+      here += n;
+      progress();
+      if (s.isFull()) run.listedFull();
+    };
+    try {
+      if (s.isFull()) run.listedFull();
+      for (let k = run.claimFront(); k >= 0; k = run.claimFront()) {
+        const [a, b] = run.range(k, from, to);
+        if (!(await s.scanRange(a, b, done))) return false;
+      }
+      const back = await run.finish(() => {
+        if (s.isCancelled()) return true;
+        progress();
+        void s.pause();
+        return false;
+      });
+      if (back === null || s.isCancelled()) return false;
+      for (const { k, result } of back) {
+        if (result === null) {
+          // Taken by the worker but not delivered (it failed): scanned here.
+          const [a, b] = run.range(k, from, to);
+          if (!(await s.scanRange(a, b, done))) return false;
+          continue;
+        }
+        const n = result.texts.length;
+        for (let i = 0; i < n; i++)
+          s.hit(result.positions[i]!, [
+            result.lineIds[i]!,
+            result.sourceIds[i]!,
+            result.lineNos[i]!,
+            result.texts[i]!,
+          ]);
+        s.addTotal(result.count - n);
+        progress();
+        await s.pause();
+      }
+      return true;
+    } finally {
+      run.close();
+    }
   }
 
   /** The index's query for a search, when the index is complete and the query has a usable word. */

@@ -263,7 +263,7 @@ export class MergedView implements View {
 export class SourceView implements View {
   constructor(
     private readonly order: Order,
-    private readonly firstLineId: number,
+    readonly firstLineId: number,
     readonly total: number,
   ) {}
 
