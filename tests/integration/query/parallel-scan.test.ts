@@ -27,6 +27,7 @@ const ENV = [
   'POSTMORTEM_SCAN_WORKER_MIN',
   'POSTMORTEM_SCAN_CHUNK',
   'POSTMORTEM_SCAN_RESERVE',
+  'POSTMORTEM_SCAN_WORKER_AFTER_MS',
 ] as const;
 const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 
@@ -102,7 +103,11 @@ function setEnv(values: Partial<Record<(typeof ENV)[number], string>>): void {
   Object.assign(process.env, values);
 }
 
-const PARALLEL = { POSTMORTEM_SCAN_WORKER_MIN: '1', POSTMORTEM_SCAN_CHUNK: '4096' };
+const PARALLEL = {
+  POSTMORTEM_SCAN_WORKER_MIN: '1',
+  POSTMORTEM_SCAN_CHUNK: '4096',
+  POSTMORTEM_SCAN_WORKER_AFTER_MS: '0',
+};
 
 const QUERIES: { query: string; mode: 'text' | 'regex'; caseSensitive?: boolean }[] = [
   // No literal every match must contain: every line is tested.
@@ -286,6 +291,25 @@ function caseSuite(store: 'blocks' | 'rows'): void {
       expect(scanWorkerStats.chunks - chunks).toBeGreaterThanOrEqual(Math.floor(Math.ceil(total / 4096) / 2));
       expect(par.hits).toEqual(one.hits);
       expect(par.total).toBe(one.total);
+    }, 60_000);
+
+    it('starts the worker only once this thread has hits or has scanned alone for its time', async () => {
+      configureScanWorker(BOOT);
+      // A minute alone: a query with no hit at all is scanned by this thread only.
+      setEnv({ ...PARALLEL, POSTMORTEM_SCAN_WORKER_AFTER_MS: '60000' });
+      let runs = scanWorkerStats.runs;
+      const none = await stream(
+        caseId,
+        { kind: 'merged' },
+        { query: 'zq\\d{9}x', mode: 'regex', limit: 100 },
+      );
+      expect(none.total).toBe(0);
+      expect(scanWorkerStats.runs).toBe(runs);
+      // Hits in the first lines: the worker starts right after them and scans the rest.
+      runs = scanWorkerStats.runs;
+      const early = await stream(caseId, { kind: 'merged' }, { query: '\\d+', mode: 'regex', limit: 5 });
+      expect(early.total).toBeGreaterThan(5);
+      expect(scanWorkerStats.runs).toBe(runs + 1);
     }, 60_000);
 
     it('stops the worker on cancel, and the last batch says cancelled', async () => {

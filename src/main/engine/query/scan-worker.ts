@@ -133,6 +133,21 @@ export function parallelMin(): number {
   return Number.isFinite(n) && n >= 0 ? n : PARALLEL_MIN;
 }
 
+/**
+ * How long a long search scans in the engine thread alone before the worker is started, unless
+ * it has found hits sooner (CaseQuery.scan): the first hits are what the engineer waits for,
+ * and a worker starting on a busy second core slowed them by ~50 %. The worker takes 140–220
+ * ms to be ready anyway, so a late start costs the whole scan at most ~100 ms.
+ * POSTMORTEM_SCAN_WORKER_AFTER_MS overrides it (tests).
+ */
+export const WORKER_AFTER_MS = 200;
+
+export function workerAfterMs(): number {
+  const env = process.env.POSTMORTEM_SCAN_WORKER_AFTER_MS;
+  const n = env === undefined ? NaN : Number(env);
+  return Number.isFinite(n) && n >= 0 ? n : WORKER_AFTER_MS;
+}
+
 /** CLAIM_POSITIONS, or POSTMORTEM_SCAN_CHUNK (tests: many chunks on a small case). */
 function claimPositions(): number {
   const n = Number(process.env.POSTMORTEM_SCAN_CHUNK);
