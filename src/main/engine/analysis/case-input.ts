@@ -5,7 +5,7 @@
  */
 import type { RecordLine } from '../../../shared/model/log';
 import type { Db } from '../store/database';
-import { readRecordLines, readSourceLines, type SourceRef } from '../store/line-reader';
+import { readRecordBatches, readRecordLines, readSourceLines, type SourceRef } from '../store/line-reader';
 import type { AnalysisInput } from './run';
 
 /** SQLite page cache while the analysers read the case (KiB). The pass reads each page once. */
@@ -14,18 +14,21 @@ export const ANALYSIS_CACHE_KIB = 8192;
 export interface CaseInputOptions {
   /** Sees every line read (the bench counts them and samples memory). */
   watch?: (lines: Iterable<RecordLine>) => Iterable<RecordLine>;
+  /** The same for the pass's chunks of lines (`batches`). */
+  watchBatches?: (batches: Iterable<readonly RecordLine[]>) => Iterable<readonly RecordLine[]>;
   /** false: no `linesOf`, so the aftermath reads the whole case again (the bench's baseline). */
   ranges?: boolean;
 }
 
 export function caseAnalysisInput(db: Db, refs: SourceRef[], options: CaseInputOptions = {}): AnalysisInput {
   const watch = options.watch ?? ((lines) => lines);
+  const watchBatches = options.watchBatches ?? ((batches) => batches);
+  const of = (only?: readonly { sourceId: number }[]): SourceRef[] =>
+    only ? refs.filter((r) => only.some((o) => o.sourceId === r.sourceId)) : refs;
   const input: AnalysisInput = {
     sources: refs,
-    lines: (only) =>
-      watch(
-        readRecordLines(db, only ? refs.filter((r) => only.some((o) => o.sourceId === r.sourceId)) : refs),
-      ),
+    lines: (only) => watch(readRecordLines(db, of(only))),
+    batches: (only) => watchBatches(readRecordBatches(db, of(only))),
   };
   if (options.ranges !== false)
     // Line n of a source has the id first_line_id + n - 1 (store/schema.ts).

@@ -13,7 +13,8 @@ import { evidenceOf, type Evidence, type RecordLine } from '../../../shared/mode
 import { parseLastText } from '../formats/last-text';
 import { parseUtmpRowText, type UtmpRecord } from '../formats/wtmp';
 import { localToUtc } from '../ingest/clock';
-import { detectIncidents } from './crashes';
+import { IncidentDetector } from './crashes';
+import { PASS_KEYWORDS } from './keywords';
 import { findCrashArtefacts } from './crashes/artefacts';
 import { crossReport, OomCollector, oomCaseFindings, type AftermathCandidate } from './oom';
 import { aftermathOf, mayBeAftermath } from './oom/aftermath';
@@ -56,6 +57,11 @@ export interface AnalysisInput {
    * OOM aftermath reads only the lines near the kills; without it, a second pass over every log.
    */
   linesOf?: (source: AnalysisSource, fromLineNo: number, toLineNo: number) => Iterable<RecordLine>;
+  /**
+   * The lines of `lines(sources)` in arrays of consecutive lines (the store's read chunks): the
+   * pass over the logs loops over arrays instead of resuming generators for every line.
+   */
+  batches?: (sources?: readonly AnalysisSource[]) => Iterable<readonly RecordLine[]>;
 }
 
 // Files whose content is a machine setting rather than a log.
@@ -244,18 +250,21 @@ export function analyzeCase(
   const oomCollector = new OomCollector();
   const bootScanner = new BootScanner();
   const timeIndex = new SourceTimeIndex();
-  const incidents = timed(timings, 'logsPass', () =>
-    detectIncidents(
-      (function* tee(): Generator<RecordLine> {
-        for (const line of input.lines(logs)) {
-          oomCollector.push(line);
-          bootScanner.push(line);
-          timeIndex.push(line);
-          yield line;
-        }
-      })(),
-    ),
-  );
+  const detector = new IncidentDetector();
+  const incidents = timed(timings, 'logsPass', () => {
+    const visit = (line: RecordLine): void => {
+      // One scan for the words of all the analysers' keyword prefilters: most lines have none.
+      const mayHaveKeyword = PASS_KEYWORDS.mayContain(line.text);
+      oomCollector.push(line, mayHaveKeyword);
+      bootScanner.push(line, mayHaveKeyword);
+      timeIndex.push(line);
+      detector.push(line, mayHaveKeyword);
+    };
+    if (input.batches)
+      for (const batch of input.batches(logs)) for (let i = 0; i < batch.length; i++) visit(batch[i]!);
+    else for (const line of input.lines(logs)) visit(line);
+    return detector.finish();
+  });
   const oom = timed(timings, 'oom', () => oomWithAftermath(oomCollector.finish(), logs, input, timeIndex));
 
   const history = timed(timings, 'boots', (): BootHistory => {

@@ -143,13 +143,15 @@ export function isEndMarker(message: string): boolean {
   return message.startsWith('---[ end ');
 }
 
-// The prefixes grouped by their first character: a line is compared only with the few that can match.
-const PREFIXES_BY_CHAR = new Map<number, string[]>();
+// The prefixes grouped by their first two characters (each is ASCII and at least two long), in
+// a table indexed by the pair's codes: a line is compared only with the few that can match.
+const PREFIXES_BY_PAIR: (string[] | undefined)[] = new Array<string[] | undefined>(128 * 128);
 for (const p of FIXED_PREFIXES) {
-  const c = p.charCodeAt(0);
-  const list = PREFIXES_BY_CHAR.get(c);
-  if (list) list.push(p);
-  else PREFIXES_BY_CHAR.set(c, [p]);
+  const c0 = p.charCodeAt(0);
+  const c1 = p.charCodeAt(1);
+  if (!(c0 < 128 && c1 < 128))
+    throw new Error(`body prefix ${JSON.stringify(p)} is not two ASCII characters long`);
+  (PREFIXES_BY_PAIR[(c0 << 7) | c1] ??= []).push(p);
 }
 const CPU_LINE_RE = /^CPU \d+\s*$/;
 const LOCKDEP_RE = /^\s*(?:#\d+:|-> #\d+|\d+ locks? held by|no locks held by)/;
@@ -166,18 +168,23 @@ export function isBodyLine(message: string): boolean {
   const t = message.trimStart();
   if (t === '') return true;
   const c0 = t.charCodeAt(0);
-  const prefixes = PREFIXES_BY_CHAR.get(c0);
-  if (prefixes) for (const p of prefixes) if (t.startsWith(p)) return true;
+  const c1 = t.charCodeAt(1); // NaN for a single character: no prefix is that short
+  if (c0 < 128 && c1 < 128) {
+    const prefixes = PREFIXES_BY_PAIR[(c0 << 7) | c1];
+    if (prefixes) for (const p of prefixes) if (t.startsWith(p)) return true;
+  }
+  // `0x` is looked for once: a frame's `+0x…/0x…` and a hung-task state row both need it.
+  const has0x = message.includes('0x');
   // A frame has `+0x…/0x…` or arm's `) from`.
   if (
-    (message.includes('+0x') || (message.includes(')') && message.includes('from'))) &&
+    ((has0x && message.includes('+0x')) || (message.includes(')') && message.includes('from'))) &&
     FRAME_RE.test(message)
   )
     return true;
   if (message.includes(':') && REGISTER_RE.test(message)) return true;
   // Stack words: hex words (or `<hex>`, `????????`) and nothing else.
   if ((isHexDigit(c0) || c0 === 60 /* < */ || c0 === 63) /* ? */ && STACK_WORDS_RE.test(message)) return true;
-  if (message.includes('0x') && HUNG_TASK_STATE_RE.test(message)) return true;
+  if (has0x && HUNG_TASK_STATE_RE.test(message)) return true;
   if (isHexDigit(c0) && ARM_STACK_RE.test(message)) return true;
   if (c0 === 91 /* [ */ && BARE_ADDR_RE.test(message)) return true;
   // register dumps wrap onto lines indented under the register name (s390 PSW bits, GPRS rows)

@@ -13,6 +13,7 @@
 import type { FloodBurst, FloodDetails, LogLossDetails } from '../../../../shared/model/incident';
 import { evidenceOf, type LineRef, type RecordLine } from '../../../../shared/model/log';
 import type { KernelMessage } from '../kernel/message';
+import { alternation } from '../words';
 import { isBodyLine, isDecorLine } from './body';
 import { HeadTail, OCCURRENCES_HEAD, OCCURRENCES_TAIL, type IncidentDraft } from './group';
 
@@ -81,15 +82,17 @@ let K2 = 0;
 function hashPart(s: string): void {
   let h1 = K1;
   let h2 = K2;
-  for (let i = 0; i < s.length; i++) {
+  // The length read once: re-reading it every character made the loop a third slower.
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 15;
   }
   // The length ends each part, so ("ab", "c") and ("a", "bc") differ.
-  K1 = Math.imul(h1 ^ s.length, 0x01000193);
-  K2 = Math.imul(h2 ^ s.length, 0x5bd1e995);
+  K1 = Math.imul(h1 ^ n, 0x01000193);
+  K2 = Math.imul(h2 ^ n, 0x5bd1e995);
 }
 
 function fmix(h: number): number {
@@ -100,11 +103,27 @@ function fmix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+// The hash state after the last host and program: consecutive lines mostly share them, and
+// comparing two short strings costs less than hashing them again.
+let lastHost: string | null = null;
+let lastProgram: string | null = null;
+let hostProgramK1 = 0;
+let hostProgramK2 = 0;
+
 function keyOf(host: string, program: string, text: string): void {
-  K1 = 0x811c9dc5;
-  K2 = 0x9747b28c;
-  hashPart(host);
-  hashPart(program);
+  if (host === lastHost && program === lastProgram) {
+    K1 = hostProgramK1;
+    K2 = hostProgramK2;
+  } else {
+    K1 = 0x811c9dc5;
+    K2 = 0x9747b28c;
+    hashPart(host);
+    hashPart(program);
+    lastHost = host;
+    lastProgram = program;
+    hostProgramK1 = K1;
+    hostProgramK2 = K2;
+  }
   hashPart(text);
   K1 = fmix(K1);
   K2 = fmix(K2);
@@ -129,8 +148,8 @@ const SINGLE = -1;
 class MessageTable {
   readonly mask: number;
   size = 0;
-  readonly k1: Uint32Array;
-  readonly k2: Uint32Array;
+  /** The two halves of each slot's key side by side (slot i: 2i, 2i + 1): a probe reads one cache line. */
+  readonly keys: Uint32Array;
   /** SINGLE, or the run's index in FloodDetector.runs. */
   readonly run: Int32Array;
   readonly lineId: Float64Array;
@@ -145,8 +164,7 @@ class MessageTable {
 
   constructor(readonly capacity: number) {
     this.mask = capacity - 1;
-    this.k1 = new Uint32Array(capacity);
-    this.k2 = new Uint32Array(capacity);
+    this.keys = new Uint32Array(capacity * 2);
     this.run = new Int32Array(capacity);
     this.lineId = new Float64Array(capacity);
     this.lineNo = new Float64Array(capacity);
@@ -161,8 +179,8 @@ class MessageTable {
   find(k1: number, k2: number): number {
     let i = (k1 ^ Math.imul(k2, 0x9e3779b1)) & this.mask;
     for (;;) {
-      const a = this.k1[i]!;
-      const b = this.k2[i]!;
+      const a = this.keys[2 * i]!;
+      const b = this.keys[2 * i + 1]!;
       if ((a === k1 && b === k2) || (a === 0 && b === 0)) return i;
       i = (i + 1) & this.mask;
     }
@@ -170,26 +188,35 @@ class MessageTable {
 
   /** Empties the table (only the keys: a slot's other fields are written when it is claimed). */
   clear(): void {
-    this.k1.fill(0);
-    this.k2.fill(0);
+    this.keys.fill(0);
     this.size = 0;
   }
 
+  k1(slot: number): number {
+    return this.keys[2 * slot]!;
+  }
+
+  k2(slot: number): number {
+    return this.keys[2 * slot + 1]!;
+  }
+
   used(slot: number): boolean {
-    return this.k1[slot] !== 0 || this.k2[slot] !== 0;
+    return this.keys[2 * slot] !== 0 || this.keys[2 * slot + 1] !== 0;
   }
 
   /** Takes an empty slot (returned by find) for a key; the caller fills it. */
   claim(slot: number, k1: number, k2: number): void {
     if (!this.used(slot)) this.size++;
-    this.k1[slot] = k1;
-    this.k2[slot] = k2;
+    this.keys[2 * slot] = k1;
+    this.keys[2 * slot + 1] = k2;
   }
 
   /** Copies slot `from` of `src` into this table (a rebuild). */
   copy(src: MessageTable, from: number): void {
-    const to = this.find(src.k1[from]!, src.k2[from]!);
-    this.claim(to, src.k1[from]!, src.k2[from]!);
+    const k1 = src.k1(from);
+    const k2 = src.k2(from);
+    const to = this.find(k1, k2);
+    this.claim(to, k1, k2);
     this.run[to] = src.run[from]!;
     this.lineId[to] = src.lineId[from]!;
     this.lineNo[to] = src.lineNo[from]!;
@@ -277,11 +304,13 @@ export function lossReporterZh(reporter: string): string {
   return LOSS_RULES.find((r) => r.reporter === reporter)?.zh ?? reporter;
 }
 
-export const LOSS_PREFILTER = /missed|Suppressed|suppressed|lost|dropped|drop/;
+export const LOSS_KEYWORDS = ['missed', 'Suppressed', 'suppressed', 'lost', 'dropped', 'drop'];
+export const LOSS_PREFILTER = alternation(LOSS_KEYWORDS);
 
 function median(xs: number[]): number | null {
   if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
+  // A typed array sorts numerically in native code (the same order as (a, b) => a - b).
+  const s = Float64Array.from(xs).sort();
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
@@ -300,11 +329,17 @@ export class FloodDetector {
   private index = 0;
   /** The last message per host, for `last message repeated N times`. */
   private lastByHost = new Map<string, LastMessage>();
+  /** The entry of lastByHost used last, and its host: consecutive lines mostly share a host. */
+  private lastHost: string | null = null;
+  private lastHostEntry: LastMessage | undefined;
   /** Log loss per host and reporter, summed as it is read. */
   private readonly losses = new Map<string, LossGroup>();
 
-  /** Feeds one line that is not part of a kernel report block. */
-  push(line: RecordLine, km: KernelMessage): void {
+  /**
+   * Feeds one line that is not part of a kernel report block. `mayHaveKeyword` false: the
+   * pass's keyword gate found no log-loss word in the line (analysis/keywords.ts).
+   */
+  push(line: RecordLine, km: KernelMessage, mayHaveKeyword = true): void {
     this.index++;
     if (this.index % SWEEP_EVERY === 0) this.sweep(line);
     // Only log records (a time or a syslog tag) can flood; report bodies and config text repeat by nature.
@@ -314,10 +349,11 @@ export class FloodDetector {
     if (isBodyLine(km.message) || isDecorLine(km.message) || message.includes('[ cut here ]')) return;
     // syslogd's heartbeat repeats by design.
     if (message === '-- MARK --') return;
-    if (LOSS_PREFILTER.test(message) && this.loss(line, km, message)) return;
+    if (mayHaveKeyword && LOSS_PREFILTER.test(message) && this.loss(line, km, message)) return;
     const hostKey = km.host ?? '';
-    // Both repeat forms say "repeated": the regexes run only on such lines.
-    const repeatedForm = message.includes('repeated');
+    // Both repeat forms start with `m`, `l` or `-` and say "repeated": the regexes run only on such lines.
+    const c0 = message.charCodeAt(0);
+    const repeatedForm = (c0 === 109 || c0 === 108 || c0 === 45) && message.includes('repeated');
     let m = repeatedForm ? REPEATED_OLD.exec(message) : null;
     if (m) {
       const lastOfHost = this.lastByHost.get(hostKey);
@@ -340,11 +376,13 @@ export class FloodDetector {
     keyOf(hostKey, program, text);
     const k1 = K1;
     const k2 = K2;
-    let lastOfHost = this.lastByHost.get(hostKey);
+    let lastOfHost = hostKey === this.lastHost ? this.lastHostEntry : this.lastByHost.get(hostKey);
     if (!lastOfHost) {
       lastOfHost = { k1, k2, text, program: km.program, host: km.host };
       this.lastByHost.set(hostKey, lastOfHost);
     }
+    this.lastHost = hostKey;
+    this.lastHostEntry = lastOfHost;
     lastOfHost.k1 = k1;
     lastOfHost.k2 = k2;
     lastOfHost.text = text;
@@ -444,7 +482,7 @@ export class FloodDetector {
     const run = new Run(text, program, host, first, t, tab.index[slot]!);
     run.count = 1;
     run.times.push(t);
-    this.follow(slot, tab.k1[slot]!, tab.k2[slot]!, run);
+    this.follow(slot, tab.k1(slot), tab.k2(slot), run);
     return run;
   }
 
@@ -525,7 +563,11 @@ export class FloodDetector {
       if (quiet) this.retire(run);
     }
     this.rebuild(now);
-    if (this.lastByHost.size > 1000) this.lastByHost = new Map();
+    if (this.lastByHost.size > 1000) {
+      this.lastByHost = new Map();
+      this.lastHost = null;
+      this.lastHostEntry = undefined;
+    }
   }
 
   /**
@@ -723,6 +765,8 @@ class TemplateGroup {
   private readonly texts = new Set<string>();
   /** Each burst's intervals, in header order, cut once the first ones hold MAX_INTERVALS. */
   private readonly intervals: { at: LineRef; values: number[] }[] = [];
+  /** How many intervals `intervals` holds. */
+  private intervalsHeld = 0;
   private readonly bursts = new SortedEnds<BurstEntry>(BURSTS_HEAD, BURSTS_TAIL);
   private readonly starts = new SortedEnds<LineRef>(OCCURRENCES_HEAD, OCCURRENCES_TAIL);
 
@@ -755,7 +799,11 @@ class TemplateGroup {
 
   private addIntervals(at: LineRef, values: number[]): void {
     const list = this.intervals;
-    list.splice(insertionPoint(list, at), 0, { at, values });
+    const p = insertionPoint(list, at);
+    // Once the list holds MAX_INTERVALS, a burst after all of it would be cut off again at once:
+    // bursts mostly retire in header order, so that is the common case of a long flood.
+    if (this.intervalsHeld >= MAX_INTERVALS && p === list.length) return;
+    list.splice(p, 0, { at, values });
     let held = 0;
     for (let i = 0; i < list.length; i++) {
       held += list[i]!.values.length;
@@ -764,6 +812,7 @@ class TemplateGroup {
         break;
       }
     }
+    this.intervalsHeld = held;
   }
 
   draft(): IncidentDraft | null {

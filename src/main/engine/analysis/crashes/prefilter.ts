@@ -6,11 +6,13 @@
  * the detectors with and without it over every fixture and expects the same incidents.
  */
 
+import { alternation } from '../words';
+
 // Keywords, lower-cased: each pattern in segfault.ts and deaths.ts contains one of them
 // (systemd's "Main process exited", "Failed with result", hold-off/restart wordings, systemd-
 // coredump, ABRT, audit ANOM_ABEND, containerd "shim reaped", OOM events, exit codes, and the
 // kernel's cpuset / oom-kill / Killed process lines the deaths are linked through).
-const KEYWORDS = [
+export const FAULT_OR_DEATH_KEYWORDS = [
   // segfault.ts
   'segfault at',
   'traps: ',
@@ -35,11 +37,7 @@ const KEYWORDS = [
   'cpuset=',
 ];
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const FAULT_OR_DEATH = new RegExp(KEYWORDS.map(escape).join('|'), 'i');
+const FAULT_OR_DEATH = alternation(FAULT_OR_DEATH_KEYWORDS, 'i');
 
 /** False only when no fault or death detector can match the message. */
 export function mayBeFaultOrDeath(message: string): boolean {

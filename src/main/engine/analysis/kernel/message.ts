@@ -52,15 +52,31 @@ function repairMonth(fragment: string): string | undefined {
 // is read by a scanner; anything it is unsure of (damaged month, tabs or other whitespace, non-ASCII
 // in the header) goes to the regexes above, whose result the scanner reproduces exactly.
 
-/** `.` in the regexes does not match these, so a line holding one never matches them. */
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
-const MONTH_SET = new Set(MONTH_NAMES);
+/**
+ * `.` in the regexes does not match \n, \r, U+2028 or U+2029, so a line holding one never
+ * matches them. Four searches for one character each cost half a character-class regex.
+ */
+function hasLineTerminator(s: string): boolean {
+  return s.includes('\n') || s.includes('\r') || s.includes('\u2028') || s.includes('\u2029');
+}
+/** The month names as numbers (three char codes), so a line's first three characters are looked up without slicing them. */
+const MONTH_CODES = new Set(
+  MONTH_NAMES.map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2)),
+);
+
+/** Whether s starts with a month name (Jan…Dec); codes above 0xff never form one. */
+function startsWithMonth(s: string): boolean {
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(1);
+  const c = s.charCodeAt(2);
+  return (a | b | c) <= 0xff && MONTH_CODES.has((a << 16) | (b << 8) | c);
+}
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Where the text after an intact RFC3164 time starts; -1 when the regex must decide (a damaged month, other whitespace). */
 function scan3164(s: string): number {
-  if (s.length < 16 || !MONTH_SET.has(s.slice(0, 3))) return -1;
+  if (s.length < 16 || !startsWithMonth(s)) return -1;
   let i = 3;
   if (s.charCodeAt(i) !== 32) return -1;
   i++;
@@ -131,29 +147,70 @@ function scanHostTag(rest: string, out: KernelMessage): number {
   return i;
 }
 
+const UNSURE = -2;
+
+/** \s characters below 127: space, tab, newline, vertical tab, form feed, carriage return. */
+function asciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * DMESG_SECS (`[ secs]` and one optional blank) read by hand: the end of the match, with
+ * out.bootSecs set; -1 when the regex cannot match; UNSURE when a character outside ASCII
+ * (which \s may match) leaves it to the regex.
+ */
+function scanDmesgSecs(s: string, out: KernelMessage): number {
+  if (s.charCodeAt(0) !== 91) return -1;
+  let i = 1;
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (asciiSpace(c)) i++;
+    else if (c >= 127) return UNSURE;
+    else break;
+  }
+  const d0 = i;
+  while (isDigit(s.charCodeAt(i))) i++;
+  if (i === d0 || s.charCodeAt(i) !== 46) return -1;
+  i++;
+  const f0 = i;
+  while (isDigit(s.charCodeAt(i))) i++;
+  if (i === f0 || s.charCodeAt(i) !== 93) return -1;
+  const secsEnd = i++;
+  const next = s.charCodeAt(i);
+  if (asciiSpace(next)) i++;
+  else if (next >= 127) return UNSURE;
+  out.bootSecs = Number(s.slice(d0, secsEnd));
+  return i;
+}
+
 function peelKernelStamps(s: string, out: KernelMessage): string {
   // Every stamp starts with `<` or `[`.
   const c0 = s.charCodeAt(0);
   if (c0 !== 60 && c0 !== 91) return s;
   let rest = s;
-  const pri = PRI.exec(rest);
+  // Each regex is anchored on its first character: a call is saved on lines that cannot match.
+  const pri = c0 === 60 ? PRI.exec(rest) : null;
   if (pri?.groups) {
     out.priority = Number(pri.groups.pri);
     rest = rest.slice(pri[0].length);
   }
-  const secs = DMESG_SECS.exec(rest);
-  if (secs?.groups) {
+  const end = scanDmesgSecs(rest, out);
+  const secs = end === UNSURE ? DMESG_SECS.exec(rest) : null;
+  if (end >= 0) {
+    rest = rest.slice(end);
+    out.isKernel = true;
+  } else if (secs?.groups) {
     out.bootSecs = Number(secs.groups.secs);
     rest = rest.slice(secs[0].length);
     out.isKernel = true;
   } else {
-    const ctime = DMESG_CTIME.exec(rest);
+    const ctime = rest.charCodeAt(0) === 91 ? DMESG_CTIME.exec(rest) : null;
     if (ctime) {
       rest = rest.slice(ctime[0].length);
       out.isKernel = true;
     }
   }
-  const cid = CALLER.exec(rest);
+  const cid = rest.charCodeAt(0) === 91 ? CALLER.exec(rest) : null;
   if (cid?.groups) {
     out.callerId = cid.groups.cid;
     rest = rest.slice(cid[0].length);
@@ -190,7 +247,7 @@ export function kernelMessage(line: string): KernelMessage {
     s = s.slice(priFirst[0].length);
   }
 
-  if (!LINE_TERMINATOR.test(s)) {
+  if (!hasLineTerminator(s)) {
     const at = scan3164(s);
     if (at >= 0) {
       const rest = s.slice(at);

@@ -37,6 +37,7 @@ export interface LineRange {
 
 export class SourceTimeIndex {
   private readonly sources = new Map<number, SourceIndex>();
+  private last: SourceIndex | null = null;
 
   /** The defaults suit a case; tests pass small ones to exercise the stride doubling. */
   constructor(
@@ -46,7 +47,8 @@ export class SourceTimeIndex {
 
   /** Feeds one line of the first pass; lines of a source come in line order. */
   push(line: RecordLine): void {
-    let s = this.sources.get(line.sourceId);
+    // Lines come source by source: the previous line's index, unless the source changed.
+    let s = this.last?.sourceId === line.sourceId ? this.last : this.sources.get(line.sourceId);
     if (!s) {
       s = {
         sourceId: line.sourceId,
@@ -60,6 +62,7 @@ export class SourceTimeIndex {
       };
       this.sources.set(line.sourceId, s);
     }
+    this.last = s;
     const ts = line.ts;
     if (ts !== null) {
       if (s.max === null || ts > s.max) s.max = ts;

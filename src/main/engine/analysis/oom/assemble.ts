@@ -50,18 +50,24 @@ export class ReportAssembler {
   private readonly open = new Map<string, Open>();
   private readonly recent = new Map<string, RawReport[]>();
   private readonly ring = new Map<number, RecordLine[]>();
+  private ringSource = -1;
+  private lastRing: RecordLine[] | undefined;
   private readonly consumed = new Map<number, number>();
   readonly reports: RawReport[] = [];
 
-  push(line: RecordLine): void {
-    if (this.open.size > 0 || mayConcernOom(line.text)) {
+  /** `mayHaveKeyword` false: the pass's keyword gate (analysis/keywords.ts) found no OOM word in the line. */
+  push(line: RecordLine, mayHaveKeyword = true): void {
+    if (this.open.size > 0 || (mayHaveKeyword && mayConcernOom(line.text))) {
       for (const p of peelLine(line)) this.handle(p);
     }
-    let ring = this.ring.get(line.sourceId);
+    // The ring of the previous line's source, unless this line is from another one.
+    let ring = line.sourceId === this.ringSource ? this.lastRing : this.ring.get(line.sourceId);
     if (!ring) {
       ring = [];
       this.ring.set(line.sourceId, ring);
     }
+    this.ringSource = line.sourceId;
+    this.lastRing = ring;
     ring[line.lineNo % RING] = line;
   }
 

@@ -54,8 +54,8 @@ export function analyzeOomCase(lines: Iterable<RecordLine>): OomAnalysis {
 /** The streaming form of analyzeOom: push lines as they are read (in a pass shared with other analysers). */
 export class OomCollector {
   private readonly assembler = new ReportAssembler();
-  push(line: RecordLine): void {
-    this.assembler.push(line);
+  push(line: RecordLine, mayHaveKeyword = true): void {
+    this.assembler.push(line, mayHaveKeyword);
   }
   finish(): OomReport[] {
     return buildAll(this.assembler.finish());

@@ -3,6 +3,8 @@
  * Kept as data (one pattern per part) so a new layout is one more line here.
  */
 
+import { alternation } from '../words';
+
 export const TRIGGER_RE = /^(?<comm>.*?) invoked oom-killer: (?<rest>.*)$/;
 export const HEADER_RE = /^\[\s*pid\s*\]\s/;
 export const SUMMARY_RE = /^oom-kill:constraint=/;
@@ -79,8 +81,12 @@ export function isOrphanStart(msg: string): boolean {
 
 /** Cheap test on raw text: can this line matter to OOM analysis at all? */
 export function mayConcernOom(text: string): boolean {
-  return text.includes('oom') || text.includes('of memory') || text.includes('Killed process');
+  return MAY_CONCERN_OOM.test(text);
 }
+
+// One search for the three words rather than three searches (a third of the cost on a case).
+export const OOM_KEYWORDS = ['oom', 'of memory', 'Killed process'];
+const MAY_CONCERN_OOM = alternation(OOM_KEYWORDS);
 
 /** Interleaved messages saying that lines were lost while the report was written. */
 export const LOST_LINES_RE =

@@ -101,7 +101,7 @@ function wtmpCovers(
 function logsCover(span: BootSpan, input: BootHistoryInput): string | null {
   if (span.next === null) return null;
   for (const s of input.scan?.spans ?? []) {
-    if (s.userspaceLines === 0) continue;
+    if (!s.userspace) continue;
     if (s.first && s.last && s.first.ts < span.next && s.last.ts >= span.next && s.last.ts >= span.start)
       return s.sourcePath;
   }

@@ -6,6 +6,7 @@
  */
 import { evidenceOf, type Evidence, type RecordLine } from '../../../../shared/model/log';
 import { kernelMessage, type KernelMessage } from '../kernel/message';
+import { alternation } from '../words';
 import { crashDirTime } from './crash-dirs';
 
 export type MarkerKind =
@@ -224,8 +225,37 @@ const RULES: readonly Rule[] = [
 ];
 
 // One pass over the line for every keyword the rules need. Cheap substrings only.
-const PREFILTER =
-  /Linux version|ommand line|0\.000000\]|cgroup subsys|syslogd|Startup finished|-- Reboot|-- Boot |Reached target|systemd-shutdown|Journal stopped|hutting down|Stopping |Power key|button\/power|ower button|panic|blocked for more|lockup|stall|kdump|var\/crash\/|Restarting system|Power down|System halted|System is |Powering off|Rebooting/;
+export const BOOT_MARKER_KEYWORDS = [
+  'Linux version',
+  'ommand line',
+  '0.000000]',
+  'cgroup subsys',
+  'syslogd',
+  'Startup finished',
+  '-- Reboot',
+  '-- Boot ',
+  'Reached target',
+  'systemd-shutdown',
+  'Journal stopped',
+  'hutting down',
+  'Stopping ',
+  'Power key',
+  'button/power',
+  'ower button',
+  'panic',
+  'blocked for more',
+  'lockup',
+  'stall',
+  'kdump',
+  'var/crash/',
+  'Restarting system',
+  'Power down',
+  'System halted',
+  'System is ',
+  'Powering off',
+  'Rebooting',
+];
+const PREFILTER = alternation(BOOT_MARKER_KEYWORDS);
 
 const LIST_BOOTS =
   /^\s*(-?\d+) ([0-9a-f]{32}) (?:\w{3} )?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?: (\S+))?\s*(?:—|–|-|\s)\s*(?:\w{3} )?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?: (\S+))?\s*$/;
@@ -295,10 +325,13 @@ function systemdPidOk(line: RecordLine, km: KernelMessage): boolean {
   return m === null || m[1] === '1';
 }
 
-/** The boot/shutdown/crash marker a line carries, or null. Never throws. */
-export function detectBootMarker(line: RecordLine): BootMarker | null {
+/**
+ * The boot/shutdown/crash marker a line carries, or null. Never throws. `mayHaveKeyword`
+ * false: the pass's keyword gate (analysis/keywords.ts) found none of PREFILTER's words.
+ */
+export function detectBootMarker(line: RecordLine, mayHaveKeyword = true): BootMarker | null {
   const text = line.text;
-  if (!PREFILTER.test(text)) return null;
+  if (!mayHaveKeyword || !PREFILTER.test(text)) return null;
   // a journal reader may already have split the header: its message is the better input
   const km = kernelMessage(line.message ?? text);
   if (line.program !== undefined) {

@@ -12,8 +12,11 @@ export interface SourceSpan {
   sourcePath: string;
   first: SignOfLife | null;
   last: SignOfLife | null;
-  /** Lines not from the kernel: only such a source could have recorded a userspace shutdown. */
-  userspaceLines: number;
+  /**
+   * Whether a timed line not from the kernel was seen: only such a source could have recorded a
+   * userspace shutdown. (Counting them all asked every line of a case whether it is kernel text.)
+   */
+  userspace: boolean;
 }
 
 export interface BootScan {
@@ -35,21 +38,32 @@ interface SourceState {
   pending: BootMarker[];
   bootId: string | null;
   exportTs: number | null;
-  userspace: number;
+  userspace: boolean;
 }
 
 // Boot markers of one boot come within minutes; a later one starts another boot.
 const SAME_BOOT_MS = 10 * 60_000;
 const BOOT_ID = /"?_BOOT_ID"?\s*[:=]\s*"?([0-9a-f]{32})/;
+/** What a line with a journal boot id holds (one of the pass's gate keywords, analysis/keywords.ts). */
+export const BOOT_ID_KEYWORD = '_BOOT_ID';
 const EXPORT_TS = /^__REALTIME_TIMESTAMP=(\d+)$/;
 const LIST_BOOTS_START = /^\s*-?\d+ [0-9a-f]{32} /;
 
 // Cheap test, no parsing: a syslog `kernel:` tag or a dmesg `[` / `<N>[` start.
 function isKernelText(text: string): boolean {
   const c = text.charCodeAt(0);
-  return (
-    c === 91 || (c === 60 && text.includes(']')) || text.includes(' kernel: ') || text.includes(' kernel[')
-  );
+  if (c === 91 || (c === 60 && text.includes(']'))) return true;
+  // ` kernel: ` or ` kernel[` anywhere: one search for ` kernel`, then the character after it.
+  for (let at = text.indexOf(' kernel'); at >= 0; at = text.indexOf(' kernel', at + 1)) {
+    const next = text.charCodeAt(at + 7);
+    if (next === 91 /* [ */ || (next === 58 /* : */ && text.charCodeAt(at + 8) === 32)) return true;
+  }
+  return false;
+}
+
+function startsWithLetter(text: string): boolean {
+  const c = text.charCodeAt(0) | 32;
+  return c >= 97 && c <= 122;
 }
 
 export function signOfLife(line: RecordLine, ts: number, what: string): SignOfLife {
@@ -65,10 +79,13 @@ export function signOfLife(line: RecordLine, ts: number, what: string): SignOfLi
 
 export class BootScanner {
   private readonly states = new Map<number, SourceState>();
+  private last: SourceState | null = null;
   private readonly markers: BootMarker[] = [];
   private readonly tails: SignOfLife[] = [];
 
   private state(line: RecordLine): SourceState {
+    // Lines come source by source: the previous line's state, unless the source changed.
+    if (this.last?.sourceId === line.sourceId) return this.last;
     let s = this.states.get(line.sourceId);
     if (!s) {
       s = {
@@ -82,10 +99,11 @@ export class BootScanner {
         pending: [],
         bootId: null,
         exportTs: null,
-        userspace: 0,
+        userspace: false,
       };
       this.states.set(line.sourceId, s);
     }
+    this.last = s;
     return s;
   }
 
@@ -114,8 +132,11 @@ export class BootScanner {
     s.lastBootTs = marker.ts;
   }
 
-  /** Feeds one line; lines of one source must come in their order. */
-  push(line: RecordLine): void {
+  /**
+   * Feeds one line; lines of one source must come in their order. `mayHaveKeyword` false: the
+   * pass's keyword gate says no boot-marker word and no `_BOOT_ID` is in it (analysis/keywords.ts).
+   */
+  push(line: RecordLine, mayHaveKeyword = true): void {
     const s = this.state(line);
     const text = line.text;
     let ts = line.ts;
@@ -124,9 +145,10 @@ export class BootScanner {
       if (m) s.exportTs = Math.floor(Number(m[1]) / 1000);
     }
     if (ts === null && s.exportTs !== null) ts = s.exportTs;
-    let marker = detectBootMarker(line);
-    if (!marker && LIST_BOOTS_START.test(text)) marker = listBootsMarker(line);
-    if (!marker && text.includes('_BOOT_ID')) {
+    let marker = detectBootMarker(line, mayHaveKeyword);
+    // A list-boots row starts with blanks, `-` or a digit, never with a letter (most lines do).
+    if (!marker && !startsWithLetter(text) && LIST_BOOTS_START.test(text)) marker = listBootsMarker(line);
+    if (!marker && mayHaveKeyword && text.includes(BOOT_ID_KEYWORD)) {
       const m = BOOT_ID.exec(text);
       if (m?.[1]) {
         if (s.bootId !== null && s.bootId !== m[1]) {
@@ -152,7 +174,8 @@ export class BootScanner {
       this.markers.push(marker);
     }
     if (ts === null) return;
-    if (line.program !== undefined ? line.program !== 'kernel' : !isKernelText(text)) s.userspace++;
+    if (!s.userspace && (line.program !== undefined ? line.program !== 'kernel' : !isKernelText(text)))
+      s.userspace = true;
     if (s.pending.length > 0) {
       for (const p of s.pending) {
         p.ts = ts;
@@ -177,7 +200,7 @@ export class BootScanner {
         sourcePath: s.sourcePath,
         first: s.first ? signOfLife(s.first, s.firstTs, `first line of ${s.sourcePath}`) : null,
         last: s.last ? signOfLife(s.last, s.lastTs, `last line of ${s.sourcePath}`) : null,
-        userspaceLines: s.userspace,
+        userspace: s.userspace,
       });
     }
     return { markers: this.markers, spans, tails: this.tails };

@@ -1,0 +1,139 @@
+/**
+ * The analysers' pass reads a case in batches (store/line-reader.ts readRecordBatches, times as
+ * JSON arrays per chunk): the batches hold exactly the lines readRecordLines yields, in order,
+ * on a case whose texts are in blocks and on one from before v8 (texts in rows), across chunk
+ * edges (a source of 12,263 lines); a chunk holding a REAL time is read by rows, digits intact;
+ * and analyzeCase gives the same analysis through batches as line by line.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../../src/main/engine/engine';
+import { CaseStore } from '../../../src/main/engine/store/case-store';
+import {
+  readRecordBatches,
+  readRecordLines,
+  readSourceBatches,
+  readSourceLines,
+  sourceRefs,
+  type SourceRef,
+} from '../../../src/main/engine/store/line-reader';
+import { caseAnalysisInput } from '../../../src/main/engine/analysis/case-input';
+import { analyzeCase, type AnalysisInput } from '../../../src/main/engine/analysis/run';
+import type { RecordLine } from '../../../src/shared/model/log';
+import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
+import { SAMPLE, tmpDir } from '../../helpers/tmp';
+
+const BIG_JOURNAL =
+  'f-sos/hotsos_openstack_sosreport/sos_commands/logs/journalctl_--no-pager_--catalog_--boot_-1';
+const KERN_LOG = 'f-sos/hotsos_openstack_sosreport/var/log/kern.log';
+
+async function ingestInto(
+  e: Engine,
+  file: string,
+  inputs: string[],
+  store: 'blocks' | 'rows',
+): Promise<void> {
+  if (store === 'rows') {
+    const s = CaseStore.open(file, { create: true });
+    s.setMeta('text_store', 'rows');
+    s.close();
+  }
+  const { caseId } = e.openCase({ file, create: store === 'blocks' });
+  await e.ingest({ caseId, jobId: `j-${store}`, inputs });
+}
+
+function withCase<T>(file: string, fn: (db: CaseStore['db'], refs: SourceRef[]) => T): T {
+  const s = CaseStore.open(file, { create: false });
+  try {
+    return fn(s.db, sourceRefs(s.db));
+  } finally {
+    s.close();
+  }
+}
+
+function analysisJson(input: AnalysisInput): string {
+  const { analysis, findings } = analyzeCase(input);
+  const { timingsMs: _t, ...rest } = analysis;
+  return JSON.stringify({ analysis: rest, findings });
+}
+
+describe.skipIf(!corpusAvailable)('the analysis pass reads a case in batches', () => {
+  if (!corpusAvailable) console.warn(`[skip] ${corpusSkipReason}`);
+  const dir = tmpDir('pm-pass-');
+  const e = new Engine(() => undefined);
+  const inputs = (): string[] => [SAMPLE, corpusPath(BIG_JOURNAL), corpusPath(KERN_LOG)];
+  beforeAll(async () => {
+    await ingestInto(e, path.join(dir, 'blocks.pmcase'), inputs(), 'blocks');
+    await ingestInto(e, path.join(dir, 'rows.pmcase'), inputs(), 'rows');
+    e.closeAll();
+  }, 120_000);
+  afterAll(() => e.closeAll());
+
+  for (const store of ['blocks', 'rows'] as const) {
+    it(`${store}: the batches are readRecordLines' lines in order, at most 1,024 each`, () => {
+      withCase(path.join(dir, `${store}.pmcase`), (db, refs) => {
+        const lines = [...readRecordLines(db, refs)];
+        expect(refs.some((r) => r.lineCount > 8192)).toBe(true);
+        expect(lines.length).toBe(refs.reduce((n, r) => n + (r.firstLineId === null ? 0 : r.lineCount), 0));
+        const batches = [...readRecordBatches(db, refs)];
+        for (const b of batches) {
+          expect(b.length).toBeGreaterThan(0);
+          expect(b.length).toBeLessThanOrEqual(1024);
+        }
+        expect(batches.flat()).toEqual(lines);
+        // Ranges across the 8,192-line chunk edge and past the end, batch by batch.
+        const big = refs.find((r) => r.lineCount > 8192)!;
+        for (const [from, to] of [
+          [8000, 8500],
+          [8192, 8193],
+          [big.lineCount - 3, big.lineCount + 10],
+        ] as const)
+          expect([...readSourceBatches(db, big, from, to)].flat()).toEqual([
+            ...readSourceLines(db, big, from, to),
+          ]);
+      });
+    });
+
+    it(`${store}: analyzeCase through batches equals the line-by-line pass`, () => {
+      withCase(path.join(dir, `${store}.pmcase`), (db, refs) => {
+        const input = caseAnalysisInput(db, refs);
+        expect(input.batches).toBeDefined();
+        const { batches: _b, ...lineByLine } = input;
+        const viaBatches = analysisJson(input);
+        expect(viaBatches).toBe(analysisJson(lineByLine));
+        // Not an empty comparison: the sample's OOM kill and flood are there.
+        expect(viaBatches).toContain('stream_convert');
+        expect(viaBatches).toContain('"kind":"flood"');
+      });
+    });
+  }
+
+  it('a chunk holding a REAL time is read by rows, its digits intact', () => {
+    const file = path.join(dir, 'blocks.pmcase');
+    const s = CaseStore.open(file, { create: false });
+    let lineId = 0;
+    let ts = 0;
+    try {
+      const row = s.db
+        .prepare(
+          'SELECT line_id, ts FROM lines WHERE ts IS NOT NULL AND line_id > 9000 ORDER BY line_id LIMIT 1',
+        )
+        .raw(true)
+        .get() as [number, number];
+      lineId = row[0];
+      // A time with a fraction of a millisecond, which JSON would print with 15 digits only.
+      ts = row[1] + 0.123456789;
+      s.db.prepare('UPDATE lines SET ts = ? WHERE line_id = ?').run(ts, lineId);
+    } finally {
+      s.close();
+    }
+    withCase(file, (db, refs) => {
+      expect(db.prepare('SELECT typeof(ts) FROM lines WHERE line_id = ?').pluck().get(lineId)).toBe('real');
+      const lines: RecordLine[] = [...readRecordBatches(db, refs)].flat();
+      const hit = lines.find((l) => l.lineId === lineId)!;
+      expect(hit.ts).toBe(ts);
+      expect(String(hit.ts)).not.toBe(String(Number(hit.ts!.toPrecision(15))));
+      expect(lines).toEqual([...readRecordLines(db, refs)]);
+    });
+  });
+});
