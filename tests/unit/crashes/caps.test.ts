@@ -128,6 +128,23 @@ describe('log loss over a long case', () => {
   });
 });
 
+describe('journald missing kernel messages', () => {
+  it('is a log-loss incident (journald-kmsg.c prints "Missed N kernel messages")', () => {
+    const incidents = detectIncidents(
+      syslog([
+        [T0, 'video-stream systemd-journald[291]: Missed 42 kernel messages'],
+        [T0 + 60_000, 'video-stream systemd-journald[291]: Missed 8 kernel messages'],
+      ]),
+    );
+    const loss = incidents.filter((i) => i.kind === 'log-loss');
+    expect(loss).toHaveLength(1);
+    expect(loss[0]!.details.type === 'log-loss' && loss[0]!.details.reporter).toBe(
+      'journald: missed kernel messages',
+    );
+    expect(loss[0]!.details.type === 'log-loss' && loss[0]!.details.lost).toBe(50);
+  });
+});
+
 describe('a flood in bursts', () => {
   it('is one incident listing its bursts, counting every message', () => {
     // Three bursts of 30 warnings (5 min each), two hours apart: three runs, one incident.

@@ -31,7 +31,7 @@ import { collectSystemFacts, type SystemFile } from './system/facts';
 import { recommend } from './system/recommend';
 
 /** Bump when an analyser's output changes: stored analyses of an older version are redone. */
-export const ANALYSIS_VERSION = 5;
+export const ANALYSIS_VERSION = 6;
 
 export interface AnalysisSource {
   sourceId: number;
