@@ -22,25 +22,11 @@ import { analyzeCase, type AnalysisInput } from '../../../src/main/engine/analys
 import type { RecordLine } from '../../../src/shared/model/log';
 import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
 import { SAMPLE, tmpDir } from '../../helpers/tmp';
+import { ingestInto } from '../../helpers/text-store';
 
 const BIG_JOURNAL =
   'f-sos/hotsos_openstack_sosreport/sos_commands/logs/journalctl_--no-pager_--catalog_--boot_-1';
 const KERN_LOG = 'f-sos/hotsos_openstack_sosreport/var/log/kern.log';
-
-async function ingestInto(
-  e: Engine,
-  file: string,
-  inputs: string[],
-  store: 'blocks' | 'rows',
-): Promise<void> {
-  if (store === 'rows') {
-    const s = CaseStore.open(file, { create: true });
-    s.setMeta('text_store', 'rows');
-    s.close();
-  }
-  const { caseId } = e.openCase({ file, create: store === 'blocks' });
-  await e.ingest({ caseId, jobId: `j-${store}`, inputs });
-}
 
 function withCase<T>(file: string, fn: (db: CaseStore['db'], refs: SourceRef[]) => T): T {
   const s = CaseStore.open(file, { create: false });

@@ -30,6 +30,7 @@ import { EMPTY_FILTER, type LineFilter } from '../../../src/shared/model/view';
 import { allLines } from '../../helpers/engine-lines';
 import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
 import { SAMPLE, tmpDir } from '../../helpers/tmp';
+import { ingestInto } from '../../helpers/text-store';
 
 describe('a text block', () => {
   it('gives back every text: empty, Chinese, long, and texts that are not well-formed UTF-16', () => {
@@ -154,23 +155,6 @@ function searcher(): { e: Engine; search: Search } {
     return got.flatMap((b) => b.hits.map((h) => h.lineId));
   };
   return { e, search };
-}
-
-/** Ingests `inputs` into a new case whose texts go to blocks, or (rows) to the rows as before v8. */
-async function ingestInto(
-  e: Engine,
-  file: string,
-  inputs: string[],
-  store: 'blocks' | 'rows',
-): Promise<string> {
-  if (store === 'rows') {
-    const s = CaseStore.open(file, { create: true });
-    s.setMeta('text_store', 'rows');
-    s.close();
-  }
-  const { caseId } = e.openCase({ file, create: store === 'blocks' });
-  await e.ingest({ caseId, jobId: `j-${store}`, inputs });
-  return caseId;
 }
 
 function compare(name: string, inputs: () => string[]): void {
