@@ -21,6 +21,7 @@ import { INGEST_CACHE_KIB, ingestInputs, type IngestOutcome, type IngestProgress
 import { CaseQuery, type SearchSpec } from './query/case-query';
 import type { OrderStats } from './query/order';
 import { CaseStore } from './store/case-store';
+import { usePageCache } from './store/database';
 import { buildFulltext, fulltextStatus, type FulltextStatus } from './search/fulltext';
 import { sourceRefs } from './store/line-reader';
 // report (owner: report) — imports of the marked section at the end of the Engine class
@@ -329,8 +330,7 @@ export class Engine {
     // cache; the viewer's 64 MiB comes back at the end. Restored right after reading, the cache
     // filled up during the order build and phase 2, and the job's peak RSS on the 1 GiB bench
     // rose by 50-75 MiB, with no measurable gain in speed.
-    const cacheSize = store.db.pragma('cache_size', { simple: true }) as number;
-    store.db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
+    const restoreCache = usePageCache(store.db, INGEST_CACHE_KIB);
     try {
       const started = performance.now();
       let last: JobPhaseProgress | null = null;
@@ -401,7 +401,7 @@ export class Engine {
         fulltextMs,
       };
     } finally {
-      store.db.pragma(`cache_size = ${cacheSize}`);
+      restoreCache();
       this.cancelled.delete(args.jobId);
       // A failed ingest still leaves lines to browse: give them their time order.
       if (query.orderStats() === null && store.meta('state') !== 'indexing') {

@@ -4,7 +4,7 @@
  * engine and bench:analysis so the bench measures what the engine runs.
  */
 import type { RecordLine } from '../../../shared/model/log';
-import type { Db } from '../store/database';
+import { type Db, usePageCache } from '../store/database';
 import { readRecordBatches, readRecordLines, readSourceLines, type SourceRef } from '../store/line-reader';
 import type { AnalysisInput } from './run';
 
@@ -42,11 +42,10 @@ export function caseAnalysisInput(db: Db, refs: SourceRef[], options: CaseInputO
 
 /** Runs `fn` with the analysis's small page cache on `db`, restoring the cache size after. */
 export function withAnalysisCache<T>(db: Db, fn: () => T): T {
-  const before = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma(`cache_size = -${ANALYSIS_CACHE_KIB}`);
+  const restore = usePageCache(db, -ANALYSIS_CACHE_KIB);
   try {
     return fn();
   } finally {
-    db.pragma(`cache_size = ${before}`);
+    restore();
   }
 }

@@ -12,6 +12,7 @@ import { lstat, opendir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { CaseStore } from '../store/case-store';
+import { usePageCache } from '../store/database';
 import { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
 import { finishInputWalk, type InputWalkRecord } from './input-marks';
 import { DiskProgress, type InputEntry, walkInput } from './inputs';
@@ -70,8 +71,7 @@ export async function ingestInputs(
   store.db.pragma('synchronous = OFF');
   // Appends touch only the right edge of each b-tree: a small page cache keeps RSS down at no
   // cost in speed (the 64 MiB cache is for the viewer's reads, restored after).
-  const cacheSize = store.db.pragma('cache_size', { simple: true }) as number;
-  store.db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
+  const restoreCache = usePageCache(store.db, INGEST_CACHE_KIB);
   // Checkpoint every ~64 MiB of WAL whatever the page size (4 KiB in old cases, 16 KiB now).
   const pageSize = store.db.pragma('page_size', { simple: true }) as number;
   store.db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.round((64 * 2 ** 20) / pageSize))}`);
@@ -181,7 +181,7 @@ export async function ingestInputs(
     store.setState('complete');
   } catch (err) {
     store.db.pragma('synchronous = NORMAL');
-    store.db.pragma(`cache_size = ${cacheSize}`);
+    restoreCache();
     if (err instanceof IngestCancelled) {
       outcome.cancelled = true;
       store.dropInterrupted();
@@ -198,7 +198,7 @@ export async function ingestInputs(
   }
   store.db.pragma('synchronous = NORMAL');
   store.db.pragma('wal_autocheckpoint = 1000');
-  store.db.pragma(`cache_size = ${cacheSize}`);
+  restoreCache();
   store.releaseIngest();
 
   await rm(tempDir, { recursive: true, force: true });

@@ -142,3 +142,16 @@ export function openCaseDbReadOnly(file: string, why: string): Db {
   db.pragma('cache_size = -65536');
   return db;
 }
+
+/**
+ * Sets a connection's SQLite page cache (`size` as the pragma takes it: negative = KiB) and
+ * returns what puts the previous size back. The bulk jobs (ingest, analysis) read or append
+ * each page about once: their cache's pages would only add to their peak memory.
+ */
+export function usePageCache(db: Db, size: number): () => void {
+  const before = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = ${size}`);
+  return () => {
+    db.pragma(`cache_size = ${before}`);
+  };
+}
