@@ -261,13 +261,7 @@ export class ScanRun {
 
   /** The next chunk from the front, or -1 when the two sides have met. */
   claimFront(): number {
-    for (;;) {
-      const w = Atomics.load(this.state, CLAIM);
-      const f = w & 0xffff;
-      const b = w >>> 16;
-      if (f + b >= this.chunks) return -1;
-      if (Atomics.compareExchange(this.state, CLAIM, w, (b << 16) | (f + 1) | 0) === w) return f;
-    }
+    return claim(this.state, this.chunks, false);
   }
 
   /** Lines the worker has scanned so far (only what it delivered, once it has failed). */
@@ -335,6 +329,22 @@ export class ScanRun {
     Atomics.store(this.state, CANCEL, 1);
     this.wake = null;
     void this.worker.terminate();
+  }
+}
+
+/**
+ * Claims the next chunk of `chunks` from the front (the engine) or the back (the worker): the
+ * CLAIM word counts the chunks taken by each side (front: low 16 bits, back: high 16 bits).
+ * Returns the chunk's index, or -1 once the two sides have met.
+ */
+function claim(state: Int32Array, chunks: number, back: boolean): number {
+  for (;;) {
+    const w = Atomics.load(state, CLAIM);
+    const f = w & 0xffff;
+    const b = w >>> 16;
+    if (f + b >= chunks) return -1;
+    const next = back ? ((b + 1) << 16) | f : (b << 16) | (f + 1);
+    if (Atomics.compareExchange(state, CLAIM, w, next | 0) === w) return back ? chunks - 1 - b : f;
   }
 }
 
@@ -447,17 +457,7 @@ function runJob(o: Opened, job: ScanJob, send: (r: ChunkResult) => void): boolea
   for (let next = 0; ; next++) {
     if (Atomics.load(s, CANCEL) !== 0) return true;
     // The reserved chunks first (last to first), then claim the next one from the back.
-    let k = next < job.reserved ? chunks - 1 - next : -1;
-    while (k < 0) {
-      const w = Atomics.load(s, CLAIM);
-      const f = w & 0xffff;
-      const b = w >>> 16;
-      if (f + b >= chunks) break;
-      if (Atomics.compareExchange(s, CLAIM, w, ((b + 1) << 16) | f | 0) === w) {
-        k = chunks - 1 - b;
-        break;
-      }
-    }
+    const k = next < job.reserved ? chunks - 1 - next : claim(s, chunks, true);
     if (k < 0) return false;
     const from = job.base + k * job.chunk;
     const to = Math.min(job.end, from + job.chunk);
