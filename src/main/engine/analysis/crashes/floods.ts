@@ -125,10 +125,34 @@ function keyOf(host: string, program: string, text: string): void {
     hostProgramK2 = K2;
   }
   hashPart(text);
+  finishKey();
+}
+
+/** The key of a text alone (no host, no program), in K1/K2. */
+function textKeyOf(text: string): void {
+  K1 = 0x811c9dc5;
+  K2 = 0x9747b28c;
+  hashPart(text);
+  finishKey();
+}
+
+function finishKey(): void {
   K1 = fmix(K1);
   K2 = fmix(K2);
   // 0/0 marks an empty slot.
   if (K1 === 0 && K2 === 0) K1 = 1;
+}
+
+/**
+ * The slot of key (k1, k2) in a table of key pairs (slot i: 2i, 2i + 1; 0/0 = empty) of
+ * mask + 1 slots, by linear probing: the key's slot, or the empty one where it would go.
+ */
+function slotOf(keys: Uint32Array, mask: number, k1: number, k2: number): number {
+  for (let i = (k1 ^ Math.imul(k2, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
+    const a = keys[2 * i]!;
+    const b = keys[2 * i + 1]!;
+    if ((a === k1 && b === k2) || (a === 0 && b === 0)) return i;
+  }
 }
 
 const SINGLE = -1;
@@ -144,7 +168,7 @@ export class DistinctTexts {
   size = 0;
 
   add(text: string): void {
-    keyOf('', '', text);
+    textKeyOf(text);
     if (2 * (this.size + 1) > this.keys.length / 2) this.grow();
     if (place(this.keys, K1, K2)) this.size++;
   }
@@ -159,17 +183,11 @@ export class DistinctTexts {
 
 /** Puts key (k1, k2) in a table of pairs; false when it was there already. */
 function place(keys: Uint32Array, k1: number, k2: number): boolean {
-  const mask = keys.length / 2 - 1;
-  for (let i = (k1 ^ Math.imul(k2, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
-    const a = keys[2 * i]!;
-    const b = keys[2 * i + 1]!;
-    if (a === k1 && b === k2) return false;
-    if (a === 0 && b === 0) {
-      keys[2 * i] = k1;
-      keys[2 * i + 1] = k2;
-      return true;
-    }
-  }
+  const i = slotOf(keys, keys.length / 2 - 1, k1, k2);
+  if (keys[2 * i] !== 0 || keys[2 * i + 1] !== 0) return false;
+  keys[2 * i] = k1;
+  keys[2 * i + 1] = k2;
+  return true;
 }
 
 /**
@@ -216,13 +234,7 @@ class MessageTable {
 
   /** The slot holding key (k1, k2), or the empty slot where it would go. */
   find(k1: number, k2: number): number {
-    let i = (k1 ^ Math.imul(k2, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const a = this.keys[2 * i]!;
-      const b = this.keys[2 * i + 1]!;
-      if ((a === k1 && b === k2) || (a === 0 && b === 0)) return i;
-      i = (i + 1) & this.mask;
-    }
+    return slotOf(this.keys, this.mask, k1, k2);
   }
 
   /** Empties the table (only the keys: a slot's other fields are written when it is claimed). */
