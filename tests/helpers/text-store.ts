@@ -1,22 +1,28 @@
 /**
- * Ingests inputs into a new case whose texts go to deflated blocks (schema v8), or to the rows
- * as cases made before v8 keep them: tests compare the two stores.
+ * Ingests inputs into a new case that keeps its lines as cases made since schema v9 do (headers
+ * packed per block), as v8 cases do (a row per line, texts in deflated blocks), or as cases
+ * made before v8 keep them (texts in the rows): tests compare the stores.
  */
 import type { Engine } from '../../src/main/engine/engine';
 import { CaseStore } from '../../src/main/engine/store/case-store';
+
+export type TextStore = 'packed' | 'blocks' | 'rows';
+
+/** Creates an empty case file that will keep its lines in `store`. */
+export function createCaseWithStore(file: string, store: TextStore): void {
+  const s = CaseStore.open(file, { create: true });
+  s.setMeta('text_store', store);
+  s.close();
+}
 
 export async function ingestInto(
   e: Engine,
   file: string,
   inputs: string[],
-  store: 'blocks' | 'rows',
+  store: TextStore,
 ): Promise<string> {
-  if (store === 'rows') {
-    const s = CaseStore.open(file, { create: true });
-    s.setMeta('text_store', 'rows');
-    s.close();
-  }
-  const { caseId } = e.openCase({ file, create: store === 'blocks' });
+  createCaseWithStore(file, store);
+  const { caseId } = e.openCase({ file, create: false });
   await e.ingest({ caseId, jobId: `j-${store}`, inputs });
   return caseId;
 }

@@ -43,7 +43,7 @@ function rowsOf(store: CaseStore, sourcePath: string): Row[] {
     );
   return store.db
     .prepare(
-      'SELECT *, line_text(block, line_id, text) AS text FROM lines WHERE source_id = ? ORDER BY line_id',
+      'SELECT *, line_text(block, line_id, text) AS text FROM line_rows(0, 9007199254740991) WHERE source_id = ? ORDER BY line_id',
     )
     .all(s.sourceId) as Row[];
 }
@@ -128,7 +128,9 @@ describe('ingest: the seed incident', () => {
     expect(after.sources.filter((s) => s.status === 'complete').length).toBe(
       before.sources.filter((s) => s.status === 'complete').length,
     );
-    const ids = store.db.prepare('SELECT count(*) AS n, max(line_id) AS m FROM lines').get() as {
+    const ids = store.db
+      .prepare('SELECT count(*) AS n, max(line_id) AS m FROM line_rows(0, 9007199254740991)')
+      .get() as {
       n: number;
       m: number;
     };

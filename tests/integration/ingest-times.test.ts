@@ -35,7 +35,9 @@ async function compare(
   ).times;
   const store = CaseStore.open(path.join(dir, `${name}-${batchLines}.pmcase`), { create: true });
   await ingestInputs(store, [file], { batchLines });
-  const rows = store.db.prepare('SELECT ts, ts_quality FROM lines ORDER BY line_id').all() as {
+  const rows = store.db
+    .prepare('SELECT ts, ts_quality FROM line_rows(0, 9007199254740991) ORDER BY line_id')
+    .all() as {
     ts: number | null;
     ts_quality: number;
   }[];

@@ -109,29 +109,35 @@ function knownNames(store: CaseStore, analysis: CaseAnalysis): { hosts: string[]
   const rows: { host: string; n: number }[] =
     order && orderIsCurrent(store.db, order)
       ? order.facets.hosts.map((h) => ({ host: h.value, n: h.count }))
-      : (store.db
-          .prepare(
-            'SELECT host, count(*) AS n FROM lines WHERE host IS NOT NULL GROUP BY host ORDER BY n DESC LIMIT 500',
-          )
-          .all() as { host: string; n: number }[]);
+      : store.heads.packed
+        ? store.heads.facets(500).hosts.map((h) => ({ host: h.value, n: h.count }))
+        : (store.db
+            .prepare(
+              'SELECT host, count(*) AS n FROM lines WHERE host IS NOT NULL GROUP BY host ORDER BY n DESC LIMIT 500',
+            )
+            .all() as { host: string; n: number }[]);
   for (const r of rows) addHost(r.host, r.n);
   for (const r of analysis.oom) addHost(r.host, 1);
   for (const i of analysis.incidents) if (i.details.type === 'flood') addHost(i.details.host, 1);
   const users = new Set<string>();
   const firstLines = store.db.prepare(
     // Line n of a source is line id first_line_id + n - 1 (sources are contiguous): no index on source_id.
-    'SELECT line_text(l.block, l.line_id, l.text) AS text FROM sources s JOIN lines l ON l.line_id >= s.first_line_id AND l.line_id < s.first_line_id + s.line_count WHERE s.source_id = ? ORDER BY l.line_id LIMIT ?',
+    store.heads.packed
+      ? 'SELECT line_text(l.block, l.line_id, l.text) AS text FROM sources s JOIN line_rows(s.first_line_id, s.first_line_id + min(s.line_count, @n)) l WHERE s.source_id = @source'
+      : 'SELECT line_text(l.block, l.line_id, l.text) AS text FROM sources s JOIN lines l ON l.line_id >= s.first_line_id AND l.line_id < s.first_line_id + s.line_count WHERE s.source_id = @source ORDER BY l.line_id LIMIT @n',
   );
   for (const s of store.sources()) {
     const p = s.path.toLowerCase();
     if (/(^|\/)(etc\/hostname|proc\/sys\/kernel\/hostname|hostname)$/.test(p)) {
-      const t = (firstLines.all(s.sourceId, 1) as { text: string }[])[0]?.text.trim();
+      const t = (firstLines.all({ source: s.sourceId, n: 1 }) as { text: string }[])[0]?.text.trim();
       addHost(t, 1_000_000);
     } else if (/(^|\/)uname[^/]*$/.test(p)) {
-      const t = (firstLines.all(s.sourceId, 1) as { text: string }[])[0]?.text.trim().split(/\s+/);
+      const t = (firstLines.all({ source: s.sourceId, n: 1 }) as { text: string }[])[0]?.text
+        .trim()
+        .split(/\s+/);
       if (t && t[0] === 'Linux') addHost(t[1], 1_000_000);
     } else if (s.kind === 'last' || /(^|\/)(last|lastlog|who|w)$/.test(p)) {
-      for (const { text } of firstLines.all(s.sourceId, 100_000) as { text: string }[]) {
+      for (const { text } of firstLines.all({ source: s.sourceId, n: 100_000 }) as { text: string }[]) {
         const f = text.trim().split(/\s+/);
         const user = f[0];
         if (!user || user === 'reboot' || user === 'shutdown' || user === 'wtmp' || user === 'btmp') continue;
@@ -140,7 +146,7 @@ function knownNames(store: CaseStore, analysis: CaseAnalysis): { hosts: string[]
         if (host && /^[A-Za-z][\w.-]+$/.test(host) && !WEEKDAYS.has(host)) addHost(host, 1);
       }
     } else if (s.kind === 'wtmp' || s.kind === 'utmp' || s.kind === 'btmp') {
-      for (const { text } of firstLines.all(s.sourceId, 200_000) as { text: string }[]) {
+      for (const { text } of firstLines.all({ source: s.sourceId, n: 200_000 }) as { text: string }[]) {
         const m = WTMP_LINE.exec(text);
         if (!m || m[1] !== '7') continue; // USER_PROCESS
         if (m[4]?.trim()) users.add(m[4].trim());

@@ -51,11 +51,12 @@ describe.skipIf(!corpusAvailable)('the analysis pass reads a case in batches', (
   beforeAll(async () => {
     await ingestInto(e, path.join(dir, 'blocks.pmcase'), inputs(), 'blocks');
     await ingestInto(e, path.join(dir, 'rows.pmcase'), inputs(), 'rows');
+    await ingestInto(e, path.join(dir, 'packed.pmcase'), inputs(), 'packed');
     e.closeAll();
   }, 120_000);
   afterAll(() => e.closeAll());
 
-  for (const store of ['blocks', 'rows'] as const) {
+  for (const store of ['packed', 'blocks', 'rows'] as const) {
     it(`${store}: the batches are readRecordLines' lines in order, at most 1,024 each`, () => {
       withCase(path.join(dir, `${store}.pmcase`), (db, refs) => {
         const lines = [...readRecordLines(db, refs)];

@@ -46,7 +46,9 @@ function rows(file: string): Array<[number | null, number, string]> {
   const store = CaseStore.open(file, { create: false });
   try {
     return store.db
-      .prepare('SELECT ts, ts_quality, line_text(block, line_id, text) AS text FROM lines ORDER BY line_id')
+      .prepare(
+        'SELECT ts, ts_quality, line_text(block, line_id, text) AS text FROM line_rows(0, 9007199254740991) ORDER BY line_id',
+      )
       .raw(true)
       .all() as Array<[number | null, number, string]>;
   } finally {

@@ -13,6 +13,7 @@ import type { ViewLine } from '../../../src/shared/model/case';
 import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
 import { allLines } from '../../helpers/engine-lines';
 import { tmpDir } from '../../helpers/tmp';
+import { ingestInto } from '../../helpers/text-store';
 
 /** Pages of 50: the merged view's reads cross many chunk boundaries. */
 const allMerged = (e: Engine, caseId: string): Promise<ViewLine[]> =>
@@ -172,8 +173,10 @@ describe.skipIf(!corpusAvailable)('merged view in time order', () => {
   });
 
   it('builds the order when an older case (schema v3, no order, no levels) is opened', async () => {
+    // An older case has a row per line: made here with rows (texts in blocks), as v8 made them.
+    const file = path.join(dir, 'v3.pmcase');
     const e = new Engine();
-    const { caseId } = e.openCase({ file, create: false });
+    const caseId = await ingestInto(e, file, [input], 'blocks');
     const before = (await allMerged(e, caseId)).map((l) => l.lineId);
     e.closeAll();
     // Make it look like a v3 case: no order tables' content, no levels, no meta.

@@ -15,11 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyslog } from '../../../scripts/bench/gen-syslog';
 import { Engine } from '../../../src/main/engine/engine';
 import { configureScanWorker, scanWorkerStats } from '../../../src/main/engine/query/scan-worker';
-import { CaseStore } from '../../../src/main/engine/store/case-store';
 import type { LineView, SearchHit, SearchProgress } from '../../../src/shared/model/case';
 import { EMPTY_FILTER, type LineFilter } from '../../../src/shared/model/view';
 import { allLines } from '../../helpers/engine-lines';
 import { REPO, tmpDir } from '../../helpers/tmp';
+import { createCaseWithStore, type TextStore } from '../../helpers/text-store';
 
 const BOOT = path.join(REPO, 'src/main/engine/query/scan-boot.cjs');
 const ENV = [
@@ -122,7 +122,7 @@ const QUERIES: { query: string; mode: 'text' | 'regex'; caseSensitive?: boolean 
   { query: 'CRON', mode: 'text', caseSensitive: true },
 ];
 
-function caseSuite(store: 'blocks' | 'rows'): void {
+function caseSuite(store: TextStore): void {
   describe(`parallel scan on a ${store} case`, () => {
     const dir = tmpDir(`pm-pscan-${store}-`);
     const { e, stream, listeners } = harness();
@@ -143,12 +143,8 @@ function caseSuite(store: 'blocks' | 'rows'): void {
         });
       }
       const file = path.join(dir, 'c.pmcase');
-      if (store === 'rows') {
-        const s = CaseStore.open(file, { create: true });
-        s.setMeta('text_store', 'rows');
-        s.close();
-      }
-      caseId = e.openCase({ file, create: store === 'blocks' }).caseId;
+      createCaseWithStore(file, store);
+      caseId = e.openCase({ file, create: false }).caseId;
       await e.ingest({ caseId, jobId: 'j', inputs: [input] });
       const info = e.summary({ caseId });
       sourceId = info.sources[1]!.sourceId;
@@ -410,5 +406,6 @@ function caseSuite(store: 'blocks' | 'rows'): void {
   });
 }
 
+caseSuite('packed');
 caseSuite('blocks');
 caseSuite('rows');

@@ -15,7 +15,7 @@ function lineOf(store: CaseStore, sourcePath: string, needle: string): number {
   if (!src || src.firstLineId === null) throw new Error(`${sourcePath} not in the case`);
   const row = store.db
     .prepare(
-      'SELECT line_id FROM lines WHERE line_id >= ? AND line_id < ? AND instr(line_text(block, line_id, text), ?) > 0 ORDER BY line_id LIMIT 1',
+      'SELECT line_id FROM line_rows(?, ?) WHERE instr(line_text(block, line_id, text), ?) > 0 ORDER BY line_id LIMIT 1',
     )
     .get(src.firstLineId, src.firstLineId + src.lineCount, needle) as { line_id: number } | undefined;
   if (!row) throw new Error(`no line of ${sourcePath} holds ${needle}`);

@@ -13,6 +13,7 @@ import { CaseStore } from '../../../src/main/engine/store/case-store';
 import { startCli } from '../../helpers/cli';
 import { whenCaseShows } from '../../helpers/poll-case';
 import { SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
+import { lastLineId } from '../../../src/main/engine/store/line-heads';
 
 const SEED_LINES = readFileSync(path.join(SAMPLE_TREE, 'var/log/syslog'), 'utf8').split('\n').slice(0, -1);
 
@@ -32,7 +33,7 @@ describe('a case being indexed by another process', () => {
     try {
       // Wait until the child has committed some lines (polled through a plain read-only connection).
       await whenCaseShows(caseFile, child, 'the case could be opened beside the ingest', (db) => {
-        const m = (db.prepare('SELECT max(line_id) FROM lines').pluck().get() as number | null) ?? 0;
+        const m = lastLineId(db);
         return m > 20_000 ? true : undefined;
       });
 

@@ -76,7 +76,9 @@ describe('block ids', () => {
     };
     const texts = (s: CaseStore): string[] =>
       s.db
-        .prepare('SELECT line_text(block, line_id, text) FROM lines ORDER BY line_id')
+        .prepare(
+          'SELECT line_text(block, line_id, text) FROM line_rows(0, 9007199254740991) ORDER BY line_id',
+        )
         .pluck()
         .all() as string[];
     let s = CaseStore.open(file, { create: true });
@@ -162,10 +164,12 @@ function compare(name: string, inputs: () => string[]): void {
   const { e, search } = searcher();
   let blocks = '';
   let rows = '';
+  let packed = '';
   let lines: ViewLine[] = [];
   beforeAll(async () => {
     blocks = await ingestInto(e, path.join(dir, 'blocks.pmcase'), inputs(), 'blocks');
     rows = await ingestInto(e, path.join(dir, 'rows.pmcase'), inputs(), 'rows');
+    packed = await ingestInto(e, path.join(dir, 'packed.pmcase'), inputs(), 'packed');
     lines = await allLines(e, blocks, { kind: 'merged' });
   }, 120_000);
   afterAll(() => e.closeAll());
@@ -173,6 +177,7 @@ function compare(name: string, inputs: () => string[]): void {
   it(`${name}: reads back the same lines, and the texts are in blocks`, async () => {
     expect(lines.length).toBeGreaterThan(100);
     expect(await allLines(e, rows, { kind: 'merged' })).toEqual(lines);
+    expect(await allLines(e, packed, { kind: 'merged' })).toEqual(lines);
     const count = (file: string, sql: string): number => {
       const s = CaseStore.open(file, { create: false });
       try {
@@ -185,6 +190,15 @@ function compare(name: string, inputs: () => string[]): void {
       count(path.join(dir, 'blocks.pmcase'), "SELECT count(*) FROM lines WHERE block IS NULL OR text <> ''"),
     ).toBe(0);
     expect(count(path.join(dir, 'rows.pmcase'), 'SELECT count(*) FROM line_blocks')).toBe(0);
+    // Packed: no row per line; one heads row per text block, covering every line.
+    expect(count(path.join(dir, 'packed.pmcase'), 'SELECT count(*) FROM lines')).toBe(0);
+    expect(count(path.join(dir, 'packed.pmcase'), 'SELECT sum(n) FROM line_heads')).toBe(lines.length);
+    expect(
+      count(
+        path.join(dir, 'packed.pmcase'),
+        'SELECT count(*) FROM line_heads h JOIN line_blocks b ON b.block_id = h.block_id WHERE b.first_line_id <> h.first_line_id OR b.n <> h.n',
+      ),
+    ).toBe(0);
   });
 
   it(`${name}: the analysers read the same lines from blocks as from rows, whole or by line range`, () => {
@@ -200,8 +214,9 @@ function compare(name: string, inputs: () => string[]): void {
     const fromBlocks = read(path.join(dir, 'blocks.pmcase'), whole) as RecordLine[];
     expect(fromBlocks.length).toBe(lines.length);
     expect(read(path.join(dir, 'rows.pmcase'), whole)).toEqual(fromBlocks);
+    expect(read(path.join(dir, 'packed.pmcase'), whole)).toEqual(fromBlocks);
     // Ranges of each source (across chunk and block edges, past its end) equal that slice of it.
-    for (const store of ['blocks', 'rows']) {
+    for (const store of ['packed', 'blocks', 'rows']) {
       read(path.join(dir, `${store}.pmcase`), (db, refs) => {
         for (const ref of refs.filter((r) => r.lineCount > 0)) {
           const all = fromBlocks.filter((l) => l.sourceId === ref.sourceId);

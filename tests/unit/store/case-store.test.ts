@@ -9,6 +9,7 @@ import { CaseStore } from '../../../src/main/engine/store/case-store';
 import { SCHEMA_VERSION } from '../../../src/main/engine/store/schema';
 import { SEED_FILE } from '../../helpers/corpus';
 import { SAMPLE, SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
+import { createCaseWithStore } from '../../helpers/text-store';
 
 describe('case file', () => {
   const dir = tmpDir();
@@ -48,7 +49,9 @@ describe('case file', () => {
   });
 
   it('keeps annotations anchored by content, orphaned (never dropped) when the line is gone, soft-deleted', () => {
-    const s = CaseStore.open(path.join(dir, 'n.pmcase'), { create: true });
+    // A row per line (texts in blocks), so the test can change a line's text in place.
+    createCaseWithStore(path.join(dir, 'n.pmcase'), 'blocks');
+    const s = CaseStore.open(path.join(dir, 'n.pmcase'), { create: false });
     const inputId = s.addInput('x', '/x', 1, 0);
     const src = s.beginSource(inputId, 'var/log/syslog', 10, null, 'syslog');
     s.appendLines(s.nextLineId(), [

@@ -46,7 +46,12 @@ describe('schema v4: levels and the merged time order', () => {
       { sourceId: src, lineNo: 2, byteOffset: 40, ts: 2, tsQuality: 'exact', text: 'plain', severity: 6 },
     ]);
     // The level is stored at insert: inferred for the first (err), printed for the second.
-    expect(fresh.db.prepare('SELECT level, severity FROM lines ORDER BY line_id').raw().all()).toEqual([
+    expect(
+      fresh.db
+        .prepare('SELECT level, severity FROM line_rows(0, 9007199254740991) ORDER BY line_id')
+        .raw()
+        .all(),
+    ).toEqual([
       [3, null],
       [6, 6],
     ]);

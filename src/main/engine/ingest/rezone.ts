@@ -49,10 +49,16 @@ export function setCaseZone(store: CaseStore, zoneText: string | null): RezoneOu
         prev = utc;
         return utc;
       });
-      const r = store.db
-        .prepare('UPDATE lines SET ts = pm_rezone(ts) WHERE line_id >= ? AND line_id < ? AND ts_zoned = 1')
-        .run(s.first_line_id, s.first_line_id + s.line_count);
-      lines += r.changes;
+      if (store.heads.packed)
+        lines += store.heads.mapZonedTimes(s.first_line_id, s.first_line_id + s.line_count, (t) => {
+          const utc = localToUtc(t + offsetAt(old.zone, t) * 60_000, next.zone, prev);
+          prev = utc;
+          return utc;
+        });
+      else
+        lines += store.db
+          .prepare('UPDATE lines SET ts = pm_rezone(ts) WHERE line_id >= ? AND line_id < ? AND ts_zoned = 1')
+          .run(s.first_line_id, s.first_line_id + s.line_count).changes;
       touched++;
       // Its captured sort keys are now stale: the order reads this source from its lines.
       dropCapture(store.db, s.source_id);

@@ -63,7 +63,10 @@ export function chainRotationYears(store: CaseStore, inputId: number): ChainedSo
     'SELECT ts FROM lines WHERE line_id >= ? AND line_id < ? AND ts IS NOT NULL ORDER BY line_id DESC LIMIT 1',
   );
   const tsOf = (stmt: typeof firstTs, m: Member): number | null =>
-    (stmt.get(m.first_line_id, m.first_line_id + m.line_count) as { ts: number } | undefined)?.ts ?? null;
+    store.heads.packed
+      ? store.heads.edgeTime(m.first_line_id, m.first_line_id + m.line_count, stmt === lastTs)
+      : ((stmt.get(m.first_line_id, m.first_line_id + m.line_count) as { ts: number } | undefined)?.ts ??
+        null);
 
   for (const members of families.values()) {
     if (members.length < 2) continue;
@@ -119,7 +122,9 @@ function reclock(store: CaseStore, m: Member, bound: { ts: number; path: string 
   const times = new SourceTimes(zone ? { zone } : {}, anchors);
   const read = store.db
     .prepare(
-      'SELECT line_text(block, line_id, text) FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
+      store.heads.packed
+        ? 'SELECT line_text(block, line_id, text) FROM line_rows(?, ?)'
+        : 'SELECT line_text(block, line_id, text) FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
     )
     .pluck();
   const end = m.first_line_id + m.line_count;

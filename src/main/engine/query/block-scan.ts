@@ -14,6 +14,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { type DecodedBlock, TextBlocks } from '../store/text-blocks';
+import { LineHeads } from '../store/line-heads';
+import { HOST, PROGRAM } from '../store/order-capture';
 import { type HitRow, idRange, type SqlPredicate, type TextLiteral, type TextLiterals } from './rows';
 import { compileMatch } from './match';
 
@@ -22,12 +24,16 @@ const DENSE = 4;
 
 export class BlockScan {
   private readonly texts: TextBlocks;
+  /** Set when the case packs its line headers (schema v9): no lines rows. */
+  private readonly heads: LineHeads | null;
   private readonly sources: Statement;
   private readonly scattered = new Map<string, Statement>();
   private readonly passing = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
     this.texts = TextBlocks.of(db);
+    const heads = LineHeads.of(db);
+    this.heads = heads.packed ? heads : null;
     this.sources = db
       .prepare(
         'SELECT first_line_id, line_count, source_id FROM sources WHERE line_count > 0 ORDER BY first_line_id',
@@ -47,6 +53,7 @@ export class BlockScan {
         ? this.dense(ids, min, max, pred?.texts ?? null, match)
         : this.sparse(ids, pred?.texts ?? null, match);
     if (!pred?.rows || out.length === 0) return out;
+    if (this.heads) return this.passingHeads(out, pred.rows);
     // What SQLite decides from the row (host, program), on the lines that passed the text.
     let st = this.passing.get(pred.rows.sql);
     if (!st) {
@@ -103,6 +110,24 @@ export class BlockScan {
     return out;
   }
 
+  /** The hits whose host and program are among the wanted ones, from packed headers. */
+  private passingHeads(
+    hits: { index: number; row: HitRow }[],
+    rows: NonNullable<SqlPredicate['rows']>,
+  ): { index: number; row: HitRow }[] {
+    const heads = this.heads!;
+    const hosts = rows.hosts ? new Set(rows.hosts) : null;
+    const programs = rows.programs ? new Set(rows.programs) : null;
+    return hits.filter((hit) => {
+      const id = hit.row[0];
+      const h = heads.headsOf(id);
+      if (!h) return false;
+      const i = id - h.first;
+      if (hosts && !hosts.has(heads.name(HOST, h.host[i]!) ?? '\u0000')) return false;
+      return !programs || programs.has(heads.name(PROGRAM, h.program[i]!) ?? '\u0000');
+    });
+  }
+
   /** Scattered ids (the full-text index's candidates): row by row. */
   private sparse(
     ids: ArrayLike<number>,
@@ -118,18 +143,29 @@ export class BlockScan {
     }
     const test = lits ? literalTest(lits) : null;
     const byId = new Map<number, HitRow>();
-    for (const r of st.all(JSON.stringify(Array.from(ids))) as [
-      number,
-      number,
-      number,
-      number | null,
-      string,
-    ][]) {
-      const text = this.texts.rowText(r[3], r[0], r[4]);
-      if (test && !test(text)) continue;
-      if (match && !match(text)) continue;
-      byId.set(r[0], [r[0], r[1], r[2], text]);
-    }
+    if (this.heads) {
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!;
+        const h = this.heads.headsOf(id);
+        if (!h) continue;
+        const text = this.texts.text(h.blockId, id);
+        if (test && !test(text)) continue;
+        if (match && !match(text)) continue;
+        byId.set(id, [id, h.sourceId, h.lineNo + id - h.first, text]);
+      }
+    } else
+      for (const r of st.all(JSON.stringify(Array.from(ids))) as [
+        number,
+        number,
+        number,
+        number | null,
+        string,
+      ][]) {
+        const text = this.texts.rowText(r[3], r[0], r[4]);
+        if (test && !test(text)) continue;
+        if (match && !match(text)) continue;
+        byId.set(r[0], [r[0], r[1], r[2], text]);
+      }
     const out: { index: number; row: HitRow }[] = [];
     for (let i = 0; i < ids.length; i++) {
       const row = byId.get(ids[i]!);

@@ -20,6 +20,7 @@ import {
 import { fulltextGroup, fulltextIds, fulltextStatus } from '../search/fulltext';
 import { planFulltext } from '../search/plan';
 import type { CaseStore } from '../store/case-store';
+import { lastLineId } from '../store/line-heads';
 import { releaseCapture } from '../store/order-capture';
 import { compileFilter, compileMatch, levelMask, QueryError, sqlDecides, sqlPredicate } from './match';
 import {
@@ -185,7 +186,7 @@ export class CaseQuery {
       return new StoredOrder(this.store.db, stats);
     }
     const state = this.store.meta('state');
-    const hasLines = this.store.db.prepare('SELECT 1 FROM lines LIMIT 1').get() !== undefined;
+    const hasLines = lastLineId(this.store.db) > 0;
     // A case opened read-only (another process is ingesting into it) cannot store an order:
     // it is paged in ingest order until that process has built one.
     if (state !== 'indexing' && hasLines && this.store.readOnly === null) {
@@ -774,6 +775,10 @@ export class CaseQuery {
 
   private timeRange(): { first: number | null; last: number | null } {
     if (this.stats) return { first: this.stats.firstTs, last: this.stats.lastTs };
+    if (this.store.heads.packed) {
+      const t = this.store.heads.timeRange();
+      return { first: t.a, last: t.b };
+    }
     const r = this.store.db.prepare('SELECT min(ts) AS a, max(ts) AS b FROM lines').get() as {
       a: number | null;
       b: number | null;
@@ -785,6 +790,7 @@ export class CaseQuery {
     if (this.stats) return structuredClone(this.stats.facets);
     // While indexing: counted now (the stored figures come with the time order).
     const db = this.store.db;
+    if (this.store.heads.packed) return this.store.heads.facets(500);
     const group = (col: 'host' | 'program'): { value: string; count: number }[] =>
       (
         db

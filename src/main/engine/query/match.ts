@@ -244,7 +244,15 @@ export function compileFilter(
     parts.push(`program IN (${f.programs.map(() => '?').join(', ')})`);
     args.push(...f.programs);
   }
-  const rows = parts.length > 0 ? { sql: parts.join(' AND '), args: [...args] } : null;
+  const rows =
+    parts.length > 0
+      ? {
+          sql: parts.join(' AND '),
+          args: [...args],
+          hosts: f.hosts.length > 0 && !hostIds ? [...f.hosts] : null,
+          programs: f.programs.length > 0 && !programIds ? [...f.programs] : null,
+        }
+      : null;
   const texts: TextLiterals = { anyOf: null, noneOf: [] };
   const incSql = f.include.map((m) => sqlPredicate(m));
   if (incSql.length > 0 && incSql.every((p) => p !== null)) {

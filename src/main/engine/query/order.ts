@@ -18,6 +18,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { f64, LEVEL_NONE, le, NameIds, u16, UNTIMED } from '../store/order-capture';
+import { lastLineId, LineHeads, NONE } from '../store/line-heads';
 
 export const CHUNK = 4096;
 /** flags byte: level 0-7, or LEVEL_NONE; + UNTIMED when the line has no time of its own. */
@@ -144,11 +145,15 @@ class PieceReader {
   private readonly byFirst;
   private readonly fromLines;
   private readonly capture;
+  /** Set when the case packs its line headers: a piece not captured is read from them. */
+  private readonly heads: LineHeads | null;
 
   constructor(
     db: Db,
     private readonly names: NameIds,
   ) {
+    const heads = LineHeads.of(db);
+    this.heads = heads.packed ? heads : null;
     this.byFirst = db.prepare('SELECT n, keys, flags, names FROM order_capture WHERE first_line_id = ?');
     this.fromLines = db
       .prepare('SELECT line_id, ts, level, host, program FROM lines WHERE line_id >= ? AND line_id < ?')
@@ -156,6 +161,36 @@ class PieceReader {
     this.capture = db.prepare(
       'INSERT OR REPLACE INTO order_capture (first_line_id, source_id, n, keys, flags, names) VALUES (?, ?, ?, ?, ?, ?)',
     );
+  }
+
+  /** A piece of lines [at, to) from packed headers (their name ids are the order's own). */
+  private fromHeads(s: SourceSpan, at: number, to: number): Piece | null {
+    const rows: Array<[number, number, number, number, number]> = [];
+    this.heads!.forEach(at, to - 1, (h, i) => {
+      const level = h.level[i]!;
+      rows.push([h.first + i, h.ts[i]!, level === NONE ? LEVEL_NONE : level, h.host[i]!, h.program[i]!]);
+    });
+    const n = rows.length;
+    if (n === 0) return null;
+    const p: Piece = {
+      first: at,
+      n,
+      keys: new Float64Array(n),
+      flags: new Uint8Array(n),
+      names: new Uint16Array(2 * n),
+      ids: new Int32Array(n),
+    };
+    for (let j = 0; j < n; j++) {
+      const [id, ts, level, host, program] = rows[j]!;
+      p.ids![j] = id;
+      p.keys[j] = ts;
+      p.flags[j] = Number.isNaN(ts) ? level | UNTIMED : level;
+      p.names[2 * j] = host > MAX_NAMES ? 0 : host;
+      p.names[2 * j + 1] = program > MAX_NAMES ? 0 : program;
+    }
+    if (p.ids![n - 1] === at + n - 1)
+      this.capture.run(at, s.sourceId, n, le(p.keys), le(p.flags), le(p.names));
+    return p;
   }
 
   /** The piece starting at line id `at` of the source (null past its end). */
@@ -168,6 +203,7 @@ class PieceReader {
       return { first: at, n: r.n, keys: f64(r.keys), flags: new Uint8Array(r.flags), names: u16(r.names) };
     }
     const to = Math.min(end, at + READ_CHUNK);
+    if (this.heads) return this.fromHeads(s, at, to);
     const rows = this.fromLines.all(at, to) as [
       number,
       number | null,
@@ -407,7 +443,7 @@ class PositionWriter {
 }
 
 function buildStreaming(db: Db, names: NameIds, started: number): OrderStats {
-  const maxLineId = (db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null }).m ?? 0;
+  const maxLineId = lastLineId(db);
   // A source's pieces are disjoint (line ids are unique), so starting at its first line, ending
   // at its last and adding up to its line count means they tile it with no gap.
   const captured = new Map<number, { n: number; from: number; to: number }>();
@@ -695,12 +731,12 @@ function buildInMemory(
   levelsBackfilled: number,
 ): OrderStats {
   void levelOf;
-  const count = db.prepare('SELECT count(*) AS n, max(line_id) AS m FROM lines').get() as {
-    n: number;
-    m: number | null;
-  };
+  const packed = LineHeads.of(db).packed;
+  const count = db
+    .prepare(packed ? 'SELECT coalesce(sum(n), 0) AS n FROM line_heads' : 'SELECT count(*) AS n FROM lines')
+    .get() as { n: number };
   const n = count.n;
-  const maxLineId = count.m ?? 0;
+  const maxLineId = lastLineId(db);
 
   const ids = new Int32Array(n);
   const keys = new Float64Array(n);
@@ -730,7 +766,7 @@ function buildInMemory(
   const severities = new Array<number>(9).fill(0);
   const stmt = db
     .prepare(
-      'SELECT line_id, source_id, ts, level, host, program FROM lines WHERE line_id >= ? AND line_id < ?',
+      `SELECT line_id, source_id, ts, level, host, program FROM ${packed ? 'line_rows(?, ?)' : 'lines WHERE line_id >= ? AND line_id < ?'}`,
     )
     .raw(true);
   let k = 0;
@@ -950,8 +986,7 @@ function sourceLineSum(db: Db): number {
 /** Whether the stored order still describes the lines table (same line count and last id). */
 export function orderIsCurrent(db: Db, stats: OrderStats | null): stats is OrderStats {
   if (!stats) return false;
-  const m = db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null };
-  return sourceLineSum(db) === stats.sourceLines && (m.m ?? 0) === stats.maxLineId;
+  return sourceLineSum(db) === stats.sourceLines && lastLineId(db) === stats.maxLineId;
 }
 
 /** Keys for lines without a time, per the rules in the header comment. */

@@ -10,6 +10,7 @@ import { TIME_QUALITY_CODES } from '../store/schema';
 import { LINE_TEXT } from './match';
 import { BlockScan } from './block-scan';
 import { TextBlocks } from '../store/text-blocks';
+import { type DecodedHeads, LineHeads, NONE, ZONED } from '../store/line-heads';
 
 /** line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity (printed), block */
 export type RawLine = [
@@ -53,7 +54,7 @@ export interface TextLiterals {
 export interface SqlPredicate {
   sql: string;
   args: unknown[];
-  rows: { sql: string; args: unknown[] } | null;
+  rows: { sql: string; args: unknown[]; hosts: string[] | null; programs: string[] | null } | null;
   texts: TextLiterals;
 }
 
@@ -64,10 +65,14 @@ export class RowReader {
   /** Set when the case keeps its texts in blocks (store/text-blocks.ts). */
   private readonly blocks: BlockScan | null;
   private readonly texts: TextBlocks;
+  /** Set when the case packs its line headers (schema v9): no lines rows to read. */
+  private readonly heads: LineHeads | null;
 
   constructor(private readonly db: Db) {
+    const heads = LineHeads.of(db);
+    this.heads = heads.packed ? heads : null;
     const store = db.prepare("SELECT value FROM meta WHERE key = 'text_store'").pluck().get();
-    this.blocks = store === 'blocks' ? new BlockScan(db) : null;
+    this.blocks = store === 'blocks' || this.heads ? new BlockScan(db) : null;
     this.texts = TextBlocks.of(db);
     this.range = db.prepare(`SELECT ${COLS} FROM lines WHERE line_id >= ? AND line_id <= ?`).raw(true);
     this.scattered = db
@@ -121,7 +126,8 @@ export class RowReader {
     const { min, max } = idRange(ids);
     const span = max - min + 1;
     let rows: RawLine[];
-    if (span <= n * 4 + 64) rows = this.range.all(min, max) as RawLine[];
+    if (this.heads) rows = this.packedRows(ids, min, max, span <= n * 4 + 64);
+    else if (span <= n * 4 + 64) rows = this.range.all(min, max) as RawLine[];
     else rows = this.scattered.all(JSON.stringify(Array.from(ids))) as RawLine[];
     for (const r of rows) if (r[9] !== null) r[6] = this.texts.text(r[9], r[0]);
     if (span <= n * 16 + 1024) {
@@ -134,6 +140,36 @@ export class RowReader {
       for (let i = 0; i < n; i++) out[i] = byId.get(ids[i]!);
     }
     return out;
+  }
+
+  /** read()'s rows from packed headers: the heads covering [min, max], or each id's own. */
+  private packedRows(ids: ArrayLike<number>, min: number, max: number, dense: boolean): RawLine[] {
+    const heads = this.heads!;
+    const rows: RawLine[] = [];
+    const put = (h: DecodedHeads, i: number): void => {
+      const ts = h.ts[i]!;
+      const sev = h.severity[i]!;
+      const level = h.level[i]!;
+      rows.push([
+        h.first + i,
+        h.sourceId,
+        h.lineNo + i,
+        h.offset[i]!,
+        Number.isNaN(ts) ? null : ts,
+        h.quality[i]! & (ZONED - 1),
+        '',
+        level === NONE ? null : level,
+        sev === NONE ? null : sev,
+        h.blockId,
+      ]);
+    };
+    if (dense) heads.forEach(min, max, put);
+    else
+      for (let k = 0; k < ids.length; k++) {
+        const h = heads.headsOf(ids[k]!);
+        if (h) put(h, ids[k]! - h.first);
+      }
+    return rows;
   }
 }
 

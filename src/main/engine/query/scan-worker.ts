@@ -34,6 +34,7 @@
 import { type MessagePort, Worker } from 'node:worker_threads';
 import type { LineFilter, TextMatch } from '../../../shared/model/view';
 import { openCaseDbReadOnly, type Db } from '../store/database';
+import { LineHeads } from '../store/line-heads';
 import { TextBlocks } from '../store/text-blocks';
 import { compileFilter, compileMatch, sqlDecides, sqlPredicate, type CompiledFilter } from './match';
 import { CHUNK, readOrderStats, storedOrderId } from './order';
@@ -387,6 +388,7 @@ interface Opened {
   file: string;
   db: Db;
   texts: TextBlocks;
+  heads: LineHeads;
   rows: RowReader;
 }
 
@@ -400,7 +402,8 @@ export function runScanWorker(port: MessagePort): void {
     // Sequential reads: the page cache is of little use (the texts come through TextBlocks's own connection).
     db.pragma('cache_size = -8192');
     const texts = new TextBlocks(db, file);
-    opened = { file, db, texts, rows: new RowReader(db) };
+    const heads = new LineHeads(db, file);
+    opened = { file, db, texts, heads, rows: new RowReader(db) };
     return opened;
   };
   port.on('message', (m: ToWorker) => {
@@ -421,6 +424,7 @@ export function runScanWorker(port: MessagePort): void {
 
 function close(o: Opened): void {
   o.texts.close();
+  o.heads.close();
   o.db.close();
 }
 

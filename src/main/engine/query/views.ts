@@ -4,6 +4,7 @@
  * of merged positions). Chunks of the order are read from the case on demand and kept in a
  * small LRU, so memory stays flat whatever the case size.
  */
+import { lastLineId, LineHeads, NONE } from '../store/line-heads';
 import type { Db } from '../store/database';
 import { CHUNK, LEVEL_NONE, UNTIMED, type OrderStats } from './order';
 
@@ -158,12 +159,27 @@ export class IngestOrder implements Order {
   private readonly sel;
   private readonly chunks = new Lru<OrderChunk>(16);
 
+  private readonly heads: LineHeads | null;
+
   constructor(private readonly db: Db) {
-    const r = db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null };
-    this.total = r.m ?? 0;
+    this.total = lastLineId(db);
+    const heads = LineHeads.of(db);
+    this.heads = heads.packed ? heads : null;
     this.sel = db
       .prepare('SELECT line_id, ts, level FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id')
       .raw(true);
+  }
+
+  /** [line id, ts, level] of lines [from, to). */
+  private rows(from: number, to: number): [number, number | null, number | null][] {
+    if (!this.heads) return this.sel.all(from, to) as [number, number | null, number | null][];
+    const out: [number, number | null, number | null][] = [];
+    this.heads.forEach(from, to - 1, (h, i) => {
+      const ts = h.ts[i]!;
+      const level = h.level[i]!;
+      out.push([h.first + i, Number.isNaN(ts) ? null : ts, level === NONE ? null : level]);
+    });
+    return out;
   }
 
   chunk(c: number): OrderChunk {
@@ -178,11 +194,7 @@ export class IngestOrder implements Order {
         flags[j] = LEVEL_NONE | UNTIMED;
         keys[j] = NaN;
       }
-      for (const [id, ts, level] of this.sel.all(first, first + len) as [
-        number,
-        number | null,
-        number | null,
-      ][]) {
+      for (const [id, ts, level] of this.rows(first, first + len)) {
         const j = id - first;
         keys[j] = ts ?? NaN;
         flags[j] = (level ?? LEVEL_NONE) | (ts === null ? UNTIMED : 0);
@@ -196,6 +208,16 @@ export class IngestOrder implements Order {
   }
 
   lowerBound(ts: number): number {
+    if (this.heads) {
+      let found = this.total;
+      for (let c = 0; c * CHUNK < this.total && found === this.total; c++)
+        for (const [id, t] of this.rows(c * CHUNK + 1, Math.min(this.total, (c + 1) * CHUNK) + 1))
+          if (t !== null && t >= ts) {
+            found = id - 1;
+            break;
+          }
+      return found;
+    }
     const r = this.db.prepare('SELECT min(line_id) AS id FROM lines WHERE ts >= ?').get(ts) as {
       id: number | null;
     };

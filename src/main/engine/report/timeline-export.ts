@@ -10,6 +10,7 @@ import type { TimeQuality } from '../../../shared/model/log';
 import type { Redactor } from '../../report/redact';
 import type { CaseStore } from '../store/case-store';
 import { TIME_QUALITY_CODES } from '../store/schema';
+import { lastLineId } from '../store/line-heads';
 
 export type TimelineFormat = 'jsonl' | 'timesketch';
 
@@ -186,14 +187,24 @@ export async function exportTimeline(
     // Rows as arrays (raw): no object per row from the driver, the export builds its own.
     const stmt = store.db
       .prepare(
-        'SELECT line_id, source_id, line_no, ts, ts_quality, line_text(block, line_id, text) AS text, host, program, pid FROM lines WHERE line_id > ? ORDER BY line_id LIMIT ?',
+        store.heads.packed
+          ? 'SELECT line_id, source_id, line_no, ts, ts_quality, line_text(block, line_id, text) AS text, host, program, pid FROM line_rows(@after + 1, @after + 1 + @n)'
+          : 'SELECT line_id, source_id, line_no, ts, ts_quality, line_text(block, line_id, text) AS text, host, program, pid FROM lines WHERE line_id > @after ORDER BY line_id LIMIT @n',
       )
       .raw(true);
     let after = 0;
+    // Packed headers are read by id range: a range may fall in a gap (a dropped source).
+    const lastId = store.heads.packed ? lastLineId(store.db) : 0;
     for (;;) {
-      const raws = stmt.all(after, BATCH) as RawRow[];
-      if (raws.length === 0) break;
-      let lastId = after;
+      const raws = stmt.all({ after, n: BATCH }) as RawRow[];
+      if (raws.length === 0) {
+        if (after + BATCH < lastId) {
+          after += BATCH;
+          continue;
+        }
+        break;
+      }
+      let lastSeen = after;
       for (const a of raws) {
         const r: LineRowDb = {
           line_id: a[0],
@@ -206,7 +217,7 @@ export async function exportTimeline(
           program: a[7],
           pid: a[8],
         };
-        lastId = r.line_id;
+        lastSeen = r.line_id;
         const src = sources.get(r.source_id);
         const quality: TimeQuality = TIME_QUALITY_CODES[r.ts_quality] ?? 'none';
         const iso = r.ts !== null ? new Date(r.ts).toISOString() : null;
@@ -243,7 +254,7 @@ export async function exportTimeline(
           );
         }
       }
-      after = lastId;
+      after = lastSeen;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {

@@ -13,6 +13,7 @@
  * (every candidate line is checked by the matcher), so a group's lines are all candidates.
  * An older case keeps one row per line, filled by INSERT … SELECT from its rows.
  */
+import { lastLineId } from '../store/line-heads';
 import type { Db } from '../store/database';
 import { TextBlocks } from '../store/text-blocks';
 
@@ -62,7 +63,7 @@ function metaSet(db: Db, key: string, value: string): void {
 }
 
 function maxLineId(db: Db): number {
-  return (db.prepare('SELECT max(line_id) FROM lines').pluck().get() as number | null) ?? 0;
+  return lastLineId(db);
 }
 
 export function hasFulltextTable(db: Db): boolean {
@@ -121,7 +122,8 @@ export async function buildFulltext(
     next = 1;
   }
   const perLine = bytesPerLine(db, total);
-  const blocks = metaGet(db, 'text_store') === 'blocks';
+  const store = metaGet(db, 'text_store');
+  const blocks = store === 'blocks' || store === 'packed';
   // A new index of a case with texts in blocks groups its lines.
   if (next === 1 && blocks && metaGet(db, FULLTEXT_GROUP) === undefined)
     metaSet(db, FULLTEXT_GROUP, String(GROUP));

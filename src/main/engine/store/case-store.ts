@@ -25,8 +25,9 @@ import {
   type IngestOwner,
 } from './database';
 import os from 'node:os';
-import { CapturePatcher, dropCapture, OrderCapture } from './order-capture';
+import { CapturePatcher, dropCapture, HOST, OrderCapture, PROGRAM } from './order-capture';
 import { BlockWriter, nextBlockId, TextBlocks } from './text-blocks';
+import { type DecodedHeads, HeadsWriter, lastLineId, LineHeads, ZONED } from './line-heads';
 import { SCHEMA_VERSION, TIME_QUALITY_CODES } from './schema';
 import { orderIsCurrent, readOrderStats } from '../query/order';
 import { levelOf } from '../query/severity';
@@ -158,6 +159,10 @@ export class CaseStore {
    * the rows (older cases; see store/text-blocks.ts).
    */
   readonly textInBlocks: boolean;
+  /** Reads packed line headers (schema v9); registers the SQL function line_rows(from, to). */
+  readonly heads: LineHeads;
+  /** Set when this case packs line headers per block (text_store 'packed') instead of rows. */
+  private readonly headsWriter: HeadsWriter | null;
   private regexCache = new Map<string, RegExp>();
   /**
    * Why this case is open read-only (another process is indexing into it), or null when it
@@ -184,7 +189,10 @@ export class CaseStore {
       );
     this.caseId = id ?? this.initMeta(title);
     this.texts = new TextBlocks(db, file);
-    this.textInBlocks = this.meta('text_store') === 'blocks';
+    if (readOnly === null) this.chooseEmptyStore();
+    this.heads = new LineHeads(db, file);
+    this.textInBlocks = this.heads.packed || this.meta('text_store') === 'blocks';
+    this.headsWriter = this.heads.packed && readOnly === null ? new HeadsWriter(db) : null;
     const cols =
       'INSERT INTO lines (line_id, source_id, line_no, byte_offset, ts, ts_quality, text, host, program, pid, severity, ts_zoned, level, block) VALUES ';
     const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -194,6 +202,17 @@ export class CaseStore {
     this.insertLine = db.prepare(cols + one);
     this.insertMany = db.prepare(cols + new Array(ROWS_PER_INSERT).fill(one).join(', '));
     this.capture = new OrderCapture(db);
+  }
+
+  /**
+   * POSTMORTEM_TEXT_STORE=blocks (or rows) makes a new, still empty case keep one row per line
+   * as cases made before schema v9 (or v8) do: for comparing the stores (bench, tests).
+   */
+  private chooseEmptyStore(): void {
+    const want = process.env.POSTMORTEM_TEXT_STORE;
+    if (want !== 'blocks' && want !== 'rows') return;
+    if (this.meta('text_store') !== 'packed' || lastLineId(this.db) > 0) return;
+    this.setMeta('text_store', want);
   }
 
   /**
@@ -246,6 +265,7 @@ export class CaseStore {
 
   close(): void {
     this.texts.close();
+    this.heads.close();
     this.db.close();
   }
 
@@ -372,8 +392,7 @@ export class CaseStore {
   }
 
   nextLineId(): number {
-    const row = this.db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null };
-    return (row.m ?? 0) + 1;
+    return lastLineId(this.db) + 1;
   }
 
   /** Appends a batch of lines in one transaction; returns the next free line id. */
@@ -457,6 +476,28 @@ export class CaseStore {
       if (w.full()) this.flushBlock();
       text = '';
     } else if (text === null) text = '';
+    const hw = this.headsWriter;
+    if (hw) {
+      const hostId = this.capture.nameId(HOST, host);
+      const programId = this.capture.nameId(PROGRAM, program);
+      hw.add(
+        lineId,
+        sourceId,
+        lineNo,
+        block!,
+        byteOffset,
+        ts,
+        qualityCode.get(quality) ?? 0,
+        zoned,
+        hostId,
+        programId,
+        pid,
+        severity,
+        level,
+      );
+      this.capture.addIds(lineId, sourceId, ts, level, hostId, programId);
+      return;
+    }
     const p = this.pendingRows;
     let j = this.pendingCount++ * LINE_COLUMNS;
     p[j++] = lineId;
@@ -483,6 +524,7 @@ export class CaseStore {
   /** Inserts the rows still held (fewer than ROWS_PER_INSERT) and writes the captured piece. */
   private flushRows(): void {
     this.flushBlock();
+    this.headsWriter?.flush();
     const p = this.pendingRows;
     for (let i = 0; i < this.pendingCount; i++) {
       const j = i * LINE_COLUMNS;
@@ -519,6 +561,7 @@ export class CaseStore {
   rollbackLines(): void {
     if (this.db.inTransaction) {
       this.pendingCount = 0;
+      this.headsWriter?.discard();
       this.capture.discard();
       this.blockWriter.discard();
       this.db.exec('ROLLBACK');
@@ -552,6 +595,7 @@ export class CaseStore {
    * it again). Returns the number of rows rewritten.
    */
   rewriteTimes(firstLineId: number, rows: Iterable<TimeRewrite>): number {
+    if (this.heads.packed) return this.rewritePackedTimes(firstLineId, rows);
     const upd = this.db.prepare('UPDATE lines SET ts = ?, ts_quality = ?, ts_zoned = ? WHERE line_id = ?');
     let n = 0;
     this.db.transaction(() => {
@@ -571,6 +615,41 @@ export class CaseStore {
         if (s) dropCapture(this.db, s.source_id);
       }
     })();
+    return n;
+  }
+
+  /** rewriteTimes for packed headers: each heads row touched is read, patched and written once. */
+  private rewritePackedTimes(firstLineId: number, rows: Iterable<TimeRewrite>): number {
+    let n = 0;
+    const put = this.db.prepare('UPDATE line_heads SET data = ? WHERE first_line_id = ?');
+    this.db.transaction(() => {
+      const patch = new CapturePatcher(this.db);
+      let captured = true;
+      let h: DecodedHeads | null = null;
+      let dirty = false;
+      const end = (): void => {
+        if (h && dirty) put.run(h.encode(), h.first);
+        dirty = false;
+      };
+      for (const r of rows) {
+        const lineId = firstLineId + r.index;
+        if (!h || lineId < h.first || lineId >= h.first + h.n) {
+          end();
+          h = this.heads.headsOf(lineId);
+          if (!h) throw new Error(`line ${lineId} has no packed header to rewrite`);
+        }
+        const i = lineId - h.first;
+        h.ts[i] = r.time.ts ?? NaN;
+        h.quality[i] = (qualityCode.get(r.time.quality) ?? 0) | (r.time.zoned ? ZONED : 0);
+        dirty = true;
+        if (captured) captured = patch.set(lineId, r.time.ts);
+        n++;
+      }
+      end();
+      patch.end();
+      if (!captured && h) dropCapture(this.db, h.sourceId);
+    })();
+    this.heads.invalidate();
     return n;
   }
 
@@ -618,10 +697,13 @@ export class CaseStore {
         this.db
           .prepare('DELETE FROM lines WHERE line_id >= ? AND line_id < ? AND source_id = ?')
           .run(s.first_line_id, s.first_line_id + s.line_count, sourceId);
-      if (s && s.first_line_id !== null)
+      if (s && s.first_line_id !== null) {
         this.db
           .prepare('DELETE FROM line_blocks WHERE first_line_id >= ? AND first_line_id < ?')
           .run(s.first_line_id, s.first_line_id + Math.max(s.line_count, 1));
+        this.db.prepare('DELETE FROM line_heads WHERE source_id = ?').run(sourceId);
+        this.heads.invalidate();
+      }
       dropCapture(this.db, sourceId);
       this.db.prepare('DELETE FROM source_paths WHERE source_id = ?').run(sourceId);
       this.db.prepare('DELETE FROM sources WHERE source_id = ?').run(sourceId);
@@ -730,10 +812,12 @@ export class CaseStore {
     const order = readOrderStats(this.db);
     const range = orderIsCurrent(this.db, order)
       ? { a: order.firstTs, b: order.lastTs }
-      : (this.db.prepare('SELECT min(ts) AS a, max(ts) AS b FROM lines WHERE ts IS NOT NULL').get() as {
-          a: number | null;
-          b: number | null;
-        });
+      : this.heads.packed
+        ? this.heads.timeRange()
+        : (this.db.prepare('SELECT min(ts) AS a, max(ts) AS b FROM lines WHERE ts IS NOT NULL').get() as {
+            a: number | null;
+            b: number | null;
+          });
     return {
       ...this.info(),
       sources: this.sources(),
@@ -752,8 +836,7 @@ export class CaseStore {
       if (!s) throw new Error(`no source ${view.sourceId} in this case`);
       return { first: s.first_line_id ?? 1, total: s.line_count };
     }
-    const row = this.db.prepare('SELECT max(line_id) AS m FROM lines').get() as { m: number | null };
-    return { first: 1, total: row.m ?? 0 };
+    return { first: 1, total: lastLineId(this.db) };
   }
 
   /** A page of a view by position: line ids are dense, so this is one range scan on the primary key. */
@@ -763,7 +846,7 @@ export class CaseStore {
     const to = first + Math.min(start + count, total);
     const rows = this.db
       .prepare(
-        'SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, line_text(block, line_id, text) AS text, level, severity FROM lines WHERE line_id >= ? AND line_id < ? ORDER BY line_id',
+        `SELECT line_id, source_id, line_no, byte_offset, ts, ts_quality, line_text(block, line_id, text) AS text, level, severity FROM ${this.heads.packed ? 'line_rows(?, ?)' : 'lines WHERE line_id >= ? AND line_id < ?'} ORDER BY line_id`,
       )
       .all(from, to) as LineDbRow[];
     const lines: ViewLine[] = rows.map(viewLineOf);
@@ -803,10 +886,12 @@ export class CaseStore {
       predicate = "line_text(block, line_id, text) LIKE ? ESCAPE '\\'";
       arg = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
-    const range = 'line_id >= ? AND line_id < ?';
+    const range = this.heads.packed
+      ? 'line_rows(?, ?) WHERE'
+      : 'lines WHERE line_id >= ? AND line_id < ? AND';
     const hitsRows = this.db
       .prepare(
-        `SELECT line_id, source_id, line_no, line_text(block, line_id, text) AS text FROM lines WHERE ${range} AND ${predicate} ORDER BY line_id LIMIT ?`,
+        `SELECT line_id, source_id, line_no, line_text(block, line_id, text) AS text FROM ${range} ${predicate} ORDER BY line_id LIMIT ?`,
       )
       .all(first, first + total, arg, limit) as {
       line_id: number;
@@ -815,7 +900,7 @@ export class CaseStore {
       text: string;
     }[];
     const countRow = this.db
-      .prepare(`SELECT count(*) AS n FROM lines WHERE ${range} AND ${predicate}`)
+      .prepare(`SELECT count(*) AS n FROM ${range} ${predicate}`)
       .get(first, first + total, arg) as { n: number };
     const hits: SearchHit[] = hitsRows.map((r) => ({
       lineId: r.line_id,
@@ -836,9 +921,9 @@ export class CaseStore {
   lineById(lineId: number): (ViewLine & { sourceSha256: string | null; sourcePath: string }) | null {
     const r = this.db
       .prepare(
-        'SELECT l.line_id, l.source_id, l.line_no, l.byte_offset, l.ts, l.ts_quality, line_text(l.block, l.line_id, l.text) AS text, l.level, l.severity, s.sha256 AS sha, s.path AS spath FROM lines l JOIN sources s ON s.source_id = l.source_id WHERE l.line_id = ?',
+        `SELECT l.line_id, l.source_id, l.line_no, l.byte_offset, l.ts, l.ts_quality, line_text(l.block, l.line_id, l.text) AS text, l.level, l.severity, s.sha256 AS sha, s.path AS spath FROM ${this.heads.packed ? 'line_rows(@id, @id + 1)' : 'lines'} l JOIN sources s ON s.source_id = l.source_id WHERE l.line_id = @id`,
       )
-      .get(lineId) as (LineDbRow & { sha: string | null; spath: string }) | undefined;
+      .get({ id: lineId }) as (LineDbRow & { sha: string | null; spath: string }) | undefined;
     if (!r) return null;
     return { ...viewLineOf(r), sourceSha256: r.sha, sourcePath: r.spath };
   }
@@ -921,10 +1006,10 @@ export class CaseStore {
     // Line n of a source is line id first_line_id + n - 1 (sources are contiguous, dense).
     const row = this.db
       .prepare(
-        `SELECT l.line_id, line_text(l.block, l.line_id, l.text) AS text FROM sources s JOIN lines l ON l.line_id = s.first_line_id + ? - 1
-         WHERE s.sha256 = ? AND l.source_id = s.source_id AND l.line_no = ? LIMIT 1`,
+        `SELECT l.line_id, line_text(l.block, l.line_id, l.text) AS text FROM sources s JOIN ${this.heads.packed ? 'line_rows(s.first_line_id + @no - 1, s.first_line_id + @no) l' : 'lines l ON l.line_id = s.first_line_id + @no - 1'}
+         WHERE s.sha256 = @sha AND l.source_id = s.source_id AND l.line_no = @no LIMIT 1`,
       )
-      .get(r.line_no, r.source_sha256, r.line_no) as { line_id: number; text: string } | undefined;
+      .get({ no: r.line_no, sha: r.source_sha256 }) as { line_id: number; text: string } | undefined;
     if (row && textHash(row.text) === r.text_hash) return row.line_id;
     if (!r.source_path || !r.text_hash) return null;
     const lo = Math.max(1, r.line_no - REATTACH_WINDOW);
@@ -932,7 +1017,7 @@ export class CaseStore {
     const near = this.db
       .prepare(
         `SELECT l.line_id, l.line_no, line_text(l.block, l.line_id, l.text) AS text FROM source_paths p JOIN sources s ON s.source_id = p.source_id
-         JOIN lines l ON l.line_id BETWEEN s.first_line_id + ? - 1 AND s.first_line_id + ? - 1
+         JOIN ${this.heads.packed ? 'line_rows(s.first_line_id + ? - 1, s.first_line_id + ?) l' : 'lines l ON l.line_id BETWEEN s.first_line_id + ? - 1 AND s.first_line_id + ? - 1'}
          WHERE p.path = ? AND l.source_id = s.source_id`,
       )
       .all(lo, hi, r.source_path) as {

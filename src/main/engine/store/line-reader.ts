@@ -7,6 +7,7 @@ import type { RecordLine } from '../../../shared/model/log';
 import type { Db } from './database';
 import { TIME_QUALITY_CODES } from './schema';
 import { TextBlocks } from './text-blocks';
+import { LineHeads, ZONED } from './line-heads';
 
 /** line_id, source_id, line_no, ts, ts_quality, block, text — raw arrays read faster than row objects. */
 type Row = [number, number, number, number | null, number, number | null, string];
@@ -106,6 +107,11 @@ export function* readSourceBatches(
   const texts = TextBlocks.of(db);
   const first = s.firstLineId;
   const end = first + Math.min(toLineNo, s.lineCount);
+  const heads = LineHeads.of(db);
+  if (heads.packed) {
+    yield* packedBatches(heads, texts, s, first + Math.max(1, fromLineNo) - 1, end);
+    return;
+  }
   for (let from = first + Math.max(1, fromLineNo) - 1; from < end; from += READ_CHUNK) {
     const to = Math.min(from + READ_CHUNK, end);
     const cover = texts.blocksCovering(from, to - 1);
@@ -152,6 +158,43 @@ export function* readSourceBatches(
       }
       yield out;
     }
+  }
+}
+
+/** readSourceBatches for packed headers: each heads row gives its lines' times and their block. */
+function* packedBatches(
+  heads: LineHeads,
+  texts: TextBlocks,
+  s: SourceRef,
+  from: number,
+  end: number,
+): Generator<RecordLine[]> {
+  for (let at = from; at < end; at += READ_CHUNK) {
+    const to = Math.min(at + READ_CHUNK, end);
+    let out: RecordLine[] = [];
+    for (const h of heads.covering(at, to - 1)) {
+      const b = texts.passing(h.blockId);
+      const lo = Math.max(at, h.first);
+      const hi = Math.min(to, h.first + h.n);
+      for (let id = lo; id < hi; id++) {
+        const i = id - h.first;
+        const ts = h.ts[i]!;
+        out.push({
+          lineId: id,
+          sourceId: h.sourceId,
+          sourcePath: s.path,
+          lineNo: h.lineNo + i,
+          ts: Number.isNaN(ts) ? null : ts,
+          tsQuality: TIME_QUALITY_CODES[h.quality[i]! & (ZONED - 1)] ?? 'none',
+          text: b.text(id - b.firstLineId),
+        });
+        if (out.length === BATCH) {
+          yield out;
+          out = [];
+        }
+      }
+    }
+    if (out.length > 0) yield out;
   }
 }
 

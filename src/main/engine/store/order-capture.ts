@@ -15,7 +15,11 @@ export const PIECE = 4096;
 /** flags byte: level 0-7, or 8 for none; + UNTIMED when the line has no time of its own. */
 export const LEVEL_NONE = 8;
 export const UNTIMED = 16;
-/** Distinct names per kind that get an id; more get id 0 and the order falls back to SQL filters. */
+/**
+ * Distinct names per kind the order's u16 name ids hold; a later name gets a larger id (packed
+ * line headers keep it: store/line-heads.ts), id 0 in the capture and the order, and the case
+ * is flagged so the order falls back to SQL filters.
+ */
 export const MAX_NAMES = 65_535;
 export const HOST = 0 as const;
 export const PROGRAM = 1 as const;
@@ -76,7 +80,7 @@ export class NameIds {
       this.db.prepare("SELECT 1 FROM meta WHERE key = 'order_names_overflow'").get() !== undefined;
   }
 
-  /** The name's id (0 = none or over the limit); new names are inserted in the open transaction. */
+  /** The name's id (0 = none); new names are inserted in the open transaction. */
   id(kind: 0 | 1, name: string | null): number {
     if (name === null) return 0;
     const m = this.maps[kind];
@@ -85,14 +89,11 @@ export class NameIds {
     id = this.find.get(kind, name) as number | undefined;
     if (id === undefined) {
       id = (this.max.get(kind) as number) + 1;
-      if (id > MAX_NAMES) {
-        if (!this.overflow) {
-          this.overflow = true;
-          this.db
-            .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('order_names_overflow', '1')")
-            .run();
-        }
-        return 0;
+      if (id > MAX_NAMES && !this.overflow) {
+        this.overflow = true;
+        this.db
+          .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('order_names_overflow', '1')")
+          .run();
       }
       this.ins.run(kind, name, id);
     }
@@ -123,6 +124,11 @@ export class OrderCapture {
     return (this.names_ ??= new NameIds(this.db));
   }
 
+  /** The id of a host (kind HOST) or program name, 0 for none. */
+  nameId(kind: 0 | 1, name: string | null): number {
+    return name === null ? 0 : this.ids.id(kind, name);
+  }
+
   add(
     lineId: number,
     sourceId: number,
@@ -130,6 +136,18 @@ export class OrderCapture {
     level: number | null,
     host: string | null,
     program: string | null,
+  ): void {
+    this.addIds(lineId, sourceId, ts, level, this.nameId(HOST, host), this.nameId(PROGRAM, program));
+  }
+
+  /** add() with the names' ids (nameId); an id over MAX_NAMES is kept as 0 (see MAX_NAMES). */
+  addIds(
+    lineId: number,
+    sourceId: number,
+    ts: number | null,
+    level: number | null,
+    hostId: number,
+    programId: number,
   ): void {
     if (this.n > 0 && (sourceId !== this.source || lineId !== this.first + this.n || this.n === PIECE))
       this.flush();
@@ -146,9 +164,8 @@ export class OrderCapture {
       this.keys[j] = ts;
       this.flags[j] = lv;
     }
-    const ids = this.ids;
-    this.names[2 * j] = host === null ? 0 : ids.id(HOST, host);
-    this.names[2 * j + 1] = program === null ? 0 : ids.id(PROGRAM, program);
+    this.names[2 * j] = hostId > MAX_NAMES ? 0 : hostId;
+    this.names[2 * j + 1] = programId > MAX_NAMES ? 0 : programId;
   }
 
   /** Writes the open piece (inside the caller's transaction). */

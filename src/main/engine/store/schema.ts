@@ -271,6 +271,25 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT 'text_store', CASE WHEN EXISTS (SELECT 1 FROM lines) THEN 'rows' ELSE 'blocks' END;
     `,
   },
+  {
+    version: 9,
+    description: 'line headers packed per text block (store/line-heads.ts): no row per line',
+    sql: `
+      -- The header fields of a text block's lines (first_line_id … + n - 1, lines line_no … of
+      -- source_id, texts in line_blocks block_id) as deflated arrays. A case made since v9
+      -- (text_store 'packed') has no rows in lines; older cases keep theirs.
+      CREATE TABLE line_heads (
+        first_line_id INTEGER PRIMARY KEY,
+        n INTEGER NOT NULL,
+        source_id INTEGER NOT NULL,
+        line_no INTEGER NOT NULL,
+        block_id INTEGER NOT NULL,
+        data BLOB NOT NULL
+      );
+      UPDATE meta SET value = 'packed'
+        WHERE key = 'text_store' AND value = 'blocks' AND NOT EXISTS (SELECT 1 FROM lines);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
