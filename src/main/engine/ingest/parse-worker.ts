@@ -233,27 +233,8 @@ class BatchSink implements RowSink {
     this.n = 0;
   }
 
-  /** The batch's texts as blocks of at most BLOCK_LINES texts, closed after BLOCK_BYTES. */
   private deflate(count: number): NonNullable<RowBatch['blocks']> {
-    const parts: Buffer[] = [];
-    const rows: number[] = [];
-    const odd = this.odd.length > 0 ? new Map(this.odd) : null;
-    let from = 0;
-    let start = 0;
-    while (from < count) {
-      let to = from + 1;
-      while (to < count && to - from < BLOCK_LINES && this.ends[to - 1]! - start < BLOCK_BYTES) to++;
-      parts.push(encodeBlock(this.bytes, this.ends, from, to, start, odd));
-      rows.push(to - from);
-      start = this.ends[to - 1]!;
-      from = to;
-    }
-    const data = Buffer.concat(parts);
-    return {
-      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-      sizes: Int32Array.from(parts, (p) => p.length),
-      rows: Int32Array.from(rows),
-    };
+    return textBlocksOf(this.bytes, this.ends, count, this.odd.length > 0 ? new Map(this.odd) : null);
   }
 
   private growBytes(need: number): void {
@@ -271,6 +252,37 @@ class BatchSink implements RowSink {
     this.progIdx = doubled(this.progIdx, (k) => new Int32Array(k));
     this.capacity *= 2;
   }
+}
+
+/**
+ * A batch's texts (UTF-8 bytes, row i ends at ends[i]; `odd` by row) as deflated blocks of at
+ * most BLOCK_LINES texts, each closed after BLOCK_BYTES: RowBatch.blocks. Run by the parse
+ * worker or, when it is the busier thread, by the engine thread on the batch it received.
+ */
+export function textBlocksOf(
+  bytes: Uint8Array,
+  ends: Int32Array,
+  count: number,
+  odd: ReadonlyMap<number, string> | null,
+): NonNullable<RowBatch['blocks']> {
+  const parts: Buffer[] = [];
+  const rows: number[] = [];
+  let from = 0;
+  let start = 0;
+  while (from < count) {
+    let to = from + 1;
+    while (to < count && to - from < BLOCK_LINES && ends[to - 1]! - start < BLOCK_BYTES) to++;
+    parts.push(encodeBlock(bytes, ends, from, to, start, odd));
+    rows.push(to - from);
+    start = ends[to - 1]!;
+    from = to;
+  }
+  const data = Buffer.concat(parts);
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    sizes: Int32Array.from(parts, (p) => p.length),
+    rows: Int32Array.from(rows),
+  };
 }
 
 /** Buffer sets kept for reuse. */
@@ -294,6 +306,7 @@ export function runParseWorker(port: MessagePort): void {
   let builder: RowBuilder | null = null;
   let sink: BatchSink | null = null;
   let hash = createHash('sha256');
+  let hashing = true;
   let consumed = 0;
   let peaks = memoryPeaks();
   let sampled = 0;
@@ -305,6 +318,7 @@ export function runParseWorker(port: MessagePort): void {
         sampled = 0;
         peaks = memoryPeaks();
         hash = createHash('sha256');
+        hashing = m.opts.workerHashes !== false;
         const pool = sink?.pool ?? [];
         sink = new BatchSink(m.opts.batchLines, m.opts.textBlocks === true, (b) => {
           post({ t: 'batch', ...b }, [
@@ -323,7 +337,7 @@ export function runParseWorker(port: MessagePort): void {
       } else if (m.t === 'chunk') {
         if (builder) {
           const chunk = Buffer.from(m.b, 0, m.n);
-          hash.update(chunk);
+          if (hashing) hash.update(chunk);
           // The splitter keeps no view of a chunk past push (it copies a line's unfinished
           // tail), so the buffer can go straight back to the engine's pool.
           builder.push(chunk);
@@ -340,7 +354,12 @@ export function runParseWorker(port: MessagePort): void {
         builder = null;
         const done = finishRows(b, (q) => post({ t: 'rewrite', rows: q }, [q.buffer as ArrayBuffer]));
         sampleMemory(peaks);
-        post({ t: 'done', ...done, sha256: hash.digest('hex'), peaks });
+        post({
+          t: 'done',
+          ...done,
+          ...(hashing ? { sha256: hash.digest('hex') } : {}),
+          peaks,
+        });
       }
     } catch (err) {
       builder = null;

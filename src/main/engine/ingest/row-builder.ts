@@ -44,6 +44,8 @@ export interface RowBuilderOptions {
   spillDir?: string;
   /** The parse worker also deflates each batch's texts into blocks (store/text-blocks.ts). */
   textBlocks?: boolean;
+  /** The parse worker also computes the source's sha256 (else the engine thread does). */
+  workerHashes?: boolean;
 }
 
 interface Early {

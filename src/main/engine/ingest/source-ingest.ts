@@ -19,7 +19,14 @@ import { type Anchor, type ZoneSpec, parseZone } from './clock';
 import { detectEncoding, type EncodingVerdict } from './decode';
 import { IngestCancelled, type IngestOptions, type IngestOutcome, type IngestProgress } from './ingest-types';
 import type { InputEntry } from './inputs';
-import { type FastBuffer, finishRows, type ParsedSource, type ParseWorker, ROW_NUMS } from './parse-worker';
+import {
+  type FastBuffer,
+  finishRows,
+  type ParsedSource,
+  type ParseWorker,
+  ROW_NUMS,
+  textBlocksOf,
+} from './parse-worker';
 import { RowBuilder, type RowBuilderOptions } from './row-builder';
 
 /** Bytes sampled for the encoding decision. */
@@ -255,7 +262,10 @@ async function readText(
     anchors: entryAnchors(entry),
     batchLines: options.batchLines ?? 10_000,
     spillDir: ctx.tempDir,
-    textBlocks: store.textInBlocks,
+    // Packed headers leave the engine thread little to do per line: it deflates the texts and
+    // hashes the bytes, and the parse worker (the busier thread) only parses.
+    textBlocks: store.textInBlocks && !balanceToEngine(store),
+    workerHashes: !balanceToEngine(store),
   };
   let nextLineId = store.nextLineId();
   const firstLineId = nextLineId;
@@ -278,17 +288,20 @@ async function readText(
   try {
     const parser = ctx.parser;
     if (parser && useWorkerFor(entry, options)) {
-      stopHashing();
+      if (opts.workerHashes !== false) stopHashing();
       parsed = await parser.run(opts, head, ended, nextAndEmit, {
         batch: (b) => {
           store.beginLines();
-          const { nums, textEnds, hostIdx, hosts, progIdx, progs, blocks } = b;
+          const { nums, textEnds, hostIdx, hosts, progIdx, progs } = b;
           const bytes = Buffer.from(
             b.textBytes.buffer,
             b.textBytes.byteOffset,
             b.textBytes.byteLength,
           ) as unknown as FastBuffer;
           const odd = b.oddTexts.length > 0 ? new Map(b.oddTexts) : null;
+          // Texts sent raw (deflateInEngine): deflated into blocks here.
+          const blocks =
+            b.blocks ?? (store.textInBlocks ? textBlocksOf(b.textBytes, textEnds, b.n, odd) : undefined);
           // With blocks, the texts arrive deflated: the rows only carry their block's id.
           let block: number | null = null;
           let k = 0;
@@ -402,6 +415,18 @@ async function readText(
   outcome.sources++;
   outcome.bytes += parsed.bytes;
   return error;
+}
+
+/**
+ * Whether the engine thread deflates the parse worker's texts into blocks and hashes the
+ * source (else the worker does both). POSTMORTEM_DEFLATE_IN=worker|engine overrides, for
+ * measuring both.
+ */
+function balanceToEngine(store: CaseStore): boolean {
+  const where = process.env.POSTMORTEM_DEFLATE_IN;
+  if (where === 'worker') return false;
+  if (where === 'engine') return true;
+  return store.heads.packed;
 }
 
 /** Sources at least this large (as stored) are parsed in the parse worker when there is one. */

@@ -140,6 +140,18 @@ interface SourceSpan {
   captured: boolean;
 }
 
+/** An empty piece of n lines from line id `at`, with room for their ids (read from rows). */
+function newPiece(at: number, n: number): Piece {
+  return {
+    first: at,
+    n,
+    keys: new Float64Array(n),
+    flags: new Uint8Array(n),
+    names: new Uint16Array(2 * n),
+    ids: new Int32Array(n),
+  };
+}
+
 /** Reads a source's pieces in line-id order, from order_capture or from the lines table. */
 class PieceReader {
   private readonly byFirst;
@@ -172,14 +184,7 @@ class PieceReader {
     });
     const n = rows.length;
     if (n === 0) return null;
-    const p: Piece = {
-      first: at,
-      n,
-      keys: new Float64Array(n),
-      flags: new Uint8Array(n),
-      names: new Uint16Array(2 * n),
-      ids: new Int32Array(n),
-    };
+    const p = newPiece(at, n);
     for (let j = 0; j < n; j++) {
       const [id, ts, level, host, program] = rows[j]!;
       p.ids![j] = id;
@@ -212,14 +217,7 @@ class PieceReader {
       string | null,
     ][];
     const n = rows.length;
-    const p: Piece = {
-      first: at,
-      n,
-      keys: new Float64Array(n),
-      flags: new Uint8Array(n),
-      names: new Uint16Array(2 * n),
-      ids: new Int32Array(n),
-    };
+    const p = newPiece(at, n);
     for (let j = 0; j < n; j++) {
       const r = rows[j]!;
       p.ids![j] = r[0];

@@ -10,7 +10,7 @@ import { TIME_QUALITY_CODES } from '../store/schema';
 import { LINE_TEXT } from './match';
 import { BlockScan } from './block-scan';
 import { TextBlocks } from '../store/text-blocks';
-import { type DecodedHeads, LineHeads, NONE, ZONED } from '../store/line-heads';
+import { type DecodedHeads, LineHeads } from '../store/line-heads';
 
 /** line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity (printed), block */
 export type RawLine = [
@@ -147,19 +147,17 @@ export class RowReader {
     const heads = this.heads!;
     const rows: RawLine[] = [];
     const put = (h: DecodedHeads, i: number): void => {
-      const ts = h.ts[i]!;
-      const sev = h.severity[i]!;
-      const level = h.level[i]!;
+      const id = h.first + i;
       rows.push([
-        h.first + i,
+        id,
         h.sourceId,
         h.lineNo + i,
         h.offset[i]!,
-        Number.isNaN(ts) ? null : ts,
-        h.quality[i]! & (ZONED - 1),
+        h.timeAt(i),
+        h.qualityAt(i),
         '',
-        level === NONE ? null : level,
-        sev === NONE ? null : sev,
+        h.levelAt(i),
+        h.severityAt(i),
         h.blockId,
       ]);
     };

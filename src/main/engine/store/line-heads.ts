@@ -151,6 +151,26 @@ export class DecodedHeads {
     return h;
   }
 
+  /** Line i's ts, ts_quality, severity and level as the lines table had them (null: none). */
+  timeAt(i: number): number | null {
+    const t = this.ts[i]!;
+    return Number.isNaN(t) ? null : t;
+  }
+
+  qualityAt(i: number): number {
+    return this.quality[i]! & (ZONED - 1);
+  }
+
+  severityAt(i: number): number | null {
+    const v = this.severity[i]!;
+    return v === NONE ? null : v;
+  }
+
+  levelAt(i: number): number | null {
+    const v = this.level[i]!;
+    return v === NONE ? null : v;
+  }
+
   /** Line i's ts_zoned as the lines table had it (1 or null). */
   zoned(i: number): number | null {
     return (this.quality[i]! & ZONED) !== 0 ? 1 : null;
@@ -510,24 +530,21 @@ const SIDE_LINES = 4096;
 const SIDE_ROWS = 8;
 
 function tupleOf(h: DecodedHeads, i: number, names: NameLists): LineTuple {
-  const ts = h.ts[i]!;
   const pid = h.pid[i]!;
-  const sev = h.severity[i]!;
-  const level = h.level[i]!;
   return [
     h.first + i,
     h.sourceId,
     h.lineNo + i,
     h.offset[i]!,
-    Number.isNaN(ts) ? null : ts,
-    h.quality[i]! & (ZONED - 1),
+    h.timeAt(i),
+    h.qualityAt(i),
     '',
     names.name(HOST, h.host[i]!),
     names.name(PROGRAM, h.program[i]!),
     Number.isNaN(pid) ? null : pid,
-    sev === NONE ? null : sev,
+    h.severityAt(i),
     h.zoned(i),
-    level === NONE ? null : level,
+    h.levelAt(i),
     h.blockId,
   ];
 }
