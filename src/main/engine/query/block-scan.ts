@@ -144,14 +144,20 @@ export class BlockScan {
     const test = lits ? literalTest(lits) : null;
     const byId = new Map<number, HitRow>();
     if (this.heads) {
+      // No row to read: the source and line number come from the sources' ranges, the text
+      // from the line's block (a lookup on the blocks' covering index).
+      const src = this.sourceRanges();
+      let blk: [number, number, number] | null = null;
       for (let k = 0; k < ids.length; k++) {
         const id = ids[k]!;
-        const h = this.heads.headsOf(id);
-        if (!h) continue;
-        const text = this.texts.text(h.blockId, id);
+        const s = sourceOf(src, id);
+        if (!s) continue;
+        if (!blk || id < blk[1] || id >= blk[1] + blk[2]) blk = this.texts.blockOf(id);
+        if (!blk) continue;
+        const text = this.texts.block(blk[0]).text(id - blk[1]);
         if (test && !test(text)) continue;
         if (match && !match(text)) continue;
-        byId.set(id, [id, h.sourceId, h.lineNo + id - h.first, text]);
+        byId.set(id, [id, s[2], id - s[0] + 1, text]);
       }
     } else
       for (const r of st.all(JSON.stringify(Array.from(ids))) as [

@@ -621,14 +621,13 @@ export class CaseStore {
   /** rewriteTimes for packed headers: each heads row touched is read, patched and written once. */
   private rewritePackedTimes(firstLineId: number, rows: Iterable<TimeRewrite>): number {
     let n = 0;
-    const put = this.db.prepare('UPDATE line_heads SET data = ? WHERE first_line_id = ?');
     this.db.transaction(() => {
       const patch = new CapturePatcher(this.db);
       let captured = true;
       let h: DecodedHeads | null = null;
       let dirty = false;
       const end = (): void => {
-        if (h && dirty) put.run(h.encode(), h.first);
+        if (h && dirty) h.rewrite(this.db);
         dirty = false;
       };
       for (const r of rows) {

@@ -22,6 +22,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database, { type Statement } from 'better-sqlite3';
 import type { Db } from './database';
+import { scratch } from './text-blocks';
 import { HOST, PROGRAM } from './order-capture';
 
 /** quality byte: + ZONED when the line printed a zone-less wall time (rezone moves it). */
@@ -114,7 +115,7 @@ export class DecodedHeads {
   /** The arrays' bytes after the u32 count, deflated. */
   encode(): Buffer {
     const n = this.n;
-    const raw = Buffer.allocUnsafe(8 + n * 35);
+    const raw = scratch(8 + n * 35);
     raw.writeUInt32LE(n, 0);
     raw.writeUInt32LE(1, 4); // layout version
     let o = 8;
@@ -151,6 +152,29 @@ export class DecodedHeads {
     return h;
   }
 
+  /** The earliest and latest ts of the row's lines (nulls when none has one). */
+  timeSpan(): [number | null, number | null] {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < this.n; i++) {
+      const t = this.ts[i]!;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    return lo === Infinity ? [null, null] : [lo, hi];
+  }
+
+  /** Writes the row's arrays and time span back (after its times changed). */
+  rewrite(db: Db): void {
+    const [lo, hi] = this.timeSpan();
+    db.prepare('UPDATE line_heads SET data = ?, min_ts = ?, max_ts = ? WHERE first_line_id = ?').run(
+      this.encode(),
+      lo,
+      hi,
+      this.first,
+    );
+  }
+
   /** Line i's ts, ts_quality, severity and level as the lines table had them (null: none). */
   timeAt(i: number): number | null {
     const t = this.ts[i]!;
@@ -183,14 +207,15 @@ export class DecodedHeads {
  * a gap in ids closes the open row.
  */
 export class HeadsWriter {
-  private cap = 4096;
-  private open: DecodedHeads | null = null;
+  /** The open row's arrays, reused row after row (allocated again only to grow). */
+  private buf = new DecodedHeads(0, 4096, 0, 0, 0);
+  private open: { first: number; sourceId: number; lineNo: number; blockId: number } | null = null;
   private count = 0;
   private readonly ins: Statement;
 
   constructor(db: Db) {
     this.ins = db.prepare(
-      'INSERT INTO line_heads (first_line_id, n, source_id, line_no, block_id, data) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO line_heads (first_line_id, n, source_id, line_no, block_id, min_ts, max_ts, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
@@ -209,13 +234,12 @@ export class HeadsWriter {
     severity: number | null,
     level: number | null,
   ): void {
-    let h = this.open;
-    if (h && (h.blockId !== blockId || h.sourceId !== sourceId || lineId !== h.first + this.count)) {
+    const o = this.open;
+    if (o && (o.blockId !== blockId || o.sourceId !== sourceId || lineId !== o.first + this.count))
       this.flush();
-      h = null;
-    }
-    if (!h) h = this.open = new DecodedHeads(lineId, this.cap, sourceId, lineNo, blockId);
-    else if (this.count === h.n) h = this.open = this.grown(h);
+    if (!this.open) this.open = { first: lineId, sourceId, lineNo, blockId };
+    if (this.count === this.buf.n) this.buf = this.grown(this.buf);
+    const h = this.buf;
     const i = this.count++;
     h.ts[i] = ts ?? NaN;
     h.offset[i] = byteOffset;
@@ -228,8 +252,7 @@ export class HeadsWriter {
   }
 
   private grown(h: DecodedHeads): DecodedHeads {
-    this.cap = h.n * 2;
-    const g = new DecodedHeads(h.first, this.cap, h.sourceId, h.lineNo, h.blockId);
+    const g = new DecodedHeads(0, h.n * 2, 0, 0, 0);
     g.ts.set(h.ts);
     g.offset.set(h.offset);
     g.pid.set(h.pid);
@@ -243,12 +266,13 @@ export class HeadsWriter {
 
   /** Writes the open row (inside the caller's transaction). */
   flush(): void {
-    const h = this.open;
+    const o = this.open;
     const n = this.count;
     this.open = null;
     this.count = 0;
-    if (!h || n === 0) return;
-    const t = new DecodedHeads(h.first, n, h.sourceId, h.lineNo, h.blockId, {
+    if (!o || n === 0) return;
+    const h = this.buf;
+    const t = new DecodedHeads(o.first, n, o.sourceId, o.lineNo, o.blockId, {
       ts: h.ts.subarray(0, n),
       offset: h.offset.subarray(0, n),
       pid: h.pid.subarray(0, n),
@@ -258,7 +282,8 @@ export class HeadsWriter {
       severity: h.severity.subarray(0, n),
       level: h.level.subarray(0, n),
     });
-    this.ins.run(h.first, n, h.sourceId, h.lineNo, h.blockId, t.encode());
+    const [lo, hi] = t.timeSpan();
+    this.ins.run(o.first, n, o.sourceId, o.lineNo, o.blockId, lo, hi, t.encode());
   }
 
   discard(): void {
@@ -353,8 +378,7 @@ export class LineHeads {
     const out: DecodedHeads[] = [];
     for (const r of this.range.all({ from, to }) as HeadsRow[]) {
       if (r[0] + r[1] <= from) continue;
-      const cached = this.cache.get(r[0]);
-      out.push(cached ?? DecodedHeads.decode(r[0], r[2], r[3], r[4], r[5]));
+      out.push(this.remember(r));
     }
     return out;
   }
@@ -370,18 +394,10 @@ export class LineHeads {
 
   /** The earliest and latest time of any line (null: no line has one), from every heads row. */
   timeRange(): { a: number | null; b: number | null } {
-    let a = Infinity;
-    let b = -Infinity;
-    const all = this.db.prepare(SELECT_HEADS).raw(true);
-    for (const r of all.iterate() as IterableIterator<HeadsRow>) {
-      const h = DecodedHeads.decode(r[0], r[2], r[3], r[4], r[5]);
-      for (let i = 0; i < h.n; i++) {
-        const t = h.ts[i]!;
-        if (t < a) a = t;
-        if (t > b) b = t;
-      }
-    }
-    return a === Infinity ? { a: null, b: null } : { a, b };
+    return this.db.prepare('SELECT min(min_ts) AS a, max(max_ts) AS b FROM line_heads').get() as {
+      a: number | null;
+      b: number | null;
+    };
   }
 
   /**
@@ -389,7 +405,6 @@ export class LineHeads {
    * each heads row touched (inside the caller's transaction). Returns the lines changed.
    */
   mapZonedTimes(from: number, to: number, map: (ts: number) => number): number {
-    const put = this.db.prepare('UPDATE line_heads SET data = ? WHERE first_line_id = ?');
     let changed = 0;
     for (let a = from; a < to; a += 16 * 4096) {
       const b = Math.min(to, a + 16 * 4096);
@@ -403,7 +418,7 @@ export class LineHeads {
             dirty = true;
             changed++;
           }
-        if (dirty) put.run(h.encode(), h.first);
+        if (dirty) h.rewrite(this.db);
       }
     }
     this.invalidate();

@@ -284,6 +284,8 @@ export const MIGRATIONS: readonly Migration[] = [
         source_id INTEGER NOT NULL,
         line_no INTEGER NOT NULL,
         block_id INTEGER NOT NULL,
+        min_ts REAL,                   -- the earliest and latest ts among them (NULL: none has one)
+        max_ts REAL,
         data BLOB NOT NULL
       );
       UPDATE meta SET value = 'packed'

@@ -78,7 +78,7 @@ export function encodeBlock(
   }
   const end = n > 0 ? ends[to - 1]! : start;
   const textLen = end - start;
-  const raw = Buffer.allocUnsafe(HEADER + n * 4 + textLen + (oddJson?.length ?? 0));
+  const raw = scratch(HEADER + n * 4 + textLen + (oddJson?.length ?? 0));
   raw.writeUInt32LE(n, 0);
   raw.writeUInt32LE(textLen, 4);
   raw.writeUInt32LE(oddJson?.length ?? 0, 8);
@@ -90,6 +90,19 @@ export function encodeBlock(
   raw.set(bytes.subarray(start, end), o);
   if (oddJson) raw.set(oddJson, o + textLen);
   return deflateRawSync(raw, { level: LEVEL });
+}
+
+/**
+ * A buffer of at least `size` bytes for one block's raw layout before it is deflated, reused
+ * from call to call (deflateRawSync keeps no view of its input): a fresh ~270 KiB buffer per
+ * block was garbage the size of the input going through the heap, and raised the ingest's
+ * peak RSS.
+ */
+let scratchBuf: Buffer | null = null;
+export function scratch(size: number): Buffer {
+  if (!scratchBuf || scratchBuf.length < size)
+    scratchBuf = Buffer.allocUnsafeSlow(Math.max(size, 512 * 1024));
+  return scratchBuf.subarray(0, size);
 }
 
 /** One inflated block. */
@@ -217,7 +230,7 @@ export class TextBlocks {
   /** The block read last (reads go through a block's lines in order). */
   private lastId = -1;
   private last: DecodedBlock | null = null;
-  private side: { db: Db; byId: Statement; covering: Statement } | null = null;
+  private side: { db: Db; byId: Statement; covering: Statement; at: Statement } | null = null;
 
   constructor(
     db: Db,
@@ -249,6 +262,11 @@ export class TextBlocks {
            WHERE first_line_id >= coalesce((SELECT max(first_line_id) FROM line_blocks WHERE first_line_id <= @from), 0)
              AND first_line_id <= @to
            ORDER BY first_line_id`,
+        )
+        .raw(true),
+      at: db
+        .prepare(
+          'SELECT block_id, first_line_id, n FROM line_blocks WHERE first_line_id <= ? ORDER BY first_line_id DESC LIMIT 1',
         )
         .raw(true),
     };
@@ -313,6 +331,12 @@ export class TextBlocks {
   /** The row's text: from its block, or the row's own (a case from before v8). */
   rowText(blockId: number | null, lineId: number, text: string): string {
     return blockId === null ? text : this.text(blockId, lineId);
+  }
+
+  /** The block holding line `lineId` as [block_id, first_line_id, n], or null. */
+  blockOf(lineId: number): [number, number, number] | null {
+    const r = this.reader().at.get(lineId) as [number, number, number] | undefined;
+    return r && lineId < r[1] + r[2] ? r : null;
   }
 
   /** The blocks holding lines [from, to], in line order: [block_id, first_line_id, n]. */
