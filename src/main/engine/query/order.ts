@@ -177,22 +177,28 @@ class PieceReader {
 
   /** A piece of lines [at, to) from packed headers (their name ids are the order's own). */
   private fromHeads(s: SourceSpan, at: number, to: number): Piece | null {
-    const rows: Array<[number, number, number, number, number]> = [];
-    this.heads!.forEach(at, to - 1, (h, i) => {
-      const level = h.level[i]!;
-      rows.push([h.first + i, h.ts[i]!, level === NONE ? LEVEL_NONE : level, h.host[i]!, h.program[i]!]);
-    });
-    const n = rows.length;
-    if (n === 0) return null;
+    const heads = this.heads!.covering(at, to - 1);
+    let n = 0;
+    for (const h of heads) n += Math.min(to, h.first + h.n) - Math.max(at, h.first);
+    if (n <= 0) return null;
     const p = newPiece(at, n);
-    for (let j = 0; j < n; j++) {
-      const [id, ts, level, host, program] = rows[j]!;
-      p.ids![j] = id;
-      p.keys[j] = ts;
-      p.flags[j] = Number.isNaN(ts) ? level | UNTIMED : level;
-      p.names[2 * j] = host > MAX_NAMES ? 0 : host;
-      p.names[2 * j + 1] = program > MAX_NAMES ? 0 : program;
-    }
+    let j = 0;
+    for (const h of heads)
+      for (
+        let i = Math.max(at, h.first) - h.first, end = Math.min(to, h.first + h.n) - h.first;
+        i < end;
+        i++, j++
+      ) {
+        const ts = h.ts[i]!;
+        const level = h.level[i] === NONE ? LEVEL_NONE : h.level[i]!;
+        const host = h.host[i]!;
+        const program = h.program[i]!;
+        p.ids![j] = h.first + i;
+        p.keys[j] = ts;
+        p.flags[j] = Number.isNaN(ts) ? level | UNTIMED : level;
+        p.names[2 * j] = host > MAX_NAMES ? 0 : host;
+        p.names[2 * j + 1] = program > MAX_NAMES ? 0 : program;
+      }
     if (p.ids![n - 1] === at + n - 1)
       this.capture.run(at, s.sourceId, n, le(p.keys), le(p.flags), le(p.names));
     return p;
