@@ -255,6 +255,7 @@ async function readText(
   const { entry, outcome, progress, options } = ctx;
   const encoding = verdict.encoding!;
   const sourceId = store.beginSource(ctx.inputId, entry.path, entry.size, entry.mtimeMs, 'text');
+  const toEngine = balanceToEngine(store);
   const opts: RowBuilderOptions = {
     encoding,
     fileName: entry.path,
@@ -264,8 +265,8 @@ async function readText(
     spillDir: ctx.tempDir,
     // Packed headers leave the engine thread little to do per line: it deflates the texts and
     // hashes the bytes, and the parse worker (the busier thread) only parses.
-    textBlocks: store.textInBlocks && !balanceToEngine(store),
-    workerHashes: !balanceToEngine(store),
+    textBlocks: store.textInBlocks && !toEngine,
+    workerHashes: !toEngine,
   };
   let nextLineId = store.nextLineId();
   const firstLineId = nextLineId;

@@ -10,7 +10,7 @@ import { TIME_QUALITY_CODES } from '../store/schema';
 import { LINE_TEXT } from './match';
 import { BlockScan } from './block-scan';
 import { TextBlocks } from '../store/text-blocks';
-import { type DecodedHeads, LineHeads } from '../store/line-heads';
+import { type DecodedHeads, LineHeads, textStore } from '../store/line-heads';
 
 /** line_id, source_id, line_no, byte_offset, ts, ts_quality, text, level, severity (printed), block */
 export type RawLine = [
@@ -71,8 +71,7 @@ export class RowReader {
   constructor(private readonly db: Db) {
     const heads = LineHeads.of(db);
     this.heads = heads.packed ? heads : null;
-    const store = db.prepare("SELECT value FROM meta WHERE key = 'text_store'").pluck().get();
-    this.blocks = store === 'blocks' || this.heads ? new BlockScan(db) : null;
+    this.blocks = textStore(db) === 'blocks' || this.heads ? new BlockScan(db) : null;
     this.texts = TextBlocks.of(db);
     this.range = db.prepare(`SELECT ${COLS} FROM lines WHERE line_id >= ? AND line_id <= ?`).raw(true);
     this.scattered = db

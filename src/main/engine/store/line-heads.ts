@@ -67,6 +67,9 @@ export type LineTuple = [
   number | null,
 ];
 
+/** DecodedHeads.rewrite's statement, prepared once per connection (it runs once per heads row). */
+const rewrites = new WeakMap<Db, Statement>();
+
 /** The header arrays of one heads row. */
 export class DecodedHeads {
   readonly ts: Float64Array;
@@ -167,12 +170,12 @@ export class DecodedHeads {
   /** Writes the row's arrays and time span back (after its times changed). */
   rewrite(db: Db): void {
     const [lo, hi] = this.timeSpan();
-    db.prepare('UPDATE line_heads SET data = ?, min_ts = ?, max_ts = ? WHERE first_line_id = ?').run(
-      this.encode(),
-      lo,
-      hi,
-      this.first,
-    );
+    let put = rewrites.get(db);
+    if (!put) {
+      put = db.prepare('UPDATE line_heads SET data = ?, min_ts = ?, max_ts = ? WHERE first_line_id = ?');
+      rewrites.set(db, put);
+    }
+    put.run(this.encode(), lo, hi, this.first);
   }
 
   /** Line i's ts, ts_quality, severity and level as the lines table had them (null: none). */
@@ -461,11 +464,10 @@ export class LineHeads {
       for (let i = 0; i < h.n; i++) {
         const l = h.level[i]!;
         severities[l === NONE ? 8 : l]!++;
-        for (const [k, id] of [
-          [HOST, h.host[i]!],
-          [PROGRAM, h.program[i]!],
-        ] as const)
-          if (id !== 0) counts[k].set(id, (counts[k].get(id) ?? 0) + 1);
+        const host = h.host[i]!;
+        const program = h.program[i]!;
+        if (host !== 0) counts[HOST].set(host, (counts[HOST].get(host) ?? 0) + 1);
+        if (program !== 0) counts[PROGRAM].set(program, (counts[PROGRAM].get(program) ?? 0) + 1);
       }
     }
     const top = (k: 0 | 1): { value: string; count: number }[] =>
