@@ -4,6 +4,11 @@
  * then each run reads the lines back and runs analyzeCase, printing the per-analyser timings
  * (CaseAnalysis.timingsMs), the cost of the bare read, and µs per line.
  *
+ * Each run analyses the case twice, alternating (BENCH_MODES=one,split picks): in one thread
+ * (analyzeCase) and split (analyzeCaseSplit: the incidents found by the detect worker while this
+ * thread runs the rest of the pass, as the engine does after a large ingest). CPU and peak RSS
+ * count both threads.
+ *
  * BENCH_RUNS repeats the analysis (default 1) and reports each run; the read baseline is
  * measured once before them. BENCH_DETECTOR_ONLY=1 also times detectIncidents alone.
  *
@@ -14,7 +19,7 @@
  * BENCH_CASE=file analyses an existing case instead (e.g. a copy of bench-data/bench.pmcase,
  * the 1 GiB case of bench:ingest; opening migrates an older case, so use a copy).
  * BENCH_SKIP_READ=1 skips the bare-read baseline. BENCH_NO_RANGES=1 leaves out `linesOf` (the
- * OOM aftermath then reads the whole case a second time, as an engine without it does). BENCH_JSON_OUT=file writes the analysis
+ * OOM aftermath then reads the whole case a second time, as an engine without it does). BENCH_JSON_OUT=file writes the analysis (file.one, file.split)
  * (without its timings) and the findings as JSON, to compare two versions byte for byte.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,10 +27,12 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { ANALYSIS_CACHE_KIB, caseAnalysisInput } from '../src/main/engine/analysis/case-input';
-import { analyzeCase } from '../src/main/engine/analysis/run';
+import { analyzeCase, analyzeCaseSplit } from '../src/main/engine/analysis/run';
+import { configureDetectWorker, detectIncidentsInWorker } from '../src/main/engine/analysis/detect-worker';
 import { detectIncidents } from '../src/main/engine/analysis/crashes';
 import { openCaseDb } from '../src/main/engine/store/database';
 import { TextBlocks } from '../src/main/engine/store/text-blocks';
+import { LineHeads } from '../src/main/engine/store/line-heads';
 import { readRecordBatches, readRecordLines, sourceRefs } from '../src/main/engine/store/line-reader';
 import { Engine } from '../src/main/engine/engine';
 import { generateSyslog } from './bench/gen-syslog';
@@ -123,6 +130,8 @@ async function main(): Promise<void> {
   const caseFile = process.env.BENCH_CASE ? path.resolve(process.env.BENCH_CASE) : await ensureCase();
   const db = openCaseDb(caseFile, { create: false });
   const texts = new TextBlocks(db, caseFile);
+  // Packed cases (schema v9) keep their line headers in line_heads: readers find them per connection.
+  const heads = new LineHeads(db, caseFile);
   // The engine's page cache for the pass (analysis/case-input.ts), or BENCH_CACHE_KB to see its share of the RSS.
   db.pragma(`cache_size = -${Number(process.env.BENCH_CACHE_KB ?? ANALYSIS_CACHE_KIB)}`);
   const refs = sourceRefs(db);
@@ -169,43 +178,57 @@ async function main(): Promise<void> {
     );
   }
 
-  for (let run = 1; run <= RUNS; run++) {
-    trace.reset();
-    const rssBefore = process.memoryUsage().rss;
-    const canReset = resetPeakRss();
-    t = performance.now();
-    const cpu = process.cpuUsage();
-    const { analysis, findings } = analyzeCase(input);
-    const total = performance.now() - t;
-    const used = process.cpuUsage(cpu);
-    const peak = peakRss();
-    const timings = analysis.timingsMs;
-    console.log(
-      `\nrun ${run}: analyzeCase ${ms(total)} wall (${us(total)}), ${ms((used.user + used.system) / 1000)} CPU (load ${loadavg()[0]!.toFixed(1)})`,
-    );
-    console.log(
-      `memory: peak RSS ${canReset ? MiB(peak) : `${MiB(peak)} (process peak: VmHWM could not be reset)`} (RSS before the run ${MiB(rssBefore)}); sampled max RSS ${MiB(trace.rss)}, V8 heap used ${MiB(trace.heapUsed)}, external ${MiB(trace.external)}; ${trace.lines.toLocaleString('en-US')} lines read (${(trace.lines / Math.max(1, caseLines)).toFixed(2)}× the case)`,
-    );
-    if (process.env.BENCH_JSON_OUT) {
-      const { timingsMs: _timings, ...rest } = analysis;
-      writeFileSync(process.env.BENCH_JSON_OUT, JSON.stringify({ analysis: rest, findings }, null, 1));
-      console.log(`analysis written to ${process.env.BENCH_JSON_OUT}`);
+  // Modes, alternated in each run: `one` — analyzeCase in this thread (the engine's analysis of a
+  // small case); `split` — the incidents found by the detect worker while this thread runs the rest
+  // of the pass (analyzeCaseSplit, what the engine does after ingesting a large case).
+  const modes = (process.env.BENCH_MODES ?? 'one,split')
+    .split(',')
+    .filter((m) => m === 'one' || m === 'split');
+  configureDetectWorker(path.join(ROOT, 'src/main/engine/analysis/detect-boot.cjs'));
+  const sourceIds = refs.map((r) => r.sourceId);
+  for (let run = 1; run <= RUNS; run++)
+    for (const mode of modes) {
+      trace.reset();
+      const rssBefore = process.memoryUsage().rss;
+      const canReset = resetPeakRss();
+      t = performance.now();
+      const cpu = process.cpuUsage();
+      const { analysis, findings } =
+        mode === 'one'
+          ? analyzeCase(input)
+          : await analyzeCaseSplit(input, detectIncidentsInWorker(caseFile, sourceIds));
+      const total = performance.now() - t;
+      const used = process.cpuUsage(cpu);
+      const peak = peakRss();
+      const timings = analysis.timingsMs;
+      console.log(
+        `\nrun ${run}, ${mode === 'one' ? 'one thread (analyzeCase)' : 'split (analyzeCaseSplit: incidents in the detect worker)'}: ${ms(total)} wall (${us(total)}), ${ms((used.user + used.system) / 1000)} CPU (load ${loadavg()[0]!.toFixed(1)})`,
+      );
+      console.log(
+        `memory: peak RSS ${canReset ? MiB(peak) : `${MiB(peak)} (process peak: VmHWM could not be reset)`} (RSS before the run ${MiB(rssBefore)}); sampled max RSS ${MiB(trace.rss)}, V8 heap used ${MiB(trace.heapUsed)}, external ${MiB(trace.external)}; ${trace.lines.toLocaleString('en-US')} lines read (${(trace.lines / Math.max(1, caseLines)).toFixed(2)}× the case)`,
+      );
+      if (process.env.BENCH_JSON_OUT) {
+        const { timingsMs: _timings, ...rest } = analysis;
+        const out = `${process.env.BENCH_JSON_OUT}.${mode}`;
+        writeFileSync(out, JSON.stringify({ analysis: rest, findings }, null, 1));
+        console.log(`analysis written to ${out}`);
+      }
+      console.log('| analyser | ms | µs/line |');
+      console.log('|---|---:|---:|');
+      for (const [name, v] of Object.entries(timings)) console.log(`| ${name} | ${v} | ${us(v)} |`);
+      const logsPass = timings.logsPass ?? 0;
+      console.log(`| logsPass minus read | ${Math.round(logsPass - readMs)} | ${us(logsPass - readMs)} |`);
+      const kinds = new Map<string, number>();
+      for (const i of analysis.incidents) kinds.set(i.kind, (kinds.get(i.kind) ?? 0) + 1);
+      console.log(
+        `found: ${analysis.oom.length} OOM reports, ${analysis.boots.length} boots, ${analysis.incidents.length} incidents (${[
+          ...kinds,
+        ]
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}), ${findings.length} findings`,
+      );
     }
-    console.log('| analyser | ms | µs/line |');
-    console.log('|---|---:|---:|');
-    for (const [name, v] of Object.entries(timings)) console.log(`| ${name} | ${v} | ${us(v)} |`);
-    const logsPass = timings.logsPass ?? 0;
-    console.log(`| logsPass minus read | ${Math.round(logsPass - readMs)} | ${us(logsPass - readMs)} |`);
-    const kinds = new Map<string, number>();
-    for (const i of analysis.incidents) kinds.set(i.kind, (kinds.get(i.kind) ?? 0) + 1);
-    console.log(
-      `found: ${analysis.oom.length} OOM reports, ${analysis.boots.length} boots, ${analysis.incidents.length} incidents (${[
-        ...kinds,
-      ]
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ')}), ${findings.length} findings`,
-    );
-  }
+  heads.close();
   texts.close();
   db.close();
 }

@@ -15,8 +15,15 @@ import type {
 } from '../../shared/model/case';
 import type { CaseUiState, Facets, Histogram, LineFilter, SeverityName } from '../../shared/model/view';
 import type { Finding } from '../../shared/model/finding';
-import { caseAnalysisInput, withAnalysisCache } from './analysis/case-input';
-import { ANALYSIS_VERSION, analyzeCase, type CaseAnalysis } from './analysis/run';
+import { ANALYSIS_CACHE_KIB, caseAnalysisInput, withAnalysisCache } from './analysis/case-input';
+import {
+  ANALYSIS_VERSION,
+  analyzeCase,
+  analyzeCaseSplit,
+  detectLogIncidents,
+  type CaseAnalysis,
+} from './analysis/run';
+import { detectIncidentsInWorker, detectWorkerFor } from './analysis/detect-worker';
 import { INGEST_CACHE_KIB, ingestInputs, type IngestOutcome, type IngestProgress } from './ingest/ingest';
 import { CaseQuery, type SearchSpec } from './query/case-query';
 import type { OrderStats } from './query/order';
@@ -363,7 +370,7 @@ export class Engine {
           caseId: args.caseId,
           progress: { ...base, phase: 'analysing', current: null },
         });
-        this.analyze({ caseId: args.caseId });
+        await this.analyzeAfterIngest(args.caseId);
       }
       const analysisMs = performance.now() - started - readMs;
       // Phase 2: the full-text index, in committed batches (a cancel or a kill keeps what is
@@ -421,11 +428,48 @@ export class Engine {
     const { analysis, findings } = withAnalysisCache(store.db, () =>
       analyzeCase(caseAnalysisInput(store.db, refs)),
     );
+    return this.keepAnalysis(args.caseId, analysis, findings);
+  }
+
+  /**
+   * The analysis after an ingest: on a large case the incidents are found by a detect worker
+   * (analysis/detect-worker.ts) while this thread reads the logs for the rest; if the worker
+   * fails, this thread finds them itself. A small case is analysed here, as `analyze` does.
+   */
+  private async analyzeAfterIngest(caseId: string): Promise<CaseAnalysis> {
+    const store = this.store(caseId);
+    const refs = sourceRefs(store.db);
+    const lines = refs.reduce((n, r) => n + r.lineCount, 0);
+    if (!detectWorkerFor(lines) || store.readOnly !== null) return this.analyze({ caseId });
+    const input = caseAnalysisInput(store.db, refs);
+    const incidents = detectIncidentsInWorker(
+      store.file,
+      refs.map((r) => r.sourceId),
+    ).catch((err: unknown) => {
+      console.warn(`[engine] detect worker: ${(err as Error).message}; finding the incidents in this thread`);
+      return detectLogIncidents(input);
+    });
+    const restore = usePageCache(store.db, -ANALYSIS_CACHE_KIB);
+    let result: Awaited<ReturnType<typeof analyzeCaseSplit>>;
+    try {
+      result = await analyzeCaseSplit(input, incidents);
+    } finally {
+      restore();
+    }
+    return this.keepAnalysis(caseId, result.analysis, result.findings);
+  }
+
+  private keepAnalysis(
+    caseId: string,
+    analysis: CaseAnalysis,
+    findings: ReturnType<typeof analyzeCase>['findings'],
+  ): CaseAnalysis {
+    const store = this.store(caseId);
     store.db.transaction(() => {
       store.replaceFindings(FINDING_KINDS, findings, []);
       store.setMeta('analysis', JSON.stringify(analysis));
     })();
-    this.analyses.set(args.caseId, { stamp: store.meta('updated_at') ?? '', analysis });
+    this.analyses.set(caseId, { stamp: store.meta('updated_at') ?? '', analysis });
     return analysis;
   }
 

@@ -28,10 +28,11 @@ export type EngineOutMessage = EngineResponse | EngineEventMessage;
 /**
  * What a worker is started with: the main engine (default), the viewer's reader, ingest's
  * parse worker (ingest/parse-worker.ts: parses large text sources while the engine inserts),
- * or search's scan worker (query/scan-worker.ts: scans the back of a long scan's positions).
+ * search's scan worker (query/scan-worker.ts: scans the back of a long scan's positions), or
+ * the analysis's detect worker (analysis/detect-worker.ts: finds the incidents of the logs).
  */
 export interface WorkerData {
-  role: 'main' | 'reader' | 'parser' | 'scanner';
+  role: 'main' | 'reader' | 'parser' | 'scanner' | 'detector';
 }
 
 /**

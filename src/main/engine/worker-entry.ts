@@ -6,12 +6,16 @@
  * parse worker of ingest/parse-worker.ts: it parses large text sources while the engine inserts.
  * Started with `{ role: 'scanner' }` (by the main engine's search, from this same file) it is
  * the scan worker of query/scan-worker.ts: it scans the back of a long search's positions.
+ * Started with `{ role: 'detector' }` (by the main engine's analysis after an ingest) it is the
+ * detect worker of analysis/detect-worker.ts: it finds the incidents while the engine runs the
+ * rest of the pass over the logs.
  */
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine, type EngineMethod } from './engine';
 import { configureParseWorker, runParseWorker } from './ingest/parse-worker';
 import { configureScanWorker, runScanWorker } from './query/scan-worker';
+import { configureDetectWorker, runDetectWorker } from './analysis/detect-worker';
 import { READER_METHODS, type EngineOutMessage, type EngineRequest, type WorkerData } from './protocol';
 
 const port = parentPort;
@@ -20,6 +24,7 @@ if (!port) throw new Error('worker-entry.ts must run in a worker thread');
 const role = (workerData as Partial<WorkerData> | null)?.role;
 if (role === 'parser') runParseWorker(port);
 else if (role === 'scanner') runScanWorker(port);
+else if (role === 'detector') runDetectWorker(port);
 else startEngine(port, role === 'reader');
 
 function startEngine(port: NonNullable<typeof parentPort>, reader: boolean): void {
@@ -37,6 +42,13 @@ function startEngine(port: NonNullable<typeof parentPort>, reader: boolean): voi
   if (!reader)
     configureScanWorker(
       __filename.endsWith('.ts') ? path.join(__dirname, 'query', 'scan-boot.cjs') : __filename,
+    );
+  // The detect worker: the main engine's analysis after an ingest. Under tsx it has a boot of its
+  // own; bundled, this file with { role: 'detector' }. Used only with POSTMORTEM_DETECT_WORKER=1
+  // (analysis/detect-worker.ts: faster findings, but over the ingest's memory budget).
+  if (!reader)
+    configureDetectWorker(
+      __filename.endsWith('.ts') ? path.join(__dirname, 'analysis', 'detect-boot.cjs') : __filename,
     );
   const post = (msg: EngineOutMessage): void => port.postMessage(msg);
   const engine = new Engine((event, payload) => post({ type: 'event', event, payload }), { reader });

@@ -3,7 +3,8 @@
  * JSON arrays per chunk): the batches hold exactly the lines readRecordLines yields, in order,
  * on a case whose texts are in blocks and on one from before v8 (texts in rows), across chunk
  * edges (a source of 12,263 lines); a chunk holding a REAL time is read by rows, digits intact;
- * and analyzeCase gives the same analysis through batches as line by line.
+ * and analyzeCase gives the same analysis through batches as line by line, and split (the
+ * incidents found by the detect worker on its own connection) as in one thread.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,12 @@ import {
   type SourceRef,
 } from '../../../src/main/engine/store/line-reader';
 import { caseAnalysisInput } from '../../../src/main/engine/analysis/case-input';
-import { analyzeCase, type AnalysisInput } from '../../../src/main/engine/analysis/run';
+import { analyzeCase, analyzeCaseSplit, type AnalysisInput } from '../../../src/main/engine/analysis/run';
+import {
+  configureDetectWorker,
+  detectIncidentsInWorker,
+  detectWorkerStats,
+} from '../../../src/main/engine/analysis/detect-worker';
 import type { RecordLine } from '../../../src/shared/model/log';
 import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
 import { SAMPLE, tmpDir } from '../../helpers/tmp';
@@ -27,6 +33,7 @@ import { ingestInto } from '../../helpers/text-store';
 const BIG_JOURNAL =
   'f-sos/hotsos_openstack_sosreport/sos_commands/logs/journalctl_--no-pager_--catalog_--boot_-1';
 const KERN_LOG = 'f-sos/hotsos_openstack_sosreport/var/log/kern.log';
+const DETECT_BOOT = path.resolve(__dirname, '../../../src/main/engine/analysis/detect-boot.cjs');
 
 function withCase<T>(file: string, fn: (db: CaseStore['db'], refs: SourceRef[]) => T): T {
   const s = CaseStore.open(file, { create: false });
@@ -94,6 +101,70 @@ describe.skipIf(!corpusAvailable)('the analysis pass reads a case in batches', (
       });
     });
   }
+
+  it('packed: the split analysis (incidents from the detect worker) equals analyzeCase', async () => {
+    const file = path.join(dir, 'packed.pmcase');
+    const s = CaseStore.open(file, { create: false });
+    try {
+      const refs = sourceRefs(s.db);
+      const input = caseAnalysisInput(s.db, refs);
+      configureDetectWorker(DETECT_BOOT);
+      const runs = detectWorkerStats.runs;
+      const failures = detectWorkerStats.failures;
+      const split = await analyzeCaseSplit(
+        input,
+        detectIncidentsInWorker(
+          file,
+          refs.map((r) => r.sourceId),
+        ),
+      );
+      expect(detectWorkerStats.runs).toBe(runs + 1);
+      expect(detectWorkerStats.failures).toBe(failures);
+      expect(split.analysis.timingsMs.incidentsWait).toBeDefined();
+      const { timingsMs: _t, ...rest } = split.analysis;
+      const json = JSON.stringify({ analysis: rest, findings: split.findings });
+      expect(json).toBe(analysisJson(input));
+      expect(json).toContain('"kind":"flood"');
+      // A source the worker cannot read is an error, not a silently smaller analysis.
+      await expect(detectIncidentsInWorker(file, [...refs.map((r) => r.sourceId), 99_999])).rejects.toThrow(
+        /1 of the case's sources are not readable here/,
+      );
+    } finally {
+      configureDetectWorker(null);
+      s.close();
+    }
+  }, 60_000);
+
+  it('an ingest with POSTMORTEM_DETECT_WORKER=1 stores the analysis the one-thread ingest stored', async () => {
+    const env = { on: process.env.POSTMORTEM_DETECT_WORKER, min: process.env.POSTMORTEM_DETECT_WORKER_MIN };
+    const e2 = new Engine(() => undefined);
+    try {
+      process.env.POSTMORTEM_DETECT_WORKER = '1';
+      process.env.POSTMORTEM_DETECT_WORKER_MIN = '0';
+      configureDetectWorker(DETECT_BOOT);
+      const { runs, failures } = detectWorkerStats;
+      const caseId = await ingestInto(e2, path.join(dir, 'split.pmcase'), inputs(), 'packed');
+      expect(detectWorkerStats.runs).toBe(runs + 1);
+      expect(detectWorkerStats.failures).toBe(failures);
+      const { caseId: oneId } = e2.openCase({ file: path.join(dir, 'packed.pmcase'), create: false });
+      const strip = (a: ReturnType<Engine['analysis']>): string => {
+        const { timingsMs: _t, ...rest } = a;
+        return JSON.stringify(rest);
+      };
+      const split = e2.analysis({ caseId });
+      expect(split.timingsMs.incidentsWait).toBeDefined();
+      expect(strip(split)).toBe(strip(e2.analysis({ caseId: oneId })));
+    } finally {
+      configureDetectWorker(null);
+      for (const [k, v] of [
+        ['POSTMORTEM_DETECT_WORKER', env.on],
+        ['POSTMORTEM_DETECT_WORKER_MIN', env.min],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      e2.closeAll();
+    }
+  }, 120_000);
 
   it('a chunk holding a REAL time is read by rows, its digits intact', () => {
     const file = path.join(dir, 'blocks.pmcase');

@@ -87,11 +87,14 @@ export class KeywordGate {
   }
 }
 
+const OOM_AND_BOOT = [...BOOT_MARKER_KEYWORDS, BOOT_ID_KEYWORD, ...OOM_KEYWORDS];
+const INCIDENT = [...FAULT_OR_DEATH_KEYWORDS, ...LOSS_KEYWORDS];
+
 /** The gate of the pass over a case's logs (analysis/run.ts). */
-export const PASS_KEYWORDS = new KeywordGate([
-  ...BOOT_MARKER_KEYWORDS,
-  BOOT_ID_KEYWORD,
-  ...FAULT_OR_DEATH_KEYWORDS,
-  ...OOM_KEYWORDS,
-  ...LOSS_KEYWORDS,
-]);
+export const PASS_KEYWORDS = new KeywordGate([...OOM_AND_BOOT, ...INCIDENT]);
+/**
+ * The gates of the pass split in two threads (analysis/run.ts, analyzeCaseSplit): each side's
+ * prefilters only, so each says "maybe" less often than the whole pass's gate.
+ */
+export const OOM_AND_BOOT_KEYWORDS = new KeywordGate(OOM_AND_BOOT);
+export const INCIDENT_KEYWORDS = new KeywordGate(INCIDENT);

@@ -8,13 +8,13 @@ import type { CaseAnalysis } from '../../../shared/model/analysis';
 import type { OomAnalysis, OomReport } from '../../../shared/model/oom';
 import type { BootHistory } from '../../../shared/model/boot';
 import type { Finding } from '../../../shared/model/finding';
-import type { IncidentKind } from '../../../shared/model/incident';
+import type { Incident, IncidentKind } from '../../../shared/model/incident';
 import { evidenceOf, type Evidence, type RecordLine } from '../../../shared/model/log';
 import { parseLastText } from '../formats/last-text';
 import { parseUtmpRowText, type UtmpRecord } from '../formats/wtmp';
 import { localToUtc } from '../ingest/clock';
 import { IncidentDetector } from './crashes';
-import { PASS_KEYWORDS } from './keywords';
+import { INCIDENT_KEYWORDS, OOM_AND_BOOT_KEYWORDS, PASS_KEYWORDS } from './keywords';
 import { findCrashArtefacts } from './crashes/artefacts';
 import { crossReport, OomCollector, oomCaseFindings, type AftermathCandidate } from './oom';
 import { aftermathOf, mayBeAftermath } from './oom/aftermath';
@@ -239,32 +239,99 @@ function oomWithAftermath(
   return { reports, cross: crossReport(reports, candidates) };
 }
 
+/** What the pass over the logs leaves for the rest of the analysis. */
+interface LogsPass {
+  oomCollector: OomCollector;
+  bootScanner: BootScanner;
+  timeIndex: SourceTimeIndex;
+}
+
+function forEachLine(
+  input: AnalysisInput,
+  logs: readonly AnalysisSource[],
+  visit: (line: RecordLine) => void,
+): void {
+  if (input.batches)
+    for (const batch of input.batches(logs)) for (let i = 0; i < batch.length; i++) visit(batch[i]!);
+  else for (const line of input.lines(logs)) visit(line);
+}
+
+/**
+ * One read of the logs feeds the OOM collector, the boot scanner, the time index and — unless
+ * another thread finds the incidents (analyzeCaseSplit) — the incident detector.
+ */
+function passOverLogs(
+  input: AnalysisInput,
+  logs: readonly AnalysisSource[],
+  detector: IncidentDetector | null,
+): LogsPass {
+  const oomCollector = new OomCollector();
+  const bootScanner = new BootScanner();
+  const timeIndex = new SourceTimeIndex();
+  // One scan for the words of the analysers' keyword prefilters: most lines have none.
+  const gate = detector ? PASS_KEYWORDS : OOM_AND_BOOT_KEYWORDS;
+  forEachLine(input, logs, (line) => {
+    const mayHaveKeyword = gate.mayContain(line.text);
+    oomCollector.push(line, mayHaveKeyword);
+    bootScanner.push(line, mayHaveKeyword);
+    timeIndex.push(line);
+    detector?.push(line, mayHaveKeyword);
+  });
+  return { oomCollector, bootScanner, timeIndex };
+}
+
+/**
+ * The incidents of the logs alone (kernel reports, faults, deaths, floods, log loss): the share
+ * of the pass analyzeCaseSplit gives another thread (analysis/detect-worker.ts).
+ */
+export function detectLogIncidents(input: AnalysisInput): Incident[] {
+  const detector = new IncidentDetector();
+  forEachLine(input, logSources(input.sources), (line) =>
+    detector.push(line, INCIDENT_KEYWORDS.mayContain(line.text)),
+  );
+  return detector.finish();
+}
+
 export function analyzeCase(
   input: AnalysisInput,
   lang: 'en' | 'zh' = 'en',
 ): { analysis: CaseAnalysis; findings: NewFinding[] } {
   const timings: Record<string, number> = {};
   const logs = logSources(input.sources);
-
-  // One read of the logs feeds the OOM collector, the boot scanner and the incident detector.
-  const oomCollector = new OomCollector();
-  const bootScanner = new BootScanner();
-  const timeIndex = new SourceTimeIndex();
   const detector = new IncidentDetector();
-  const incidents = timed(timings, 'logsPass', () => {
-    const visit = (line: RecordLine): void => {
-      // One scan for the words of all the analysers' keyword prefilters: most lines have none.
-      const mayHaveKeyword = PASS_KEYWORDS.mayContain(line.text);
-      oomCollector.push(line, mayHaveKeyword);
-      bootScanner.push(line, mayHaveKeyword);
-      timeIndex.push(line);
-      detector.push(line, mayHaveKeyword);
-    };
-    if (input.batches)
-      for (const batch of input.batches(logs)) for (let i = 0; i < batch.length; i++) visit(batch[i]!);
-    else for (const line of input.lines(logs)) visit(line);
-    return detector.finish();
-  });
+  const pass = timed(timings, 'logsPass', () => passOverLogs(input, logs, detector));
+  const incidents = detector.finish();
+  return completeAnalysis(input, logs, pass, incidents, timings, lang);
+}
+
+/**
+ * analyzeCase with the incident detection on another thread: `incidents` starts it (reading the
+ * same case), this thread's pass reads the logs for the rest meanwhile, and the analysis goes
+ * on once both are done. Same result as analyzeCase (the detector's input is the same lines).
+ */
+export async function analyzeCaseSplit(
+  input: AnalysisInput,
+  incidents: Promise<Incident[]>,
+  lang: 'en' | 'zh' = 'en',
+): Promise<{ analysis: CaseAnalysis; findings: NewFinding[] }> {
+  const timings: Record<string, number> = {};
+  const logs = logSources(input.sources);
+  const pass = timed(timings, 'logsPass', () => passOverLogs(input, logs, null));
+  const waited = performance.now();
+  const found = await incidents;
+  timings.incidentsWait = Math.round(performance.now() - waited);
+  return completeAnalysis(input, logs, pass, found, timings, lang);
+}
+
+function completeAnalysis(
+  input: AnalysisInput,
+  logs: readonly AnalysisSource[],
+  pass: LogsPass,
+  incidents: Incident[],
+  timings: Record<string, number>,
+  lang: 'en' | 'zh',
+): { analysis: CaseAnalysis; findings: NewFinding[] } {
+  const { oomCollector, bootScanner, timeIndex } = pass;
   const oom = timed(timings, 'oom', () => oomWithAftermath(oomCollector.finish(), logs, input, timeIndex));
 
   const history = timed(timings, 'boots', (): BootHistory => {
