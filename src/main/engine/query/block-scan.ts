@@ -13,7 +13,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
-import { type DecodedBlock, TextBlocks } from '../store/text-blocks';
+import { asciiLowered, type DecodedBlock, TextBlocks } from '../store/text-blocks';
 import { LineHeads } from '../store/line-heads';
 import { HOST, PROGRAM } from '../store/order-capture';
 import { type HitRow, idRange, type SqlPredicate, type TextLiteral, type TextLiterals } from './rows';
@@ -235,21 +235,49 @@ function markLiterals(
   at: number,
 ): void {
   if (from >= to) return;
+  // The block lowered once for all its case-insensitive literals, into the scan's scratch buffer.
+  let lower: Buffer | null = null;
+  const bytesFor = (l: TextLiteral): Buffer => {
+    if (exactLiteral(l)) return b.bytes;
+    return (lower ??= asciiLowered(b.bytes, lowerScratch(b.bytes.length)));
+  };
   if (lits.anyOf === null) pass.fill(1, at + from, at + to);
-  else for (const l of lits.anyOf) found(b, from, to, l, (i) => (pass[at + i] = 1));
-  for (const l of lits.noneOf) found(b, from, to, l, (i) => (pass[at + i] = 0));
+  else for (const l of lits.anyOf) found(b, bytesFor(l), from, to, l, (i) => (pass[at + i] = 1));
+  for (const l of lits.noneOf) found(b, bytesFor(l), from, to, l, (i) => (pass[at + i] = 0));
   if (b.hasOdd()) {
     const test = literalTest(lits);
     for (let i = from; i < to; i++) if (b.isOdd(i)) pass[at + i] = test(b.text(i)) ? 1 : 0;
   }
 }
 
-/** Calls `hit(i)` for each text i in [from, to) of b that contains the literal. */
-function found(b: DecodedBlock, from: number, to: number, l: TextLiteral, hit: (i: number) => void): void {
-  // Case matters only for a literal with ASCII letters (LIKE folds nothing else): a pid, an
-  // address or an IP is looked for in the bytes as they are, without lowering the block.
-  const exact = l.caseSensitive || !/[A-Za-z]/.test(l.literal);
-  const bytes = exact ? b.bytes : b.lowered();
+/**
+ * Case matters only for a literal with ASCII letters (LIKE folds nothing else): a pid, an
+ * address or an IP is looked for in the bytes as they are, without lowering the block.
+ */
+function exactLiteral(l: TextLiteral): boolean {
+  return l.caseSensitive || !/[A-Za-z]/.test(l.literal);
+}
+
+/** One lowered copy of a block at a time (markLiterals); grown as blocks need. */
+let scratch: Buffer | null = null;
+function lowerScratch(size: number): Buffer {
+  if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 512 * 1024));
+  return scratch;
+}
+
+/**
+ * Calls `hit(i)` for each text i in [from, to) of b that contains the literal; `bytes` are the
+ * block's bytes, lowered when the literal's case does not matter.
+ */
+function found(
+  b: DecodedBlock,
+  bytes: Buffer,
+  from: number,
+  to: number,
+  l: TextLiteral,
+  hit: (i: number) => void,
+): void {
+  const exact = exactLiteral(l);
   const needle = Buffer.from(exact ? l.literal : asciiLower(l.literal));
   const end = b.end(to - 1);
   let pos = b.start(from);
