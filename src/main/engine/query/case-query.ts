@@ -488,10 +488,10 @@ export class CaseQuery {
       // short batch (a screenful of rows to draw), not the hundreds a full batch finds.
       for (let p = a, step = p === 0 ? FIRST_STEP : SEARCH_BATCH; p < b; p += step, step = SEARCH_BATCH) {
         if (isCancelled()) return false;
-        const s = view.slice(p, Math.min(step, b - p));
-        for (const { index, row } of this.rows.matching(s.ids, pred, decided ? null : match))
+        const ids = view.ids(p, Math.min(step, b - p));
+        for (const { index, row } of this.rows.matching(ids, pred, decided ? null : match))
           hit(p + index, row);
-        done(p, s.ids.length);
+        done(p, ids.length);
         await pause();
       }
       return true;

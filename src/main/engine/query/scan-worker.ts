@@ -485,7 +485,7 @@ function runJob(o: Opened, job: ScanJob, send: (r: ChunkResult) => void): boolea
     }
     for (let p = from; p < to; p += SCAN_STEP) {
       if (Atomics.load(s, CANCEL) !== 0) return true;
-      const ids = view.slice(p, Math.min(SCAN_STEP, to - p)).ids;
+      const ids = view.ids(p, Math.min(SCAN_STEP, to - p));
       const listable = Atomics.load(s, FULL) === 0;
       for (const { index, row } of o.rows.matching(ids, pred, decided ? null : match)) {
         if (listable && texts.length < limit) {

@@ -31,6 +31,10 @@ class Lru<V> {
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
     return v;
   }
+  /** The value if it is held, without making it the most recent. */
+  peek(k: number): V | undefined {
+    return this.map.get(k);
+  }
 }
 
 function int32(b: Buffer): Int32Array {
@@ -58,6 +62,12 @@ export interface Order {
   /** The host and program names the chunks' ids stand for (null: not available). */
   readonly names: { hosts: string[]; programs: string[] } | null;
   chunk(c: number): OrderChunk;
+  /**
+   * The line ids of chunk c alone: what a search's scan needs of the order. A quarter of a
+   * chunk's bytes (ids, not keys, flags and names): reading whole chunks cost a scan of the
+   * 1 GiB case ~0.2 s of CPU in SQLite reads and copies.
+   */
+  chunkIds(c: number): Int32Array;
   positionOf(lineId: number): number | null;
   /** First position whose sort key is ≥ ts (total when none). */
   lowerBound(ts: number): number;
@@ -68,9 +78,11 @@ export class StoredOrder implements Order {
   readonly timeOrdered = true;
   readonly names: { hosts: string[]; programs: string[] } | null;
   private readonly chunks = new Lru<OrderChunk>(96);
+  private readonly idChunks = new Lru<Int32Array>(96);
   private readonly reverse = new Lru<Int32Array>(96);
   private readonly firstKeys: Float64Array;
   private readonly selChunk;
+  private readonly selIds;
   private readonly selPos;
 
   constructor(
@@ -80,6 +92,7 @@ export class StoredOrder implements Order {
     this.total = stats.lines;
     this.names = stats.names;
     this.selChunk = db.prepare('SELECT ids, keys, flags, names FROM merged_order WHERE chunk = ?');
+    this.selIds = db.prepare('SELECT ids FROM merged_order WHERE chunk = ?').pluck();
     this.selPos = db.prepare('SELECT positions FROM merged_position WHERE chunk = ?');
     const n = Math.ceil(this.total / CHUNK);
     this.firstKeys = new Float64Array(n);
@@ -111,6 +124,16 @@ export class StoredOrder implements Order {
         flags: new Uint8Array(r.flags),
         names: uint16(r.names),
       };
+    });
+  }
+
+  chunkIds(c: number): Int32Array {
+    const whole = this.chunks.peek(c);
+    if (whole) return whole.ids;
+    return this.idChunks.get(c, (i) => {
+      const ids = this.selIds.get(i) as Buffer | undefined;
+      if (!ids) throw new Error(`the case's time order has no chunk ${i}: rebuild it (re-open the case)`);
+      return int32(ids);
     });
   }
 
@@ -182,6 +205,15 @@ export class IngestOrder implements Order {
     return out;
   }
 
+  /** In ingest order, position p holds line id p + 1: no row is read. */
+  chunkIds(c: number): Int32Array {
+    const first = c * CHUNK + 1;
+    const len = Math.max(0, Math.min(CHUNK, this.total - c * CHUNK));
+    const ids = new Int32Array(len);
+    for (let j = 0; j < len; j++) ids[j] = first + j;
+    return ids;
+  }
+
   chunk(c: number): OrderChunk {
     return this.chunks.get(c, (i) => {
       const first = i * CHUNK + 1;
@@ -230,6 +262,8 @@ export interface View {
   readonly total: number;
   /** Ids, keys and flags of positions [start, start+count). */
   slice(start: number, count: number): OrderChunk;
+  /** The ids of slice(start, count) alone (a search's scan reads nothing else of the order). */
+  ids(start: number, count: number): Int32Array;
   positionOf(lineId: number): number | null;
   /** First position whose line's time (sort key) is ≥ ts; total when none. */
   locateTime(ts: number): number;
@@ -273,6 +307,22 @@ export class MergedView implements View {
   slice(start: number, count: number): OrderChunk {
     return orderSlice(this.order, start, count);
   }
+  ids(start: number, count: number): Int32Array {
+    const end = Math.min(this.order.total, start + Math.max(0, count));
+    const out = new Int32Array(Math.max(0, end - start));
+    let o = 0;
+    for (let p = start; p < end;) {
+      const c = Math.floor(p / CHUNK);
+      const ids = this.order.chunkIds(c);
+      const from = p - c * CHUNK;
+      const to = Math.min(ids.length, from + (end - p));
+      if (to <= from) break;
+      out.set(ids.subarray(from, to), o);
+      o += to - from;
+      p += to - from;
+    }
+    return out.subarray(0, o);
+  }
   positionOf(lineId: number): number | null {
     return this.order.positionOf(lineId);
   }
@@ -305,6 +355,14 @@ export class SourceView implements View {
       }
       at.copy(p, out, j);
     }
+    return out;
+  }
+
+  ids(start: number, count: number): Int32Array {
+    const s = Math.max(0, Math.min(start, this.total));
+    const len = Math.max(0, Math.min(count, this.total - s));
+    const out = new Int32Array(len);
+    for (let j = 0; j < len; j++) out[j] = this.firstLineId + s + j;
     return out;
   }
 
@@ -348,6 +406,24 @@ export class FilteredView implements View {
     for (let j = 0; j < len; j++) {
       const p = this.positions[s + j]!;
       out.ids[j] = at.copy(p, out, j);
+    }
+    return out;
+  }
+
+  ids(start: number, count: number): Int32Array {
+    const s = Math.max(0, Math.min(start, this.total));
+    const len = Math.max(0, Math.min(count, this.total - s));
+    const out = new Int32Array(len);
+    let c = -1;
+    let ids: Int32Array | null = null;
+    for (let j = 0; j < len; j++) {
+      const p = this.positions[s + j]!;
+      const pc = Math.floor(p / CHUNK);
+      if (pc !== c || !ids) {
+        c = pc;
+        ids = this.order.chunkIds(pc);
+      }
+      out[j] = ids[p - pc * CHUNK]!;
     }
     return out;
   }
