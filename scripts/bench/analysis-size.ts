@@ -16,6 +16,8 @@ import type { CaseAnalysis } from '../../src/shared/model/analysis';
 import type { Incident } from '../../src/shared/model/incident';
 import { ANALYSIS_VERSION, analyzeCase } from '../../src/main/engine/analysis/run';
 import { readRecordLines, sourceRefs } from '../../src/main/engine/store/line-reader';
+import { lastLineId, LineHeads } from '../../src/main/engine/store/line-heads';
+import { TextBlocks } from '../../src/main/engine/store/text-blocks';
 
 const MiB = 1024 * 1024;
 
@@ -109,8 +111,11 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  const lineCount = (db.prepare('SELECT max(rowid) AS n FROM lines').get() as { n: number | null }).n;
-  if (lineCount !== null) console.log(`lines: ≈ ${lineCount.toLocaleString('en-US')} (max line id)`);
+  // The readers find a connection's text blocks and packed line headers (schema v9) through these.
+  const texts = new TextBlocks(db, file);
+  const heads = new LineHeads(db, file);
+  const lineCount = lastLineId(db);
+  if (lineCount > 0) console.log(`lines: ≈ ${lineCount.toLocaleString('en-US')} (max line id)`);
 
   let t = performance.now();
   const raw = storedAnalysis(db, file);
@@ -155,6 +160,8 @@ async function main(): Promise<void> {
     r.analyzeMs = Math.round(analyzeMs);
     report.push(r);
   }
+  heads.close();
+  texts.close();
   db.close();
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report, null, 2));
 }
