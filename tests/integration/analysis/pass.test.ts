@@ -28,7 +28,7 @@ import {
 import type { RecordLine } from '../../../src/shared/model/log';
 import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/corpus';
 import { SAMPLE, tmpDir } from '../../helpers/tmp';
-import { ingestInto } from '../../helpers/text-store';
+import { createCaseWithStore, ingestInto } from '../../helpers/text-store';
 
 const BIG_JOURNAL =
   'f-sos/hotsos_openstack_sosreport/sos_commands/logs/journalctl_--no-pager_--catalog_--boot_-1';
@@ -162,6 +162,86 @@ describe.skipIf(!corpusAvailable)('the analysis pass reads a case in batches', (
       ] as const)
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
+      e2.closeAll();
+    }
+  }, 120_000);
+
+  it('a search made while the ingest analyses is answered before the analysis ends, which stores the same analysis', async () => {
+    const env = process.env.POSTMORTEM_ANALYSIS_SLICE_MS;
+    // A pause after every batch of lines: the search gets its turn on a small case too.
+    process.env.POSTMORTEM_ANALYSIS_SLICE_MS = '0';
+    const order: string[] = [];
+    let searched: Promise<unknown> | null = null;
+    let caseId = '';
+    const e2: Engine = new Engine((event, payload) => {
+      const p = (payload as { progress?: { phase?: string } }).progress;
+      // Phase 2 starts once the analysis is stored.
+      if (event === 'ingestProgress' && p?.phase === 'fulltext' && !order.includes('analysed'))
+        order.push('analysed');
+      if (event === 'ingestProgress' && p?.phase === 'analysing' && !searched)
+        searched = e2
+          .search({
+            caseId,
+            view: { kind: 'merged' },
+            query: 'stream_convert',
+            mode: 'text',
+            caseSensitive: false,
+            limit: 5,
+          })
+          .then((r) => {
+            order.push('search');
+            return r;
+          });
+    });
+    try {
+      const file = path.join(dir, 'sliced.pmcase');
+      createCaseWithStore(file, 'packed');
+      caseId = e2.openCase({ file, create: false }).caseId;
+      await e2.ingest({ caseId, jobId: 'j-sliced', inputs: inputs() });
+      order.push('ingest');
+      expect(searched).not.toBeNull();
+      const r = (await searched) as { total: number };
+      expect(r.total).toBeGreaterThan(0);
+      expect(order).toEqual(['search', 'analysed', 'ingest']);
+      const { caseId: oneId } = e2.openCase({ file: path.join(dir, 'packed.pmcase'), create: false });
+      const strip = (a: ReturnType<Engine['analysis']>): string => {
+        const { timingsMs: _t, ...rest } = a;
+        return JSON.stringify(rest);
+      };
+      expect(strip(e2.analysis({ caseId }))).toBe(strip(e2.analysis({ caseId: oneId })));
+    } finally {
+      if (env === undefined) delete process.env.POSTMORTEM_ANALYSIS_SLICE_MS;
+      else process.env.POSTMORTEM_ANALYSIS_SLICE_MS = env;
+      e2.closeAll();
+    }
+  }, 120_000);
+
+  it('a case closed while its ingest analyses ends the ingest with an error saying so; reopened, it is analysed', async () => {
+    const env = process.env.POSTMORTEM_ANALYSIS_SLICE_MS;
+    process.env.POSTMORTEM_ANALYSIS_SLICE_MS = '0';
+    let caseId = '';
+    let closed = false;
+    const e2: Engine = new Engine((event, payload) => {
+      const p = (payload as { progress?: { phase?: string } }).progress;
+      if (event === 'ingestProgress' && p?.phase === 'analysing' && !closed) {
+        closed = true;
+        // After the first slice, as a window closing the case would.
+        setImmediate(() => e2.closeCase({ caseId }));
+      }
+    });
+    const file = path.join(dir, 'closed.pmcase');
+    try {
+      createCaseWithStore(file, 'packed');
+      caseId = e2.openCase({ file, create: false }).caseId;
+      await expect(e2.ingest({ caseId, jobId: 'j-closed', inputs: inputs() })).rejects.toThrow(
+        /the case was closed during its analysis; opening it again redoes the analysis/,
+      );
+      expect(closed).toBe(true);
+      const again = e2.openCase({ file, create: false }).caseId;
+      expect(e2.analysis({ caseId: again }).incidents.length).toBeGreaterThan(0);
+    } finally {
+      if (env === undefined) delete process.env.POSTMORTEM_ANALYSIS_SLICE_MS;
+      else process.env.POSTMORTEM_ANALYSIS_SLICE_MS = env;
       e2.closeAll();
     }
   }, 120_000);

@@ -257,27 +257,61 @@ function forEachLine(
 }
 
 /**
- * One read of the logs feeds the OOM collector, the boot scanner, the time index and — unless
- * another thread finds the incidents (analyzeCaseSplit) — the incident detector.
+ * How the engine runs the pass after an ingest: it gives its thread back every `sliceMs`
+ * (between two batches of lines), so the searches and other requests that arrive during the
+ * analysis of a large case are answered meanwhile instead of waiting for all of it.
+ * `check` runs after each pause: it throws to stop the analysis (the case was closed).
  */
-function passOverLogs(
+export interface PassSlicing {
+  sliceMs: number;
+  check?: () => void;
+}
+
+const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function forEachLineSliced(
   input: AnalysisInput,
   logs: readonly AnalysisSource[],
-  detector: IncidentDetector | null,
-): LogsPass {
-  const oomCollector = new OomCollector();
-  const bootScanner = new BootScanner();
-  const timeIndex = new SourceTimeIndex();
+  visit: (line: RecordLine) => void,
+  slicing: PassSlicing,
+): Promise<void> {
+  if (!input.batches) {
+    forEachLine(input, logs, visit);
+    return;
+  }
+  let sliceStart = performance.now();
+  for (const batch of input.batches(logs)) {
+    for (let i = 0; i < batch.length; i++) visit(batch[i]!);
+    if (performance.now() - sliceStart >= slicing.sliceMs) {
+      await yieldNow();
+      slicing.check?.();
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/**
+ * One read of the logs feeds the OOM collector, the boot scanner, the time index and — unless
+ * another thread finds the incidents (analyzeCaseSplit) — the incident detector. Returns the
+ * visit of one line and what the pass leaves once every line has been visited.
+ */
+function logsPass(detector: IncidentDetector | null): { visit: (line: RecordLine) => void; pass: LogsPass } {
+  const pass: LogsPass = {
+    oomCollector: new OomCollector(),
+    bootScanner: new BootScanner(),
+    timeIndex: new SourceTimeIndex(),
+  };
+  const { oomCollector, bootScanner, timeIndex } = pass;
   // One scan for the words of the analysers' keyword prefilters: most lines have none.
   const gate = detector ? PASS_KEYWORDS : OOM_AND_BOOT_KEYWORDS;
-  forEachLine(input, logs, (line) => {
+  const visit = (line: RecordLine): void => {
     const mayHaveKeyword = gate.mayContain(line.text);
     oomCollector.push(line, mayHaveKeyword);
     bootScanner.push(line, mayHaveKeyword);
     timeIndex.push(line);
     detector?.push(line, mayHaveKeyword);
-  });
-  return { oomCollector, bootScanner, timeIndex };
+  };
+  return { visit, pass };
 }
 
 /**
@@ -299,24 +333,49 @@ export function analyzeCase(
   const timings: Record<string, number> = {};
   const logs = logSources(input.sources);
   const detector = new IncidentDetector();
-  const pass = timed(timings, 'logsPass', () => passOverLogs(input, logs, detector));
-  const incidents = detector.finish();
-  return completeAnalysis(input, logs, pass, incidents, timings, lang);
+  const { visit, pass } = logsPass(detector);
+  timed(timings, 'logsPass', () => forEachLine(input, logs, visit));
+  return completeAnalysis(input, logs, pass, detector.finish(), timings, lang);
+}
+
+/**
+ * analyzeCase with the pass cut in slices (PassSlicing): the same analysis, while the thread
+ * answers other requests between slices. The lines must not change meanwhile (the engine runs
+ * it inside an ingest job, before anything else may write lines).
+ */
+export async function analyzeCaseSliced(
+  input: AnalysisInput,
+  slicing: PassSlicing,
+  lang: 'en' | 'zh' = 'en',
+): Promise<{ analysis: CaseAnalysis; findings: NewFinding[] }> {
+  const timings: Record<string, number> = {};
+  const logs = logSources(input.sources);
+  const detector = new IncidentDetector();
+  const { visit, pass } = logsPass(detector);
+  const t = performance.now();
+  await forEachLineSliced(input, logs, visit, slicing);
+  timings.logsPass = Math.round(performance.now() - t);
+  return completeAnalysis(input, logs, pass, detector.finish(), timings, lang);
 }
 
 /**
  * analyzeCase with the incident detection on another thread: `incidents` starts it (reading the
- * same case), this thread's pass reads the logs for the rest meanwhile, and the analysis goes
- * on once both are done. Same result as analyzeCase (the detector's input is the same lines).
+ * same case), this thread's pass reads the logs for the rest meanwhile (in slices when asked),
+ * and the analysis goes on once both are done. Same result as analyzeCase (the detector's input
+ * is the same lines).
  */
 export async function analyzeCaseSplit(
   input: AnalysisInput,
   incidents: Promise<Incident[]>,
   lang: 'en' | 'zh' = 'en',
+  slicing: PassSlicing = { sliceMs: Infinity },
 ): Promise<{ analysis: CaseAnalysis; findings: NewFinding[] }> {
   const timings: Record<string, number> = {};
   const logs = logSources(input.sources);
-  const pass = timed(timings, 'logsPass', () => passOverLogs(input, logs, null));
+  const { visit, pass } = logsPass(null);
+  const t = performance.now();
+  await forEachLineSliced(input, logs, visit, slicing);
+  timings.logsPass = Math.round(performance.now() - t);
   const waited = performance.now();
   const found = await incidents;
   timings.incidentsWait = Math.round(performance.now() - waited);
