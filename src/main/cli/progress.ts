@@ -4,7 +4,7 @@ import { formatBytes } from '../report/html';
 /**
  * Ingest progress on stderr: a redrawn bar with the phase, rate and ETA on a TTY; otherwise a
  * line every 5 s and one whenever the phase changes (reading, ordering, analysing, fulltext:
- * the analysis of a 1 GiB case runs ~25 s at 100 % of the bytes, and without its name the
+ * the analysis of a 1 GiB case runs ~20-25 s, with a bar of its own, and without its name the
  * job looked stuck).
  */
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {

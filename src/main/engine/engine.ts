@@ -374,12 +374,25 @@ export class Engine {
       query.rebuild();
       const readMs = performance.now() - started;
       if (!outcome.cancelled) {
-        this.emit('ingestProgress', {
-          jobId: args.jobId,
-          caseId: args.caseId,
-          progress: { ...base, phase: 'analysing', current: null },
-        });
-        await this.analyzeAfterIngest(args.caseId);
+        // The analysis counts the input's bytes again from 0, in proportion to the lines it
+        // has analysed: its bar, rate and ETA are its own (an estimate: lines are not all
+        // the same length).
+        const inputBytes = base.bytesTotal ?? base.bytesDone;
+        const analysing = (done: number, total: number): void =>
+          this.emit('ingestProgress', {
+            jobId: args.jobId,
+            caseId: args.caseId,
+            progress: {
+              ...base,
+              phase: 'analysing',
+              current: null,
+              bytesDone: total > 0 ? Math.round((inputBytes * done) / total) : 0,
+              bytesTotal: inputBytes,
+              linesDone: done,
+            },
+          });
+        analysing(0, 0);
+        await this.analyzeAfterIngest(args.caseId, analysing);
       }
       const analysisMs = performance.now() - started - readMs;
       // Phase 2: the full-text index, in committed batches (a cancel or a kill keeps what is
@@ -452,7 +465,10 @@ export class Engine {
    * fails, this thread finds them itself. A case closed meanwhile stops the analysis with an
    * error saying so; opening it again redoes the analysis (none was stored).
    */
-  private async analyzeAfterIngest(caseId: string): Promise<CaseAnalysis> {
+  private async analyzeAfterIngest(
+    caseId: string,
+    progress?: (done: number, total: number) => void,
+  ): Promise<CaseAnalysis> {
     const store = this.store(caseId);
     const refs = sourceRefs(store.db);
     const lines = refs.reduce((n, r) => n + r.lineCount, 0);
@@ -465,6 +481,7 @@ export class Engine {
             `${store.file}: the case was closed during its analysis; opening it again redoes the analysis`,
           );
       },
+      ...(progress ? { progress } : {}),
     };
     const restore = usePageCache(store.db, -ANALYSIS_CACHE_KIB);
     let result: Awaited<ReturnType<typeof analyzeCaseSliced>>;

@@ -64,8 +64,8 @@ export class WorkbenchService implements WorkbenchApi {
   readonly events = new WorkbenchEventBus();
   private readonly files = new Map<string, string>(); // caseId → case file
   private readonly jobs = new Map<string, JobProgress & { startedAt: number; done: Promise<void> }>();
-  /** Per ingest job in phase 2: when the full-text index started and its bytes then. */
-  private readonly phaseStarts = new Map<string, { at: number; bytes: number }>();
+  /** Per ingest job in the analysis or phase 2: when that phase started and its bytes then. */
+  private readonly phaseStarts = new Map<string, { phase: string; at: number; bytes: number }>();
   private initialCaseId: string | null = null;
   private printerInstance: PdfPrinter | null = null;
   /** Report exports in progress, for cancelJob. */
@@ -567,17 +567,19 @@ export class WorkbenchService implements WorkbenchApi {
     const job = this.jobs.get(p.jobId);
     if (!job || job.state !== 'running') return;
     const now = Date.now();
-    // Rate and ETA over the job so far, except in phase 2: the full-text index counts its own
-    // bytes (the lines it indexes), so its rate and ETA run from its own start.
-    let start = { at: job.startedAt, bytes: 0 };
-    if (p.progress.phase === 'fulltext') {
+    // Rate and ETA over the job so far, except in the analysis and phase 2: each counts its own
+    // bytes from 0 (the input's bytes whose lines it has analysed or indexed), so their rate and
+    // ETA run from their own start.
+    let start = { phase: '', at: job.startedAt, bytes: 0 };
+    const phase = p.progress.phase;
+    if (phase === 'fulltext' || phase === 'analysing') {
       const known = this.phaseStarts.get(job.jobId);
-      if (known) start = known;
+      if (known && known.phase === phase) start = known;
       else {
-        start = { at: now, bytes: p.progress.bytesDone };
+        start = { phase, at: now, bytes: p.progress.bytesDone };
         this.phaseStarts.set(job.jobId, start);
         // The analysis is done when the full-text index starts: the findings can be shown now.
-        this.events.emit('caseChanged', { caseId: job.caseId, reason: 'findings' });
+        if (phase === 'fulltext') this.events.emit('caseChanged', { caseId: job.caseId, reason: 'findings' });
       }
     }
     const elapsedS = Math.max((now - start.at) / 1000, 0.001);

@@ -171,10 +171,13 @@ describe.skipIf(!corpusAvailable)('the analysis pass reads a case in batches', (
     // A pause after every batch of lines: the search gets its turn on a small case too.
     process.env.POSTMORTEM_ANALYSIS_SLICE_MS = '0';
     const order: string[] = [];
+    const analysing: { bytesDone: number; bytesTotal: number; linesDone: number }[] = [];
     let searched: Promise<unknown> | null = null;
     let caseId = '';
     const e2: Engine = new Engine((event, payload) => {
       const p = (payload as { progress?: { phase?: string } }).progress;
+      if (event === 'ingestProgress' && p?.phase === 'analysing')
+        analysing.push(p as unknown as { bytesDone: number; bytesTotal: number; linesDone: number });
       // Phase 2 starts once the analysis is stored.
       if (event === 'ingestProgress' && p?.phase === 'fulltext' && !order.includes('analysed'))
         order.push('analysed');
@@ -200,9 +203,18 @@ describe.skipIf(!corpusAvailable)('the analysis pass reads a case in batches', (
       await e2.ingest({ caseId, jobId: 'j-sliced', inputs: inputs() });
       order.push('ingest');
       expect(searched).not.toBeNull();
-      const r = (await searched) as { total: number };
+      const r = (await (searched as Promise<unknown> | null)) as { total: number };
       expect(r.total).toBeGreaterThan(0);
       expect(order).toEqual(['search', 'analysed', 'ingest']);
+      // Its own progress: from 0, lines and bytes growing with the slices, never past the input.
+      expect(analysing.length).toBeGreaterThan(3);
+      expect(analysing[0]).toMatchObject({ bytesDone: 0, linesDone: 0 });
+      for (let i = 1; i < analysing.length; i++) {
+        expect(analysing[i]!.linesDone).toBeGreaterThanOrEqual(analysing[i - 1]!.linesDone);
+        expect(analysing[i]!.bytesDone).toBeGreaterThanOrEqual(analysing[i - 1]!.bytesDone);
+        expect(analysing[i]!.bytesDone).toBeLessThanOrEqual(analysing[i]!.bytesTotal);
+      }
+      expect(analysing.at(-1)!.linesDone).toBeGreaterThan(10_000);
       const { caseId: oneId } = e2.openCase({ file: path.join(dir, 'packed.pmcase'), create: false });
       const strip = (a: ReturnType<Engine['analysis']>): string => {
         const { timingsMs: _t, ...rest } = a;

@@ -89,6 +89,19 @@ describe('ingest job progress', () => {
       linesDone: 1,
     });
     expect(jobs.at(-1)).toMatchObject({ phase: 'reading', rate: 10 * MB, etaS: 10 });
+    // The analysis starts at 30 s and counts the input's bytes from 0 as it analyses their
+    // lines: 100 MB in 5 s is 20 MB/s, 5 s to go.
+    at(30);
+    send(jobId, { phase: 'analysing', current: null, bytesDone: 0, bytesTotal: 200 * MB, linesDone: 0 });
+    at(35);
+    send(jobId, {
+      phase: 'analysing',
+      current: null,
+      bytesDone: 100 * MB,
+      bytesTotal: 200 * MB,
+      linesDone: 1,
+    });
+    expect(jobs.at(-1)).toMatchObject({ phase: 'analysing', rate: 20 * MB, etaS: 5 });
     at(40);
     send(jobId, {
       phase: 'analysing',
@@ -97,6 +110,7 @@ describe('ingest job progress', () => {
       bytesTotal: 200 * MB,
       linesDone: 2,
     });
+    expect(jobs.at(-1)).toMatchObject({ phase: 'analysing', rate: 20 * MB, etaS: 0 });
     expect(changes).toEqual(['ingest-started']);
 
     // Phase 2 starts at 40 s and counts the lines it indexes from 0: 50 MB in 5 s is 10 MB/s.

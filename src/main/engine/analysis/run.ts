@@ -44,6 +44,8 @@ export interface AnalysisSource {
   status?: string;
   /** Size in bytes of the archive member, when known (a skipped vmcore's size is still listed). */
   sizeBytes?: number;
+  /** Lines the case holds of it, when known (the pass's progress counts against their sum). */
+  lineCount?: number;
 }
 
 export type { CaseAnalysis };
@@ -265,6 +267,8 @@ function forEachLine(
 export interface PassSlicing {
   sliceMs: number;
   check?: () => void;
+  /** After each pause: the lines visited so far, of `total` (the log sources' line counts). */
+  progress?: (done: number, total: number) => void;
 }
 
 const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -279,12 +283,16 @@ async function forEachLineSliced(
     forEachLine(input, logs, visit);
     return;
   }
+  const total = logs.reduce((n, s) => n + (s.lineCount ?? 0), 0);
+  let done = 0;
   let sliceStart = performance.now();
   for (const batch of input.batches(logs)) {
     for (let i = 0; i < batch.length; i++) visit(batch[i]!);
+    done += batch.length;
     if (performance.now() - sliceStart >= slicing.sliceMs) {
       await yieldNow();
       slicing.check?.();
+      slicing.progress?.(done, Math.max(total, done));
       sliceStart = performance.now();
     }
   }
