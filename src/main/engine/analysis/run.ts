@@ -351,19 +351,12 @@ export function analyzeCase(
  * answers other requests between slices. The lines must not change meanwhile (the engine runs
  * it inside an ingest job, before anything else may write lines).
  */
-export async function analyzeCaseSliced(
+export function analyzeCaseSliced(
   input: AnalysisInput,
   slicing: PassSlicing,
   lang: 'en' | 'zh' = 'en',
 ): Promise<{ analysis: CaseAnalysis; findings: NewFinding[] }> {
-  const timings: Record<string, number> = {};
-  const logs = logSources(input.sources);
-  const detector = new IncidentDetector();
-  const { visit, pass } = logsPass(detector);
-  const t = performance.now();
-  await forEachLineSliced(input, logs, visit, slicing);
-  timings.logsPass = Math.round(performance.now() - t);
-  return completeAnalysis(input, logs, pass, detector.finish(), timings, lang);
+  return analyzeAsync(input, slicing, lang, null);
 }
 
 /**
@@ -372,22 +365,37 @@ export async function analyzeCaseSliced(
  * and the analysis goes on once both are done. Same result as analyzeCase (the detector's input
  * is the same lines).
  */
-export async function analyzeCaseSplit(
+export function analyzeCaseSplit(
   input: AnalysisInput,
   incidents: Promise<Incident[]>,
   lang: 'en' | 'zh' = 'en',
   slicing: PassSlicing = { sliceMs: Infinity },
 ): Promise<{ analysis: CaseAnalysis; findings: NewFinding[] }> {
+  return analyzeAsync(input, slicing, lang, incidents);
+}
+
+/** The sliced pass, with the incidents detected here (`elsewhere` null) or awaited from elsewhere. */
+async function analyzeAsync(
+  input: AnalysisInput,
+  slicing: PassSlicing,
+  lang: 'en' | 'zh',
+  elsewhere: Promise<Incident[]> | null,
+): Promise<{ analysis: CaseAnalysis; findings: NewFinding[] }> {
   const timings: Record<string, number> = {};
   const logs = logSources(input.sources);
-  const { visit, pass } = logsPass(null);
+  const detector = elsewhere ? null : new IncidentDetector();
+  const { visit, pass } = logsPass(detector);
   const t = performance.now();
   await forEachLineSliced(input, logs, visit, slicing);
   timings.logsPass = Math.round(performance.now() - t);
-  const waited = performance.now();
-  const found = await incidents;
-  timings.incidentsWait = Math.round(performance.now() - waited);
-  return completeAnalysis(input, logs, pass, found, timings, lang);
+  let incidents: Incident[];
+  if (detector) incidents = detector.finish();
+  else {
+    const waited = performance.now();
+    incidents = await elsewhere!;
+    timings.incidentsWait = Math.round(performance.now() - waited);
+  }
+  return completeAnalysis(input, logs, pass, incidents, timings, lang);
 }
 
 function completeAnalysis(

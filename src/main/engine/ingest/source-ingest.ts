@@ -300,7 +300,7 @@ async function readText(
             b.textBytes.byteLength,
           ) as unknown as FastBuffer;
           const odd = b.oddTexts.length > 0 ? new Map(b.oddTexts) : null;
-          // Texts sent raw (deflateInEngine): deflated into blocks here.
+          // Texts sent raw (balanceToEngine): deflated into blocks here.
           const blocks =
             b.blocks ?? (store.textInBlocks ? textBlocksOf(b.textBytes, textEnds, b.n, odd) : undefined);
           // With blocks, the texts arrive deflated: the rows only carry their block's id.

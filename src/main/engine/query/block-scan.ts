@@ -13,7 +13,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
-import { asciiLowered, type DecodedBlock, TextBlocks } from '../store/text-blocks';
+import { asciiLowered, type DecodedBlock, reusableBuffer, TextBlocks } from '../store/text-blocks';
 import { LineHeads } from '../store/line-heads';
 import { HOST, PROGRAM } from '../store/order-capture';
 import { type HitRow, idRange, type SqlPredicate, type TextLiteral, type TextLiterals } from './rows';
@@ -258,12 +258,8 @@ function exactLiteral(l: TextLiteral): boolean {
   return l.caseSensitive || !/[A-Za-z]/.test(l.literal);
 }
 
-/** One lowered copy of a block at a time (markLiterals); grown as blocks need. */
-let scratch: Buffer | null = null;
-function lowerScratch(size: number): Buffer {
-  if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 512 * 1024));
-  return scratch;
-}
+/** One lowered copy of a block at a time (markLiterals). */
+const lowerScratch = reusableBuffer();
 
 /**
  * Calls `hit(i)` for each text i in [from, to) of b that contains the literal; `bytes` are the

@@ -207,11 +207,7 @@ export class IngestOrder implements Order {
 
   /** In ingest order, position p holds line id p + 1: no row is read. */
   chunkIds(c: number): Int32Array {
-    const first = c * CHUNK + 1;
-    const len = Math.max(0, Math.min(CHUNK, this.total - c * CHUNK));
-    const ids = new Int32Array(len);
-    for (let j = 0; j < len; j++) ids[j] = first + j;
-    return ids;
+    return consecutiveIds(c * CHUNK + 1, Math.max(0, Math.min(CHUNK, this.total - c * CHUNK)));
   }
 
   chunk(c: number): OrderChunk {
@@ -269,6 +265,39 @@ export interface View {
   locateTime(ts: number): number;
 }
 
+/**
+ * Walks positions [start, end) of the merged order chunk by chunk: `get(c)` reads chunk c once
+ * (`length`: its entries; the last chunk may be short), then `copy(chunk, from, to, at)` for its
+ * entries [from, to), which go to offset `at` of the result. Returns how many positions were walked.
+ */
+function forChunkSpans<T>(
+  start: number,
+  end: number,
+  get: (c: number) => T,
+  length: (chunk: T) => number,
+  copy: (chunk: T, from: number, to: number, at: number) => void,
+): number {
+  let o = 0;
+  for (let p = start; p < end;) {
+    const c = Math.floor(p / CHUNK);
+    const chunk = get(c);
+    const from = p - c * CHUNK;
+    const to = Math.min(length(chunk), from + (end - p));
+    if (to <= from) break;
+    copy(chunk, from, to, o);
+    o += to - from;
+    p += to - from;
+  }
+  return o;
+}
+
+/** Line ids first, first + 1, … (len of them): the ingest order, one source in file order. */
+function consecutiveIds(first: number, len: number): Int32Array {
+  const ids = new Int32Array(len);
+  for (let j = 0; j < len; j++) ids[j] = first + j;
+  return ids;
+}
+
 /** Positions of the merged order gathered into one slice (spanning chunks). */
 export function orderSlice(order: Order, start: number, count: number): OrderChunk {
   const end = Math.min(order.total, start + Math.max(0, count));
@@ -277,20 +306,18 @@ export function orderSlice(order: Order, start: number, count: number): OrderChu
   const keys = new Float64Array(len);
   const flags = new Uint8Array(len);
   const names = new Uint16Array(len * 2);
-  let o = 0;
-  for (let p = start; p < end;) {
-    const c = Math.floor(p / CHUNK);
-    const ch = order.chunk(c);
-    const from = p - c * CHUNK;
-    const to = Math.min(ch.ids.length, from + (end - p));
-    ids.set(ch.ids.subarray(from, to), o);
-    keys.set(ch.keys.subarray(from, to), o);
-    flags.set(ch.flags.subarray(from, to), o);
-    names.set(ch.names.subarray(2 * from, 2 * to), 2 * o);
-    o += to - from;
-    p += to - from;
-    if (to === from) break;
-  }
+  const o = forChunkSpans(
+    start,
+    end,
+    (c) => order.chunk(c),
+    (ch) => ch.ids.length,
+    (ch, from, to, at) => {
+      ids.set(ch.ids.subarray(from, to), at);
+      keys.set(ch.keys.subarray(from, to), at);
+      flags.set(ch.flags.subarray(from, to), at);
+      names.set(ch.names.subarray(2 * from, 2 * to), 2 * at);
+    },
+  );
   return {
     ids: ids.subarray(0, o),
     keys: keys.subarray(0, o),
@@ -308,19 +335,16 @@ export class MergedView implements View {
     return orderSlice(this.order, start, count);
   }
   ids(start: number, count: number): Int32Array {
-    const end = Math.min(this.order.total, start + Math.max(0, count));
+    const order = this.order;
+    const end = Math.min(order.total, start + Math.max(0, count));
     const out = new Int32Array(Math.max(0, end - start));
-    let o = 0;
-    for (let p = start; p < end;) {
-      const c = Math.floor(p / CHUNK);
-      const ids = this.order.chunkIds(c);
-      const from = p - c * CHUNK;
-      const to = Math.min(ids.length, from + (end - p));
-      if (to <= from) break;
-      out.set(ids.subarray(from, to), o);
-      o += to - from;
-      p += to - from;
-    }
+    const o = forChunkSpans(
+      start,
+      end,
+      (c) => order.chunkIds(c),
+      (chunk) => chunk.length,
+      (chunk, from, to, at) => out.set(chunk.subarray(from, to), at),
+    );
     return out.subarray(0, o);
   }
   positionOf(lineId: number): number | null {
@@ -360,10 +384,7 @@ export class SourceView implements View {
 
   ids(start: number, count: number): Int32Array {
     const s = Math.max(0, Math.min(start, this.total));
-    const len = Math.max(0, Math.min(count, this.total - s));
-    const out = new Int32Array(len);
-    for (let j = 0; j < len; j++) out[j] = this.firstLineId + s + j;
-    return out;
+    return consecutiveIds(this.firstLineId + s, Math.max(0, Math.min(count, this.total - s)));
   }
 
   positionOf(lineId: number): number | null {

@@ -93,17 +93,21 @@ export function encodeBlock(
 }
 
 /**
- * A buffer of at least `size` bytes for one block's raw layout before it is deflated, reused
- * from call to call (deflateRawSync keeps no view of its input): a fresh ~270 KiB buffer per
- * block was garbage the size of the input going through the heap, and raised the ingest's
- * peak RSS.
+ * A grow-only buffer handed out again and again: `get(size)` gives a view of at least `size`
+ * bytes (≥ 512 KiB, word-aligned), valid until the next call. For work whose bytes die with
+ * the call (a block's raw layout before deflateRawSync, which keeps no view of its input; a
+ * block lowered for a search): a fresh buffer per block was garbage the size of the input.
  */
-let scratchBuf: Buffer | null = null;
-export function scratch(size: number): Buffer {
-  if (!scratchBuf || scratchBuf.length < size)
-    scratchBuf = Buffer.allocUnsafeSlow(Math.max(size, 512 * 1024));
-  return scratchBuf.subarray(0, size);
+export function reusableBuffer(): (size: number) => Buffer {
+  let buf: Buffer | null = null;
+  return (size) => {
+    if (!buf || buf.length < size) buf = Buffer.allocUnsafeSlow(Math.max(size, 512 * 1024));
+    return buf.subarray(0, size);
+  };
 }
+
+/** The raw layout of the block being encoded (encodeBlock); it raised the ingest's peak RSS when fresh. */
+export const scratch = reusableBuffer();
 
 /** One inflated block. */
 export class DecodedBlock {
@@ -196,20 +200,14 @@ export function asciiLowered(src: Uint8Array, into?: Buffer): Buffer {
       : Buffer.allocUnsafeSlow(len);
   const n = len >>> 2;
   const w = new Uint32Array(out.buffer, out.byteOffset, n);
-  if (src.byteOffset % 4 === 0) {
-    const r = new Uint32Array(src.buffer, src.byteOffset, n);
-    for (let i = 0; i < n; i++) {
-      const v = r[i]!;
-      const x = v & 0x7f7f7f7f;
-      w[i] = v | ((((x + 0x3f3f3f3f) ^ (x + 0x25252525)) & ~v & 0x80808080) >>> 2);
-    }
-  } else {
-    out.set(src);
-    for (let i = 0; i < n; i++) {
-      const v = w[i]!;
-      const x = v & 0x7f7f7f7f;
-      w[i] = v | ((((x + 0x3f3f3f3f) ^ (x + 0x25252525)) & ~v & 0x80808080) >>> 2);
-    }
+  // Read in place when aligned; else from a copy in `out`, lowered where it lies.
+  let r = w;
+  if (src.byteOffset % 4 === 0) r = new Uint32Array(src.buffer, src.byteOffset, n);
+  else out.set(src);
+  for (let i = 0; i < n; i++) {
+    const v = r[i]!;
+    const x = v & 0x7f7f7f7f;
+    w[i] = v | ((((x + 0x3f3f3f3f) ^ (x + 0x25252525)) & ~v & 0x80808080) >>> 2);
   }
   for (let i = n * 4; i < len; i++) {
     const c = src[i]!;
