@@ -60,6 +60,37 @@ describe('a text block', () => {
     expect([mid.text(0), mid.text(1), mid.text(2)]).toEqual(texts.slice(2, 5));
     expect(mid.isOdd(2)).toBe(true);
   });
+
+  it('gives a scan the same texts, over runs of ASCII and non-ASCII texts, in any order', () => {
+    // ~200 KiB of texts: several 32 KiB runs, one text longer than a run, runs with Chinese
+    // (read text by text) and an odd text in the middle of an ASCII run.
+    const texts: string[] = [];
+    for (let i = 0; i < 2500; i++) {
+      if (i === 700) texts.push('y'.repeat(40_000));
+      else if (i % 900 === 450) texts.push(`Jun  6 21:33:${i % 60} host 内存不足：杀死进程 ${i}`);
+      else if (i === 1200) texts.push('lone \udc00 surrogate');
+      else
+        texts.push(
+          `Jun  6 21:33:${String(i % 60).padStart(2, '0')} video-stream sshd[${i}]: Accepted publickey for u${i}`,
+        );
+    }
+    const odd = new Map<number, string>();
+    const parts: Buffer[] = [];
+    const ends: number[] = [];
+    let at = 0;
+    texts.forEach((t, i) => {
+      if (wellFormed(t)) {
+        parts.push(Buffer.from(t));
+        at += Buffer.byteLength(t);
+      } else odd.set(i, t);
+      ends.push(at);
+    });
+    const b = new DecodedBlock(1, encodeBlock(Buffer.concat(parts), ends, 0, texts.length, 0, odd));
+    expect(Array.from({ length: b.n }, (_, i) => b.scanText(i))).toEqual(texts);
+    // Backwards and jumping between runs: each text is still its own.
+    for (let i = b.n - 1; i >= 0; i -= 7) expect(b.scanText(i)).toBe(texts[i]);
+    for (const i of [2499, 0, 700, 450, 1200, 1350, 1]) expect(b.scanText(i)).toBe(texts[i]);
+  });
 });
 
 describe('block ids', () => {

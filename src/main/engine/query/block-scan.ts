@@ -102,7 +102,7 @@ export class BlockScan {
         continue;
       }
       const [blockId, first] = cover[c]!;
-      const text = this.texts.block(blockId).text(id - first);
+      const text = this.texts.block(blockId).scanText(id - first);
       if (match && !match(text)) continue;
       const s = sourceOf(src, id);
       if (s) out.push({ index: i, row: [id, s[2], id - s[0] + 1, text] });
