@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-// better-sqlite3 stays external (it is in dependencies): bundling it breaks the native addon.
+// better-sqlite3 and lz4-napi stay external (they are in dependencies): bundling breaks their native addons.
 export default defineConfig({
   main: {
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/main/index.ts') },
-        external: ['better-sqlite3', 'playwright-core'],
+        external: ['better-sqlite3', 'lz4-napi', 'playwright-core'],
       },
     },
   },

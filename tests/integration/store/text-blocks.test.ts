@@ -14,6 +14,7 @@ import {
   DecodedBlock,
   encodeBlock,
   TextBlocks,
+  type TextCodec,
   wellFormed,
 } from '../../../src/main/engine/store/text-blocks';
 import {
@@ -32,34 +33,39 @@ import { corpusAvailable, corpusPath, corpusSkipReason } from '../../helpers/cor
 import { SAMPLE, tmpDir } from '../../helpers/tmp';
 import { ingestInto } from '../../helpers/text-store';
 
+const CODECS: TextCodec[] = ['lz4', 'deflate'];
+
 describe('a text block', () => {
-  it('gives back every text: empty, Chinese, long, and texts that are not well-formed UTF-16', () => {
-    const texts = [
-      '',
-      'Jun  6 21:33:13 video-stream kernel: oom-kill',
-      '内存不足：杀死进程 30002',
-      'x'.repeat(70_000),
-      'lone \ud800 surrogate',
-      '',
-    ];
-    const odd = new Map<number, string>();
-    const parts: Buffer[] = [];
-    const ends: number[] = [];
-    let at = 0;
-    texts.forEach((t, i) => {
-      if (wellFormed(t)) parts.push(Buffer.from(t));
-      else odd.set(i, t);
-      at += wellFormed(t) ? Buffer.byteLength(t) : 0;
-      ends.push(at);
-    });
-    const bytes = Buffer.concat(parts);
-    const whole = new DecodedBlock(100, encodeBlock(bytes, ends, 0, texts.length, 0, odd));
-    expect(Array.from({ length: whole.n }, (_, i) => whole.text(i))).toEqual(texts);
-    // A block cut from the middle of a batch (the parse worker's blocks).
-    const mid = new DecodedBlock(101, encodeBlock(bytes, ends, 2, 5, ends[1]!, odd));
-    expect([mid.text(0), mid.text(1), mid.text(2)]).toEqual(texts.slice(2, 5));
-    expect(mid.isOdd(2)).toBe(true);
-  });
+  it.each(CODECS)(
+    'gives back every text: empty, Chinese, long, and texts that are not well-formed UTF-16 (%s)',
+    (codec) => {
+      const texts = [
+        '',
+        'Jun  6 21:33:13 video-stream kernel: oom-kill',
+        '内存不足：杀死进程 30002',
+        'x'.repeat(70_000),
+        'lone \ud800 surrogate',
+        '',
+      ];
+      const odd = new Map<number, string>();
+      const parts: Buffer[] = [];
+      const ends: number[] = [];
+      let at = 0;
+      texts.forEach((t, i) => {
+        if (wellFormed(t)) parts.push(Buffer.from(t));
+        else odd.set(i, t);
+        at += wellFormed(t) ? Buffer.byteLength(t) : 0;
+        ends.push(at);
+      });
+      const bytes = Buffer.concat(parts);
+      const whole = new DecodedBlock(100, encodeBlock(bytes, ends, 0, texts.length, 0, odd, codec), codec);
+      expect(Array.from({ length: whole.n }, (_, i) => whole.text(i))).toEqual(texts);
+      // A block cut from the middle of a batch (the parse worker's blocks).
+      const mid = new DecodedBlock(101, encodeBlock(bytes, ends, 2, 5, ends[1]!, odd, codec), codec);
+      expect([mid.text(0), mid.text(1), mid.text(2)]).toEqual(texts.slice(2, 5));
+      expect(mid.isOdd(2)).toBe(true);
+    },
+  );
 
   it('gives a scan the same texts, over runs of ASCII and non-ASCII texts, in any order', () => {
     // ~200 KiB of texts: several 32 KiB runs, one text longer than a run, runs with Chinese
@@ -85,7 +91,11 @@ describe('a text block', () => {
       } else odd.set(i, t);
       ends.push(at);
     });
-    const b = new DecodedBlock(1, encodeBlock(Buffer.concat(parts), ends, 0, texts.length, 0, odd));
+    const b = new DecodedBlock(
+      1,
+      encodeBlock(Buffer.concat(parts), ends, 0, texts.length, 0, odd, 'lz4'),
+      'lz4',
+    );
     expect(Array.from({ length: b.n }, (_, i) => b.scanText(i))).toEqual(texts);
     // Backwards and jumping between runs: each text is still its own.
     for (let i = b.n - 1; i >= 0; i -= 7) expect(b.scanText(i)).toBe(texts[i]);
@@ -209,7 +219,7 @@ function compare(name: string, inputs: () => string[]): void {
     expect(lines.length).toBeGreaterThan(100);
     expect(await allLines(e, rows, { kind: 'merged' })).toEqual(lines);
     expect(await allLines(e, packed, { kind: 'merged' })).toEqual(lines);
-    const count = (file: string, sql: string): number => {
+    const count = (file: string, sql: string): number | string => {
       const s = CaseStore.open(file, { create: false });
       try {
         return s.db.prepare(sql).pluck().get() as number;
@@ -221,6 +231,10 @@ function compare(name: string, inputs: () => string[]): void {
       count(path.join(dir, 'blocks.pmcase'), "SELECT count(*) FROM lines WHERE block IS NULL OR text <> ''"),
     ).toBe(0);
     expect(count(path.join(dir, 'rows.pmcase'), 'SELECT count(*) FROM line_blocks')).toBe(0);
+    // The two codecs compared: v8's rows with deflated blocks, v10's packed heads with LZ4 blocks.
+    const codec = "SELECT value FROM meta WHERE key = 'text_codec'";
+    expect(count(path.join(dir, 'blocks.pmcase'), codec)).toBe('deflate');
+    expect(count(path.join(dir, 'packed.pmcase'), codec)).toBe('lz4');
     // Packed: no row per line; one heads row per text block, covering every line.
     expect(count(path.join(dir, 'packed.pmcase'), 'SELECT count(*) FROM lines')).toBe(0);
     expect(count(path.join(dir, 'packed.pmcase'), 'SELECT sum(n) FROM line_heads')).toBe(lines.length);

@@ -26,7 +26,14 @@ import type { SniffResult } from '../formats/registry';
 import { TIME_QUALITY_CODES } from '../store/schema';
 import { type RowBuilderOptions, RowBuilder, type RowSink } from './row-builder';
 import { doubled } from './pending-times';
-import { BLOCK_BYTES, BLOCK_LINES, encodeBlock, type FastBuffer, wellFormed } from '../store/text-blocks';
+import {
+  BLOCK_BYTES,
+  BLOCK_LINES,
+  encodeBlock,
+  type FastBuffer,
+  type TextCodec,
+  wellFormed,
+} from '../store/text-blocks';
 import type { ResolvedTime, StaleRange } from './source-times';
 
 /**
@@ -54,7 +61,7 @@ export interface RowBatch {
   progIdx: Int32Array;
   progs: string[];
   /**
-   * With `textBlocks`: the texts deflated into blocks (encodeBlock), one after another; block
+   * With `textBlocks`: the texts compressed into blocks (encodeBlock), one after another; block
    * k is blockSizes[k] bytes holding the texts of the next blockRows[k] rows.
    */
   blocks?: { data: Uint8Array; sizes: Int32Array; rows: Int32Array };
@@ -151,7 +158,8 @@ class BatchSink implements RowSink {
 
   constructor(
     private capacity: number,
-    private readonly textBlocks: boolean,
+    /** The codec of the case's blocks when this side makes them, else null. */
+    private readonly textBlocks: TextCodec | null,
     private readonly send: (b: RowBatch) => void,
   ) {
     this.nums = new Float64Array(capacity * ROW_NUMS);
@@ -212,7 +220,7 @@ class BatchSink implements RowSink {
       progIdx: this.progIdx.subarray(0, count),
       progs: [...this.progs.keys()],
     };
-    if (this.textBlocks) batch.blocks = this.deflate(count);
+    if (this.textBlocks) batch.blocks = this.compress(this.textBlocks, count);
     this.send(batch);
     // The arrays were transferred: the engine sends them back once inserted (recycle), so a
     // few sets go round instead of a new set per batch for the GC to find.
@@ -233,8 +241,8 @@ class BatchSink implements RowSink {
     this.n = 0;
   }
 
-  private deflate(count: number): NonNullable<RowBatch['blocks']> {
-    return textBlocksOf(this.bytes, this.ends, count, this.odd.length > 0 ? new Map(this.odd) : null);
+  private compress(codec: TextCodec, count: number): NonNullable<RowBatch['blocks']> {
+    return textBlocksOf(this.bytes, this.ends, count, this.odd.length > 0 ? new Map(this.odd) : null, codec);
   }
 
   private growBytes(need: number): void {
@@ -255,7 +263,7 @@ class BatchSink implements RowSink {
 }
 
 /**
- * A batch's texts (UTF-8 bytes, row i ends at ends[i]; `odd` by row) as deflated blocks of at
+ * A batch's texts (UTF-8 bytes, row i ends at ends[i]; `odd` by row) as compressed blocks of at
  * most BLOCK_LINES texts, each closed after BLOCK_BYTES: RowBatch.blocks. Run by the parse
  * worker or, when it is the busier thread, by the engine thread on the batch it received.
  */
@@ -264,6 +272,7 @@ export function textBlocksOf(
   ends: Int32Array,
   count: number,
   odd: ReadonlyMap<number, string> | null,
+  codec: TextCodec,
 ): NonNullable<RowBatch['blocks']> {
   const parts: Buffer[] = [];
   const rows: number[] = [];
@@ -272,7 +281,7 @@ export function textBlocksOf(
   while (from < count) {
     let to = from + 1;
     while (to < count && to - from < BLOCK_LINES && ends[to - 1]! - start < BLOCK_BYTES) to++;
-    parts.push(encodeBlock(bytes, ends, from, to, start, odd));
+    parts.push(encodeBlock(bytes, ends, from, to, start, odd, codec));
     rows.push(to - from);
     start = ends[to - 1]!;
     from = to;
@@ -320,7 +329,7 @@ export function runParseWorker(port: MessagePort): void {
         hash = createHash('sha256');
         hashing = m.opts.workerHashes !== false;
         const pool = sink?.pool ?? [];
-        sink = new BatchSink(m.opts.batchLines, m.opts.textBlocks === true, (b) => {
+        sink = new BatchSink(m.opts.batchLines, m.opts.textBlocks ?? null, (b) => {
           post({ t: 'batch', ...b }, [
             b.textBytes.buffer as ArrayBuffer,
             b.textEnds.buffer as ArrayBuffer,

@@ -9,6 +9,7 @@ import type { ParsedLine } from '../formats/registry';
 import { levelOf } from '../query/severity';
 import { type Anchor, type PendingTime, type ZoneSpec, isoInMessage } from './clock';
 import type { EncodingVerdict } from './decode';
+import type { TextCodec } from '../store/text-blocks';
 import { TextSourceReader } from './source-reader';
 import { type ResolvedTime, SourceTimes } from './source-times';
 
@@ -42,8 +43,8 @@ export interface RowBuilderOptions {
   batchLines: number;
   /** Where the clock may spill its per-line pending times (none: kept in memory). */
   spillDir?: string;
-  /** The parse worker also deflates each batch's texts into blocks (store/text-blocks.ts). */
-  textBlocks?: boolean;
+  /** The parse worker also compresses each batch's texts into blocks with this codec (store/text-blocks.ts). */
+  textBlocks?: TextCodec;
   /** The parse worker also computes the source's sha256 (else the engine thread does). */
   workerHashes?: boolean;
 }

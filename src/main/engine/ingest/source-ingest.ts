@@ -263,9 +263,9 @@ async function readText(
     anchors: entryAnchors(entry),
     batchLines: options.batchLines ?? 10_000,
     spillDir: ctx.tempDir,
-    // Packed headers leave the engine thread little to do per line: it deflates the texts and
+    // Packed headers leave the engine thread little to do per line: it compresses the texts and
     // hashes the bytes, and the parse worker (the busier thread) only parses.
-    textBlocks: store.textInBlocks && !toEngine,
+    textBlocks: store.textInBlocks && !toEngine ? store.texts.codec : undefined,
     workerHashes: !toEngine,
   };
   let nextLineId = store.nextLineId();
@@ -300,10 +300,13 @@ async function readText(
             b.textBytes.byteLength,
           ) as unknown as FastBuffer;
           const odd = b.oddTexts.length > 0 ? new Map(b.oddTexts) : null;
-          // Texts sent raw (balanceToEngine): deflated into blocks here.
+          // Texts sent raw (balanceToEngine): compressed into blocks here.
           const blocks =
-            b.blocks ?? (store.textInBlocks ? textBlocksOf(b.textBytes, textEnds, b.n, odd) : undefined);
-          // With blocks, the texts arrive deflated: the rows only carry their block's id.
+            b.blocks ??
+            (store.textInBlocks
+              ? textBlocksOf(b.textBytes, textEnds, b.n, odd, store.texts.codec)
+              : undefined);
+          // With blocks, the texts arrive compressed: the rows only carry their block's id.
           let block: number | null = null;
           let k = 0;
           let blockLeft = 0;
@@ -419,7 +422,7 @@ async function readText(
 }
 
 /**
- * Whether the engine thread deflates the parse worker's texts into blocks and hashes the
+ * Whether the engine thread compresses the parse worker's texts into blocks and hashes the
  * source (else the worker does both). POSTMORTEM_DEFLATE_IN=worker|engine overrides, for
  * measuring both.
  */

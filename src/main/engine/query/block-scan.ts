@@ -1,7 +1,7 @@
 /**
- * Searching and filtering a case whose texts are in deflated blocks (store/text-blocks.ts).
+ * Searching and filtering a case whose texts are in compressed blocks (store/text-blocks.ts).
  * Asking SQLite to test `line_text(…)` would hand every line to JavaScript and back; here each
- * block is inflated once and a search's literals are looked for in its bytes (Buffer.indexOf,
+ * block is decompressed once and a search's literals are looked for in its bytes (Buffer.indexOf,
  * on an ASCII-lowercased copy when case does not matter: LIKE's folding), so only the lines
  * that contain them become strings. Rows are read only for what SQLite must decide (host,
  * program) and for lines given by scattered ids.
@@ -68,7 +68,7 @@ export class BlockScan {
     return out.filter((h) => ok.has(h.row[0]));
   }
 
-  /** Ids mostly consecutive: the blocks covering [min, max], each inflated once. */
+  /** Ids mostly consecutive: the blocks covering [min, max], each decompressed once. */
   private dense(
     ids: ArrayLike<number>,
     min: number,

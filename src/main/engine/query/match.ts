@@ -233,7 +233,7 @@ export function compileFilter(
 
   // SQL: host IN (…) AND program IN (…) AND (include literals OR …) AND NOT (exclude literals).
   // The host and program part alone is `rows`; the literals alone are `texts` (for a case whose
-  // texts are in blocks, where they are tested on the inflated bytes: query/rows.ts).
+  // texts are in blocks, where they are tested on the decompressed bytes: query/rows.ts).
   const parts: string[] = [];
   const args: unknown[] = [];
   if (f.hosts.length > 0 && !hostIds) {

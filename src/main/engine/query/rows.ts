@@ -49,7 +49,7 @@ export interface TextLiterals {
  * A condition SQLite evaluates itself (no row crosses into JavaScript unless it matches). The
  * same condition split in two, for a case whose texts are in blocks (line_text() per row would
  * cross into JavaScript for every line): `rows`, what SQLite decides from the row (host,
- * program), and `texts`, the literals, tested on each block's inflated bytes.
+ * program), and `texts`, the literals, tested on each block's decompressed bytes.
  */
 export interface SqlPredicate {
   sql: string;

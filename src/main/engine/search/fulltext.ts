@@ -180,7 +180,7 @@ function rowInserter(db: Db): (from: number, to: number) => void {
 
 /**
  * Indexes lines [from, to) of a case whose texts are in blocks, `group` lines per index row:
- * each block is inflated once, a group's texts are joined by newlines. `from` is a group's
+ * each block is decompressed once, a group's texts are joined by newlines. `from` is a group's
  * start, or inside the case's last group when lines were added after it was indexed: that
  * partial row is deleted first (a contentless table deletes by the indexed text, which the
  * lines still hold) and indexed again whole. One pass: blocks are read with `passing` (not

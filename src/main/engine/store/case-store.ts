@@ -150,12 +150,12 @@ export class CaseStore {
   private pendingCount = 0;
   private readonly capture: OrderCapture;
   /** Texts of the rows being inserted, until their block is written (text_store = blocks). */
-  private readonly blockWriter = new BlockWriter();
+  private readonly blockWriter: BlockWriter;
   private readonly insertBlockRow;
   /** Reads texts out of blocks; registers the SQL function line_text(block, line_id, text). */
   readonly texts: TextBlocks;
   /**
-   * Where this case keeps line texts: in deflated blocks (cases made since schema v8) or in
+   * Where this case keeps line texts: in compressed blocks (cases made since schema v8) or in
    * the rows (older cases; see store/text-blocks.ts).
    */
   readonly textInBlocks: boolean;
@@ -189,6 +189,7 @@ export class CaseStore {
       );
     this.caseId = id ?? this.initMeta(title);
     this.texts = new TextBlocks(db, file);
+    this.blockWriter = new BlockWriter(this.texts.codec);
     if (readOnly === null) this.chooseEmptyStore();
     this.heads = new LineHeads(db, file);
     this.textInBlocks = this.heads.packed || this.meta('text_store') === 'blocks';
@@ -436,7 +437,7 @@ export class CaseStore {
   }
 
   /**
-   * Writes a block of texts deflated elsewhere (the parse worker) for lines firstLineId …
+   * Writes a block of texts compressed elsewhere (the parse worker) for lines firstLineId …
    * + n - 1, inside the open batch; returns its id, for those lines' rows (`insertLineRow`
    * with a null text). Only for cases whose texts are in blocks.
    */

@@ -292,6 +292,16 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE key = 'text_store' AND value = 'blocks' AND NOT EXISTS (SELECT 1 FROM lines);
     `,
   },
+  {
+    version: 10,
+    description: 'text blocks of new cases compressed with LZ4 (store/text-blocks.ts, meta text_codec)',
+    sql: `
+      -- A case that already has blocks keeps deflate (one codec per case); a new or block-less
+      -- one writes LZ4 (text-blocks.ts: TextCodec).
+      INSERT INTO meta (key, value)
+        SELECT 'text_codec', CASE WHEN EXISTS (SELECT 1 FROM line_blocks) THEN 'deflate' ELSE 'lz4' END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,7 +1,8 @@
 /**
  * Line texts in compressed blocks (schema v8). A row of `lines` keeps its header fields and
  * the id of the block holding its text (`block`); the block (`line_blocks`) holds the texts of
- * up to BLOCK_LINES consecutive lines of one source, about BLOCK_BYTES of UTF-8, deflated.
+ * up to BLOCK_LINES consecutive lines of one source, about BLOCK_BYTES of UTF-8, compressed
+ * (LZ4 since schema v10, deflate before: TextCodec).
  * Block size, measured on the 256 MB bench case (16 KiB pages): 64 KiB blocks deflate to
  * ~9 KiB, one row per page, so the table took 67 MB for 47 MB of data; 256 KiB blocks
  * (~35 KiB) fill their overflow pages and deflate better. Inflating one costs ~0.5 ms.
@@ -12,7 +13,7 @@
  * source's line ids are: a decoded block can be cached by id on any connection for as long
  * as the connection lives, with no invalidation.
  *
- * A block's inflated layout (little-endian): u32 n, u32 byte length, u32 odd-text JSON
+ * A block's decompressed layout (little-endian): u32 n, u32 byte length, u32 odd-text JSON
  * length, n × u32 end offsets (relative to the bytes), the texts' UTF-8 bytes, then the odd
  * texts as JSON `[[index, text], …]`: texts that are not well-formed UTF-16 (a lone
  * surrogate would not survive UTF-8); their byte range is empty.
@@ -24,6 +25,7 @@
 import { endianness } from 'node:os';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database, { type Statement } from 'better-sqlite3';
+import { compressSync as lz4Compress, uncompressSync as lz4Uncompress } from 'lz4-napi';
 import type { Db } from './database';
 
 /** Texts per block at most, and the UTF-8 bytes after which a block is closed. */
@@ -43,6 +45,45 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 const LEVEL = 1;
 const HEADER = 12;
 
+/**
+ * How a case's blocks are compressed (meta `text_codec`, schema v10). 'lz4' (LZ4 block format
+ * behind a u32 little-endian size, lz4-napi's lz4_flex) for cases made since v10; 'deflate'
+ * (raw, level 1) for older ones, which keep it: a case is one or the other.
+ * Measured on the 4,190 blocks of the 1 GiB bench case (1,048 MB of layouts, one thread): deflate
+ * 166 MB, 4.9 s to compress, 1.1–1.3 s to inflate; LZ4 226 MB, 2.2 s and 0.5–0.6 s. Every
+ * phase-1 block is compressed once and every scan, analysis and phase 2 decodes them all, so
+ * LZ4, for ~8 % of the input more on disk.
+ */
+export type TextCodec = 'deflate' | 'lz4';
+
+/** The codec of the case open on `db` (meta text_codec; none: a case from before v10). */
+export function textCodecOf(db: Db): TextCodec {
+  const v = db.prepare("SELECT value FROM meta WHERE key = 'text_codec'").pluck().get();
+  return v === 'lz4' ? 'lz4' : 'deflate';
+}
+
+/**
+ * The largest layout a block may claim (its LZ4 size prefix): the text bytes of BLOCK_BYTES plus
+ * one line of up to the splitter's 1 MiB (UTF-8: up to 3 bytes a character), their ends and odd
+ * texts, with room to spare. A corrupt prefix would otherwise have the decoder allocate and
+ * clear up to 4 GiB.
+ */
+const MAX_LAYOUT = 64 * 1024 * 1024;
+
+function compressLayout(raw: Buffer, codec: TextCodec): Buffer {
+  return codec === 'lz4' ? lz4Compress(raw) : deflateRawSync(raw, { level: LEVEL });
+}
+
+function decompressLayout(data: Uint8Array, codec: TextCodec): Buffer {
+  if (codec === 'deflate') return inflateRawSync(data, { chunkSize: INFLATE_CHUNK });
+  if (data.length < 4) throw new Error(`an LZ4 block of ${data.length} bytes has no size`);
+  const size = (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0;
+  // LZ4 expands a byte to at most 255.
+  if (size > MAX_LAYOUT || size > (data.length - 4) * 255 + 16)
+    throw new Error(`an LZ4 block of ${data.length} bytes claims ${size} bytes`);
+  return lz4Uncompress(data);
+}
+
 /** String.prototype.isWellFormed (ES2024; the project's lib is older). */
 export const wellFormed = (s: string): boolean =>
   (s as unknown as { isWellFormed(): boolean }).isWellFormed();
@@ -54,9 +95,9 @@ export interface FastBuffer {
 }
 
 /**
- * Deflates the texts [from, to) of a batch given as UTF-8 bytes and cumulative end offsets
- * (`ends[i]` is where text i ends; text `from` starts at `start`). `odd` holds the texts that
- * are not well-formed, by index in the batch (their bytes are empty in `bytes`).
+ * Compresses (`codec`) the texts [from, to) of a batch given as UTF-8 bytes and cumulative end
+ * offsets (`ends[i]` is where text i ends; text `from` starts at `start`). `odd` holds the texts
+ * that are not well-formed, by index in the batch (their bytes are empty in `bytes`).
  */
 export function encodeBlock(
   bytes: Uint8Array,
@@ -65,6 +106,7 @@ export function encodeBlock(
   to: number,
   start: number,
   odd: ReadonlyMap<number, string> | null,
+  codec: TextCodec,
 ): Buffer {
   const n = to - from;
   let oddJson: Buffer | null = null;
@@ -89,7 +131,7 @@ export function encodeBlock(
   }
   raw.set(bytes.subarray(start, end), o);
   if (oddJson) raw.set(oddJson, o + textLen);
-  return deflateRawSync(raw, { level: LEVEL });
+  return compressLayout(raw, codec);
 }
 
 /**
@@ -109,7 +151,7 @@ export function reusableBuffer(): (size: number) => Buffer {
 /** The raw layout of the block being encoded (encodeBlock); it raised the ingest's peak RSS when fresh. */
 export const scratch = reusableBuffer();
 
-/** One inflated block. */
+/** One decompressed block. */
 export class DecodedBlock {
   readonly n: number;
   /** The texts' UTF-8 bytes; text i is bytes [start(i), end(i)). */
@@ -122,14 +164,20 @@ export class DecodedBlock {
   constructor(
     readonly firstLineId: number,
     data: Uint8Array,
+    codec: TextCodec,
   ) {
-    const raw = inflateRawSync(data, { chunkSize: INFLATE_CHUNK });
+    const raw = decompressLayout(data, codec);
+    if (raw.length < HEADER) throw new Error(`a text block of ${raw.length} bytes has no header`);
     const n = raw.readUInt32LE(0);
     const textLen = raw.readUInt32LE(4);
     const oddLen = raw.readUInt32LE(8);
+    if (HEADER + n * 4 + textLen + oddLen > raw.length)
+      throw new Error(
+        `a text block of ${raw.length} bytes claims ${n} texts of ${textLen} + ${oddLen} bytes`,
+      );
     this.n = n;
     // The ends are little-endian u32s: read in place where the platform is little-endian and
-    // they are aligned (a fresh inflate output is), else copied one by one.
+    // they are aligned (a fresh decompression output is), else copied one by one.
     if (LITTLE_ENDIAN && (raw.byteOffset + HEADER) % 4 === 0)
       this.ends = new Uint32Array(raw.buffer, raw.byteOffset + HEADER, n);
     else {
@@ -282,13 +330,13 @@ export function asciiLowered(src: Uint8Array, into?: Buffer): Buffer {
   return out;
 }
 
-/** How many inflated blocks a connection keeps (~270 KiB each). */
+/** How many decompressed blocks a connection keeps (~270 KiB each). */
 const CACHE_BLOCKS = 16;
 
 const registry = new WeakMap<Db, TextBlocks>();
 
 /**
- * Reads texts out of blocks for one case connection, keeping the last CACHE_BLOCKS inflated.
+ * Reads texts out of blocks for one case connection, keeping the last CACHE_BLOCKS decompressed.
  * Also registers on that connection the SQL function `line_text(block, line_id, text)`: the
  * line's text from its block, or `text` for a row that has no block (a case from before v8).
  *
@@ -304,11 +352,14 @@ export class TextBlocks {
   private lastId = -1;
   private last: DecodedBlock | null = null;
   private side: { db: Db; byId: Statement; covering: Statement; at: Statement } | null = null;
+  /** How this case's blocks are compressed. */
+  readonly codec: TextCodec;
 
   constructor(
     db: Db,
     private readonly file: string,
   ) {
+    this.codec = textCodecOf(db);
     db.function('line_text', { deterministic: true }, (block: unknown, lineId: unknown, text: unknown) =>
       block === null ? String(text) : this.text(Number(block), Number(lineId)),
     );
@@ -390,7 +441,11 @@ export class TextBlocks {
   private inflate(blockId: number): DecodedBlock {
     const row = this.reader().byId.get(blockId) as [number, Uint8Array] | undefined;
     if (!row) throw new Error(`line text block ${blockId} is missing from the case`);
-    return new DecodedBlock(row[0], row[1]);
+    try {
+      return new DecodedBlock(row[0], row[1], this.codec);
+    } catch (err) {
+      throw new Error(`line text block ${blockId} of the case is damaged: ${(err as Error).message}`);
+    }
   }
 
   /** The text of line `lineId`, which lives in block `blockId`. */
@@ -433,6 +488,8 @@ export class BlockWriter {
   /** The id the next block will get (set at the start of each transaction). */
   nextId = 1;
 
+  constructor(private readonly codec: TextCodec) {}
+
   get count(): number {
     return this.ends.length;
   }
@@ -464,11 +521,11 @@ export class BlockWriter {
     return this.pos >= BLOCK_BYTES || this.ends.length >= BLOCK_LINES;
   }
 
-  /** The open block, deflated, and resets; null when no text is held. */
+  /** The open block, compressed, and resets; null when no text is held. */
   take(): { blockId: number; firstLineId: number; n: number; data: Buffer } | null {
     const n = this.ends.length;
     if (n === 0) return null;
-    const data = encodeBlock(this.bytes, this.ends, 0, n, 0, this.odd);
+    const data = encodeBlock(this.bytes, this.ends, 0, n, 0, this.odd, this.codec);
     const out = { blockId: this.id, firstLineId: this.first, n, data };
     this.discard();
     return out;
