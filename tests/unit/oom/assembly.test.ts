@@ -5,6 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeOom, analyzeOomCase, fixture, lines, one, textLines } from './fixture';
+import { assembleReports } from '../../../src/main/engine/analysis/oom/assemble';
+import { parseReport } from '../../../src/main/engine/analysis/oom/parse';
+import { buildReport } from '../../../src/main/engine/analysis/oom/report';
+import type { OomReport } from '../../../src/shared/model/oom';
 
 /** Prefixes every line of a bare report (06 is printed without any prefix) with `f(i)`. */
 function prefixed(text: string, f: (i: number) => string): string {
@@ -180,5 +184,50 @@ describe('oom_reaper lines', () => {
       [1381, 1381, 1],
       [1400, null, 1],
     ]);
+  });
+
+  it('builds each report once it is final: the same reports, in source and line order, as building them all at the end', () => {
+    // 24 reports from each of two hosts, interleaved in one file (two streams), each killing the
+    // same pid (a repeat victim: each build depends on the victims before it in its stream),
+    // and an oom_reaper line that arrives after the next report of its host has begun.
+    const body = textLines(fixture('06'));
+    const out: string[] = [];
+    for (let k = 0; k < 24; k++) {
+      const at = (i: number): string =>
+        `2014-06-20T${String(10 + Math.floor(k / 4)).padStart(2, '0')}:${String((k % 4) * 15).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}+0000`;
+      for (const host of ['gce-a', 'gce-b']) {
+        body.forEach((l, i) => {
+          out.push(`${at(i)} ${host} kernel: ${l}`);
+          if (k > 0 && i === 0 && host === 'gce-a')
+            out.push(
+              `${at(i)} gce-a kernel: oom_reaper: reaped process 1532 (badsysprogram), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`,
+            );
+        });
+        out.push(`${at(body.length)} ${host} systemd[1]: Started Session ${k} of user root.`);
+      }
+    }
+    const input = lines(out.join('\n'));
+    const atEnd = (): OomReport[] => {
+      const raws = assembleReports(input).sort(
+        (a, b) =>
+          a.lines[0]!.line.sourceId - b.lines[0]!.line.sourceId ||
+          a.lines[0]!.line.lineNo - b.lines[0]!.line.lineNo,
+      );
+      const killed = new Map<string, Set<number>>();
+      return raws.map((raw) => {
+        const earlier = killed.get(raw.stream) ?? new Set<number>();
+        const r = buildReport(parseReport(raw), earlier);
+        if (r.victim) earlier.add(r.victim.pid);
+        killed.set(raw.stream, earlier);
+        return r;
+      });
+    };
+    const reports = analyzeOom(input);
+    expect(reports).toHaveLength(48);
+    expect(reports.map((r) => r.host)).toEqual(
+      Array.from({ length: 48 }, (_, i) => (i % 2 === 0 ? 'gce-a' : 'gce-b')),
+    );
+    expect(reports).toEqual(atEnd());
+    expect(analyzeOomCase(input).reports).toEqual(reports);
   });
 });

@@ -40,6 +40,8 @@ interface Open {
 }
 
 const RING = 512;
+/** Closed reports per stream that a late oom_reaper line may still join (attachToRecent). */
+const RECENT = 16;
 const MAX_NOISE = 40;
 const MAX_GAP_MS = 120_000;
 const MAX_GAP_SECS = 120;
@@ -54,6 +56,14 @@ export class ReportAssembler {
   private lastRing: RecordLine[] | undefined;
   private readonly consumed = new Map<number, number>();
   readonly reports: RawReport[] = [];
+
+  /**
+   * With `onFinal`, each report is handed over once nothing can change it any more (it has left
+   * its stream's RECENT reports that a late oom_reaper line may join, or the input ended), in
+   * its stream's order, and is not kept: the assembler then holds at most RECENT reports' lines
+   * per stream instead of every report's until the end. Without it, `finish` returns them all.
+   */
+  constructor(private readonly onFinal?: (raw: RawReport) => void) {}
 
   /** `mayHaveKeyword` false: the pass's keyword gate (analysis/keywords.ts) found no OOM word in the line. */
   push(line: RecordLine, mayHaveKeyword = true): void {
@@ -73,6 +83,8 @@ export class ReportAssembler {
 
   finish(): RawReport[] {
     for (const o of [...this.open.values()]) this.close(o, 'end-of-input');
+    if (this.onFinal) for (const recent of this.recent.values()) for (const r of recent) this.onFinal(r);
+    this.recent.clear();
     return this.reports;
   }
 
@@ -215,7 +227,7 @@ export class ReportAssembler {
   private close(o: Open, why: RawReport['closedBy']): void {
     o.raw.closedBy = o.state === 'tail' ? 'kill' : o.state === 'panic-tail' ? 'panic' : why;
     this.open.delete(o.raw.stream);
-    this.reports.push(o.raw);
+    if (!this.onFinal) this.reports.push(o.raw);
     const last = o.raw.lines[o.raw.lines.length - 1];
     if (last)
       this.consumed.set(
@@ -224,7 +236,10 @@ export class ReportAssembler {
       );
     const recent = this.recent.get(o.raw.stream) ?? [];
     recent.push(o.raw);
-    if (recent.length > 16) recent.shift();
+    if (recent.length > RECENT) {
+      const final = recent.shift()!;
+      this.onFinal?.(final);
+    }
     this.recent.set(o.raw.stream, recent);
   }
 }

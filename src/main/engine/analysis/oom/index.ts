@@ -13,20 +13,31 @@ import { buildReport } from './report';
 export type { AftermathCandidate } from './aftermath';
 export { crossReport } from './cross';
 
-function buildAll(raws: RawReport[]): OomReport[] {
-  const sorted = [...raws].sort((a, b) => {
-    const la = a.lines[0]!.line;
-    const lb = b.lines[0]!.line;
-    return la.sourceId - lb.sourceId || la.lineNo - lb.lineNo;
-  });
-  const killedByStream = new Map<string, Set<number>>();
-  return sorted.map((raw) => {
-    const earlier = killedByStream.get(raw.stream) ?? new Set<number>();
+/**
+ * Builds each raw report as the assembler finalises it: a stream's reports come in their line
+ * order (one open report per stream), which is all a report's build depends on (the victims
+ * killed earlier in its stream). `finish` lists them by source and line. The raw lines of a
+ * report are garbage once it is built: with every raw kept to the end, a 4 GiB case with 88
+ * reports held all their lines at once, and their builds came on top at the end.
+ */
+class ReportBuilder {
+  private readonly killedByStream = new Map<string, Set<number>>();
+  private readonly built: { sourceId: number; lineNo: number; report: OomReport }[] = [];
+
+  add = (raw: RawReport): void => {
+    const earlier = this.killedByStream.get(raw.stream) ?? new Set<number>();
     const report = buildReport(parseReport(raw), earlier);
     if (report.victim) earlier.add(report.victim.pid);
-    killedByStream.set(raw.stream, earlier);
-    return report;
-  });
+    this.killedByStream.set(raw.stream, earlier);
+    const first = raw.lines[0]!.line;
+    this.built.push({ sourceId: first.sourceId, lineNo: first.lineNo, report });
+  };
+
+  finish(): OomReport[] {
+    return this.built
+      .sort((a, b) => a.sourceId - b.sourceId || a.lineNo - b.lineNo)
+      .map((b) => b.report);
+  }
 }
 
 /**
@@ -34,13 +45,15 @@ function buildAll(raws: RawReport[]): OomReport[] {
  * cross-report view: timeline, repeat victims, cadence, restarts after the kill.
  */
 export function analyzeOomCase(lines: Iterable<RecordLine>): OomAnalysis {
-  const assembler = new ReportAssembler();
+  const builder = new ReportBuilder();
+  const assembler = new ReportAssembler(builder.add);
   const maybe: RecordLine[] = [];
   for (const line of lines) {
     assembler.push(line);
     if (mayBeAftermath(line.text)) maybe.push(line);
   }
-  const reports = buildAll(assembler.finish());
+  assembler.finish();
+  const reports = builder.finish();
   const candidates: AftermathCandidate[] = [];
   if (reports.length > 0)
     for (const line of maybe) {
@@ -53,19 +66,21 @@ export function analyzeOomCase(lines: Iterable<RecordLine>): OomAnalysis {
 
 /** The streaming form of analyzeOom: push lines as they are read (in a pass shared with other analysers). */
 export class OomCollector {
-  private readonly assembler = new ReportAssembler();
+  private readonly builder = new ReportBuilder();
+  private readonly assembler = new ReportAssembler(this.builder.add);
   push(line: RecordLine, mayHaveKeyword = true): void {
     this.assembler.push(line, mayHaveKeyword);
   }
   finish(): OomReport[] {
-    return buildAll(this.assembler.finish());
+    this.assembler.finish();
+    return this.builder.finish();
   }
 }
 
 /** Every OOM report in `lines`, in source and line order. */
 export function analyzeOom(lines: Iterable<RecordLine>): OomReport[] {
-  const assembler = new ReportAssembler();
-  for (const line of lines) assembler.push(line);
-  return buildAll(assembler.finish());
+  const collector = new OomCollector();
+  for (const line of lines) collector.push(line);
+  return collector.finish();
 }
 export { oomCaseFindings, type NewFinding } from './case-findings';
