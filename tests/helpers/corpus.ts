@@ -10,6 +10,11 @@ export const corpusAvailable = existsSync(CORPUS_DIR);
 export const corpusSkipReason = `../shared/corpus not found at ${CORPUS_DIR}: tests that read the real-world corpus are skipped`;
 if (!corpusAvailable) console.warn(`[skip] ${corpusSkipReason}`);
 
+/** The seed incident beside the checkout (`../shared/seed/000_a357afd59c4adbac.txt`), or the reason. */
+export const seedAvailable = existsSync(SEED_FILE);
+export const seedSkipReason = `../shared seed not found at ${SEED_FILE}: tests that read the seed incident are skipped`;
+if (!seedAvailable) console.warn(`[skip] ${seedSkipReason}`);
+
 export function corpusPath(...parts: string[]): string {
   return path.join(CORPUS_DIR, ...parts);
 }

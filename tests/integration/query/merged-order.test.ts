@@ -5,7 +5,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/main/engine/engine';
 import { setCaseZone } from '../../../src/main/engine/ingest/rezone';
 import { CaseStore } from '../../../src/main/engine/store/case-store';
@@ -23,21 +23,26 @@ describe.skipIf(!corpusAvailable)('merged view in time order', () => {
   if (!corpusAvailable) console.warn(`[skip] ${corpusSkipReason}`);
   const dir = tmpDir('pm-query-');
   const input = path.join(dir, 'in');
-  mkdirSync(input);
-  const messages = readFileSync(corpusPath('a-syslog/lnav__logfile_partitions.0'), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '');
-  writeFileSync(path.join(input, 'a-odd.log'), messages.filter((_, i) => i % 2 === 0).join('\n') + '\n');
-  writeFileSync(path.join(input, 'b-even.log'), messages.filter((_, i) => i % 2 === 1).join('\n') + '\n');
-  const mac = readFileSync(corpusPath('a-syslog/lnav__logfile_syslog.3'), 'utf8').split('\n');
-  // Cut after the first record's header: the copy starts with its two continuation lines.
-  const firstCont = mac.findIndex((l) => l.startsWith('\t'));
-  writeFileSync(path.join(input, 'c-mac.log'), mac.slice(firstCont).join('\n'));
-  copyFileSync(
-    corpusPath('f-sos/hotsos_openstack_sosreport/sos_commands/kernel/lsmod'),
-    path.join(input, 'd-lsmod'),
-  );
   const file = path.join(dir, 'm.pmcase');
+  // The inputs are cut from the corpus once the suite runs (not when it is collected, so a
+  // checkout without ../shared skips it instead of failing on a missing file).
+  let messages: string[] = [];
+  beforeAll(() => {
+    mkdirSync(input);
+    messages = readFileSync(corpusPath('a-syslog/lnav__logfile_partitions.0'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    writeFileSync(path.join(input, 'a-odd.log'), messages.filter((_, i) => i % 2 === 0).join('\n') + '\n');
+    writeFileSync(path.join(input, 'b-even.log'), messages.filter((_, i) => i % 2 === 1).join('\n') + '\n');
+    const mac = readFileSync(corpusPath('a-syslog/lnav__logfile_syslog.3'), 'utf8').split('\n');
+    // Cut after the first record's header: the copy starts with its two continuation lines.
+    const firstCont = mac.findIndex((l) => l.startsWith('\t'));
+    writeFileSync(path.join(input, 'c-mac.log'), mac.slice(firstCont).join('\n'));
+    copyFileSync(
+      corpusPath('f-sos/hotsos_openstack_sosreport/sos_commands/kernel/lsmod'),
+      path.join(input, 'd-lsmod'),
+    );
+  });
 
   it('interleaves two sources by time, stable on equal times, every line once', async () => {
     const e = new Engine();

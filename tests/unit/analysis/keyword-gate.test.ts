@@ -20,7 +20,13 @@ import { LOSS_KEYWORDS, LOSS_PREFILTER } from '../../../src/main/engine/analysis
 import { mayConcernOom, OOM_KEYWORDS } from '../../../src/main/engine/analysis/oom/recognize';
 import { kernelMessage } from '../../../src/main/engine/analysis/kernel/message';
 import type { RecordLine } from '../../../src/shared/model/log';
-import { corpusAvailable, corpusPath, corpusSkipReason, SEED_FILE } from '../../helpers/corpus';
+import {
+  corpusAvailable,
+  corpusPath,
+  corpusSkipReason,
+  SEED_FILE,
+  seedAvailable,
+} from '../../helpers/corpus';
 
 const KEYWORDS = [
   ...BOOT_MARKER_KEYWORDS,
@@ -86,7 +92,8 @@ describe('the keyword gate', () => {
     expect(() => new KeywordGate(['mémoire'])).toThrow(/not ASCII/);
   });
 
-  it.skipIf(!corpusAvailable)('never rejects a corpus or seed line a prefilter would let through', () => {
+  const corpusAndSeed = corpusAvailable && seedAvailable;
+  it.skipIf(!corpusAndSeed)('never rejects a corpus or seed line a prefilter would let through', () => {
     if (!corpusAvailable) console.warn(`[skip] ${corpusSkipReason}`);
     const texts: string[] = [];
     for (const folder of ['a-syslog', 'b-dmesg', 'd-journal', 'e-crash', 'f-sos', 'g-oom'])

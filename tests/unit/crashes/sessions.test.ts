@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeCase } from '../../../src/main/engine/analysis/run';
-import { corpusAvailable, corpusPath } from '../../helpers/corpus';
+import { SEED_FILE, corpusAvailable, corpusPath, seedAvailable } from '../../helpers/corpus';
 import { memCase } from '../reboots/mem-case';
 
 const text = (...p: string[]): string[] => {
@@ -82,8 +82,8 @@ describe.skipIf(!corpusAvailable)('crash sessions and gdb backtraces as artefact
     expect(q.frames?.[0]).toBe('raise');
   });
 
-  it('ordinary logs and the seed are not sessions', () => {
-    const seed = readFileSync(corpusPath('..', 'seed', '000_a357afd59c4adbac.txt'), 'utf8').split('\n');
+  it.skipIf(!seedAvailable)('ordinary logs and the seed are not sessions', () => {
+    const seed = readFileSync(SEED_FILE, 'utf8').split('\n');
     const { analysis } = analyzeCase(
       memCase([
         { path: 'var/log/syslog', kind: 'syslog', lines: seed.slice(22, 133) },

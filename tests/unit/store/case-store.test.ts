@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import Database from 'better-sqlite3';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CaseFormatError } from '../../../src/main/engine/store/database';
 import { CaseStore } from '../../../src/main/engine/store/case-store';
 import { SCHEMA_VERSION } from '../../../src/main/engine/store/schema';
-import { SEED_FILE } from '../../helpers/corpus';
+import { SEED_FILE, seedAvailable } from '../../helpers/corpus';
 import { SAMPLE, SAMPLE_TREE, tmpDir } from '../../helpers/tmp';
 import { createCaseWithStore } from '../../helpers/text-store';
 
@@ -119,7 +119,7 @@ describe('sample case archive', () => {
   });
 });
 
-describe.skipIf(!existsSync(SEED_FILE))('sample syslog against the seed', () => {
+describe.skipIf(!seedAvailable)('sample syslog against the seed', () => {
   it('is the seed’s timestamped log lines exactly as printed, no line invented', () => {
     const seed = readFileSync(SEED_FILE, 'utf8').split('\n');
     const logLines = seed.filter((l) => /^J?un {2}6 21:33:\d\d video-stream /.test(l));
