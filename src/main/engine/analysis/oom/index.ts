@@ -34,9 +34,7 @@ class ReportBuilder {
   };
 
   finish(): OomReport[] {
-    return this.built
-      .sort((a, b) => a.sourceId - b.sourceId || a.lineNo - b.lineNo)
-      .map((b) => b.report);
+    return this.built.sort((a, b) => a.sourceId - b.sourceId || a.lineNo - b.lineNo).map((b) => b.report);
   }
 }
 
