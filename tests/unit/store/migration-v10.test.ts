@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CaseStore } from '../../../src/main/engine/store/case-store';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/main/engine/store/schema';
 import { DecodedBlock } from '../../../src/main/engine/store/text-blocks';
+import { appendKernLog } from '../../helpers/case-lines';
 import { tmpDir } from '../../helpers/tmp';
 
 /** A case file at schema v9, with one deflated text block when `withBlock`. */
@@ -19,19 +20,7 @@ function v9Case(file: string, withBlock: boolean): void {
 }
 
 function appendTwo(s: CaseStore): void {
-  const inputId = s.addInput('x', '/x', 1, 0);
-  const src = s.beginSource(inputId, 'kern.log', 10, null, 'syslog');
-  s.appendLines(s.nextLineId(), [
-    {
-      sourceId: src,
-      lineNo: 1,
-      byteOffset: 0,
-      ts: 1,
-      tsQuality: 'exact',
-      text: 'Out of memory: Kill process 1 (a)',
-    },
-    { sourceId: src, lineNo: 2, byteOffset: 40, ts: 2, tsQuality: 'exact', text: '内存不足' },
-  ]);
+  appendKernLog(s, [{ text: 'Out of memory: Kill process 1 (a)' }, { text: '内存不足' }]);
 }
 
 describe('schema v10: the codec of text blocks', () => {

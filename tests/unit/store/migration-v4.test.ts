@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CaseStore } from '../../../src/main/engine/store/case-store';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/main/engine/store/schema';
+import { appendKernLog } from '../../helpers/case-lines';
 import { tmpDir } from '../../helpers/tmp';
 
 describe('schema v4: levels and the merged time order', () => {
@@ -32,19 +33,7 @@ describe('schema v4: levels and the merged time order', () => {
 
     const fresh = CaseStore.open(path.join(dir, 'new.pmcase'), { create: true });
     expect(fresh.meta('levels_pending')).toBeUndefined();
-    const inputId = fresh.addInput('x', '/x', 1, 0);
-    const src = fresh.beginSource(inputId, 'kern.log', 10, null, 'syslog');
-    fresh.appendLines(fresh.nextLineId(), [
-      {
-        sourceId: src,
-        lineNo: 1,
-        byteOffset: 0,
-        ts: 1,
-        tsQuality: 'exact',
-        text: 'Out of memory: Kill process 1 (a)',
-      },
-      { sourceId: src, lineNo: 2, byteOffset: 40, ts: 2, tsQuality: 'exact', text: 'plain', severity: 6 },
-    ]);
+    appendKernLog(fresh, [{ text: 'Out of memory: Kill process 1 (a)' }, { text: 'plain', severity: 6 }]);
     // The level is stored at insert: inferred for the first (err), printed for the second.
     expect(
       fresh.db
