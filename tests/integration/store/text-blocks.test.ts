@@ -67,6 +67,16 @@ describe('a text block', () => {
     },
   );
 
+  it('reads back a block of long odd texts, which its byte limit does not count (24 MB of layout)', () => {
+    // Lone surrogates (a journal JSON MESSAGE may carry them) are kept as JSON, 6 bytes each.
+    const texts = Array.from({ length: 20 }, (_, i) => `${i} ${'\ud800'.repeat(200_000)}`);
+    const odd = new Map(texts.map((t, i) => [i, t]));
+    const data = encodeBlock(Buffer.alloc(0), new Array(20).fill(0), 0, 20, 0, odd, 'lz4');
+    const b = new DecodedBlock(1, data, 'lz4');
+    expect(b.text(19)).toBe(texts[19]);
+    expect(b.scanText(7)).toBe(texts[7]);
+  });
+
   it('gives a scan the same texts, over runs of ASCII and non-ASCII texts, in any order', () => {
     // ~200 KiB of texts: several 32 KiB runs, one text longer than a run, runs with Chinese
     // (read text by text) and an odd text in the middle of an ASCII run.

@@ -62,14 +62,6 @@ export function textCodecOf(db: Db): TextCodec {
   return v === 'lz4' ? 'lz4' : 'deflate';
 }
 
-/**
- * The largest layout a block may claim (its LZ4 size prefix): the text bytes of BLOCK_BYTES plus
- * one line of up to the splitter's 1 MiB (UTF-8: up to 3 bytes a character), their ends and odd
- * texts, with room to spare. A corrupt prefix would otherwise have the decoder allocate and
- * clear up to 4 GiB.
- */
-const MAX_LAYOUT = 64 * 1024 * 1024;
-
 function compressLayout(raw: Buffer, codec: TextCodec): Buffer {
   return codec === 'lz4' ? lz4Compress(raw) : deflateRawSync(raw, { level: LEVEL });
 }
@@ -78,8 +70,10 @@ function decompressLayout(data: Uint8Array, codec: TextCodec): Buffer {
   if (codec === 'deflate') return inflateRawSync(data, { chunkSize: INFLATE_CHUNK });
   if (data.length < 4) throw new Error(`an LZ4 block of ${data.length} bytes has no size`);
   const size = (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0;
-  // LZ4 expands a byte to at most 255.
-  if (size > MAX_LAYOUT || size > (data.length - 4) * 255 + 16)
+  // LZ4 expands a byte to at most 255: a larger size is a damaged prefix, which would otherwise
+  // have the decoder allocate and clear up to 4 GiB (no fixed cap: a block of odd texts, which
+  // the block's byte limit does not count, may legitimately be large).
+  if (size > (data.length - 4) * 255 + 16)
     throw new Error(`an LZ4 block of ${data.length} bytes claims ${size} bytes`);
   return lz4Uncompress(data);
 }
