@@ -212,7 +212,8 @@ export class DecodedBlock {
    * die young or are few: never the analysers' reads, which keep report lines.
    */
   scanText(i: number): string {
-    if (this.odd?.has(i)) return this.odd.get(i)!;
+    const odd = this.odd?.get(i);
+    if (odd !== undefined) return odd;
     const segs = (this.segments ??= segmentsOf(this.ends));
     const k = segs.of[i]!;
     // Only the run in use is kept: the block outlives its scan in the cache, and runs kept
@@ -410,7 +411,7 @@ export class TextBlocks {
       this.last = b;
       return b;
     }
-    b = this.inflate(blockId);
+    b = this.decode(blockId);
     if (this.cache.size >= CACHE_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(blockId, b);
     this.lastId = blockId;
@@ -426,13 +427,13 @@ export class TextBlocks {
    */
   passing(blockId: number): DecodedBlock {
     if (blockId === this.lastId) return this.last!;
-    const b = this.cache.get(blockId) ?? this.inflate(blockId);
+    const b = this.cache.get(blockId) ?? this.decode(blockId);
     this.lastId = blockId;
     this.last = b;
     return b;
   }
 
-  private inflate(blockId: number): DecodedBlock {
+  private decode(blockId: number): DecodedBlock {
     const row = this.reader().byId.get(blockId) as [number, Uint8Array] | undefined;
     if (!row) throw new Error(`line text block ${blockId} is missing from the case`);
     try {

@@ -43,15 +43,13 @@ class ReportBuilder {
  * cross-report view: timeline, repeat victims, cadence, restarts after the kill.
  */
 export function analyzeOomCase(lines: Iterable<RecordLine>): OomAnalysis {
-  const builder = new ReportBuilder();
-  const assembler = new ReportAssembler(builder.add);
+  const collector = new OomCollector();
   const maybe: RecordLine[] = [];
   for (const line of lines) {
-    assembler.push(line);
+    collector.push(line);
     if (mayBeAftermath(line.text)) maybe.push(line);
   }
-  assembler.finish();
-  const reports = builder.finish();
+  const reports = collector.finish();
   const candidates: AftermathCandidate[] = [];
   if (reports.length > 0)
     for (const line of maybe) {
