@@ -32,6 +32,7 @@ import type { OrderStats } from './query/order';
 import { CaseStore } from './store/case-store';
 import { usePageCache } from './store/database';
 import { buildFulltext, fulltextStatus, type FulltextStatus } from './search/fulltext';
+import { fullGc } from './full-gc';
 import { sourceRefs } from './store/line-reader';
 // report (owner: report) — imports of the marked section at the end of the Engine class
 import type { Redaction, RedactionSettings, ReportEdits } from '../../shared/model/report';
@@ -392,6 +393,8 @@ export class Engine {
             },
           });
         analysing(0, 0);
+        // The reading's garbage goes first, so the analysis starts from a small heap limit (full-gc.ts).
+        fullGc();
         await this.analyzeAfterIngest(args.caseId, analysing);
       }
       const analysisMs = performance.now() - started - readMs;
