@@ -24,7 +24,8 @@ import { createHash } from 'node:crypto';
 import { type MessagePort, Worker } from 'node:worker_threads';
 import type { SniffResult } from '../formats/registry';
 import { TIME_QUALITY_CODES } from '../store/schema';
-import { type RowBuilderOptions, RowBuilder, type RowSink } from './row-builder';
+import { LEVEL_LATER, type RowBuilderOptions, RowBuilder, type RowSink } from './row-builder';
+import { inferLevel } from '../query/severity';
 import { doubled } from './pending-times';
 import {
   BLOCK_BYTES,
@@ -45,8 +46,23 @@ const CHUNK_BYTES = 1024 * 1024;
 const CHUNKS = 8;
 /** Final times per `rewrite` message. */
 const REWRITE_ROWS = 65_536;
-/** Numbers per row in a batch: byteOffset, ts (NaN = null), quality code, zoned, pid, severity, level (NaN = null). */
+/**
+ * Numbers per row in a batch: byteOffset, ts (NaN = null), quality code, zoned, pid, severity,
+ * level (NaN = null; -1 - k: to be inferred from the text's bytes k… by laterLevel).
+ */
 export const ROW_NUMS = 7;
+
+/**
+ * A row's level as the engine stores it: a batch's level, or, for one the parse worker left to
+ * the engine (-1 - k), the level inferred from the ASCII bytes [start + k, end) of its text.
+ * The engine thread has time to spare while the parse worker reads (phase 1 waits for the
+ * worker), so the severity regex, the worker's costliest step, runs there.
+ */
+export function laterLevel(level: number, bytes: FastBuffer, start: number, end: number): number | null {
+  if (Number.isNaN(level)) return null;
+  if (level >= 0) return level;
+  return inferLevel(bytes.latin1Slice(start - 1 - level, end));
+}
 
 export interface RowBatch {
   n: number;
@@ -181,17 +197,25 @@ class BatchSink implements RowSink {
     pid: number | null,
     severity: number | null,
     level: number | null,
+    message: string,
   ): void {
     const i = this.n++;
     if (i >= this.capacity) this.grow();
+    let ascii = false;
     if (wellFormed(text)) {
       if (this.bytes.length - this.pos < text.length * 3) this.growBytes(text.length * 3);
-      this.pos += (this.bytes as unknown as FastBuffer).utf8Write(
+      const written = (this.bytes as unknown as FastBuffer).utf8Write(
         text,
         this.pos,
         this.bytes.length - this.pos,
       );
+      ascii = written === text.length;
+      this.pos += written;
     } else this.odd.push([i, text]);
+    if (level === LEVEL_LATER)
+      // An ASCII text ending with its message: the engine infers the level from the message's
+      // bytes (laterLevel). Anything else is inferred here.
+      level = ascii && text.endsWith(message) ? -1 - (text.length - message.length) : inferLevel(message);
     this.ends[i] = this.pos;
     const j = i * ROW_NUMS;
     const a = this.nums;

@@ -29,7 +29,10 @@ export interface RowSink {
     program: string | null,
     pid: number | null,
     severity: number | null,
+    /** The level, or LEVEL_LATER (with `inferLevelsLater`): the sink infers it from `message`. */
     level: number | null,
+    /** What the level is inferred from: the parsed message, else the text. */
+    message: string,
   ): void;
   /** Ends the batch of `count` rows (its transaction). */
   commit(count: number): void;
@@ -47,7 +50,15 @@ export interface RowBuilderOptions {
   textBlocks?: TextCodec;
   /** The parse worker also computes the source's sha256 (else the engine thread does). */
   workerHashes?: boolean;
+  /**
+   * Levels the lines do not print are left to the sink (LEVEL_LATER): the parse worker has the
+   * engine thread infer them, when that thread has time to spare (see parse-worker.ts).
+   */
+  inferLevelsLater?: boolean;
 }
+
+/** RowSink.row's level when the sink is to infer it from the message (inferLevelsLater). */
+export const LEVEL_LATER = -1;
 
 interface Early {
   p: PendingTime;
@@ -77,12 +88,14 @@ export class RowBuilder {
   private isoLines = 0;
   private searched = 0;
   private readonly batchLines: number;
+  private readonly inferLater: boolean;
 
   constructor(
     opts: RowBuilderOptions,
     private readonly sink: RowSink,
   ) {
     this.batchLines = opts.batchLines;
+    this.inferLater = opts.inferLevelsLater === true;
     this.times = new SourceTimes({ zone: opts.zone }, opts.anchors, opts.spillDir);
     this.reader = new TextSourceReader(opts.encoding, opts.fileName, {
       row: (byteOffset, text, parsed, continuation) => this.row(byteOffset, text, parsed, continuation),
@@ -136,6 +149,8 @@ export class RowBuilder {
   private insert(p: PendingTime, byteOffset: number, text: string, parsed: ParsedLine | null): void {
     const t = this.times.resolveOne(p);
     this.inBatch++;
+    const severity = parsed?.severity ?? null;
+    const message = parsed?.message ?? text;
     this.sink.row(
       byteOffset,
       t,
@@ -143,8 +158,12 @@ export class RowBuilder {
       parsed?.host ?? null,
       parsed?.program ?? null,
       parsed?.pid ?? null,
-      parsed?.severity ?? null,
-      levelOf(parsed?.severity, parsed?.message ?? text),
+      severity,
+      // A printed severity is the level (levelOf); only the inference may be left to the sink.
+      this.inferLater && (severity === null || severity < 0 || severity > 7)
+        ? LEVEL_LATER
+        : levelOf(severity, message),
+      message,
     );
   }
 

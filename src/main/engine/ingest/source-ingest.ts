@@ -22,6 +22,7 @@ import type { InputEntry } from './inputs';
 import {
   type FastBuffer,
   finishRows,
+  laterLevel,
   type ParsedSource,
   type ParseWorker,
   ROW_NUMS,
@@ -290,7 +291,8 @@ async function readText(
     const parser = ctx.parser;
     if (parser && useWorkerFor(entry, options)) {
       if (opts.workerHashes !== false) stopHashing();
-      parsed = await parser.run(opts, head, ended, nextAndEmit, {
+      // The severity regex too: the engine thread infers the levels the lines do not print.
+      parsed = await parser.run({ ...opts, inferLevelsLater: toEngine }, head, ended, nextAndEmit, {
         batch: (b) => {
           store.beginLines();
           const { nums, textEnds, hostIdx, hosts, progIdx, progs } = b;
@@ -326,16 +328,15 @@ async function readText(
                 dataAt += size;
               }
               blockLeft--;
-            } else {
-              const end = textEnds[i]!;
-              text = odd?.get(i) ?? bytes.utf8Slice(start, end);
-              start = end;
             }
+            const end = textEnds[i]!;
+            if (!blocks) text = odd?.get(i) ?? bytes.utf8Slice(start, end);
             const j = i * ROW_NUMS;
             const ts = nums[j + 1]!;
             const pid = nums[j + 4]!;
             const sev = nums[j + 5]!;
-            const level = nums[j + 6]!;
+            const level = laterLevel(nums[j + 6]!, bytes, start, end);
+            start = end;
             const h = hostIdx[i]!;
             const g = progIdx[i]!;
             store.insertLineRow(
@@ -351,7 +352,7 @@ async function readText(
               Number.isNaN(pid) ? null : pid,
               Number.isNaN(sev) ? null : sev,
               nums[j + 3] === 1,
-              Number.isNaN(level) ? null : level,
+              level,
               block,
             );
           }

@@ -86,6 +86,7 @@ export const wellFormed = (s: string): boolean =>
 export interface FastBuffer {
   utf8Write(text: string, offset: number, length: number): number;
   utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
 }
 
 /**
