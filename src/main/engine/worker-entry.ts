@@ -45,7 +45,7 @@ function startEngine(port: NonNullable<typeof parentPort>, reader: boolean): voi
     );
   // The detect worker: the main engine's analysis after an ingest. Under tsx it has a boot of its
   // own; bundled, this file with { role: 'detector' }. Used only with POSTMORTEM_DETECT_WORKER=1
-  // (analysis/detect-worker.ts: faster findings, but over the ingest's memory budget).
+  // (analysis/detect-worker.ts: over the ingest's memory budget, and no faster any more).
   if (!reader)
     configureDetectWorker(
       __filename.endsWith('.ts') ? path.join(__dirname, 'analysis', 'detect-boot.cjs') : __filename,
