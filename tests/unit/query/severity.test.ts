@@ -21,6 +21,26 @@ describe('severity inferred from the words of a line', () => {
     expect(inferLevel(find('Node 0 DMA free:'))).toBeNull();
   });
 
+  it('does not take the ext4 mount option errors=remount-ro for an error', () => {
+    // As the kernel prints a mount and a remount of an ext4 root.
+    expect(
+      inferLevel(
+        'EXT4-fs (vda1): mounted filesystem with ordered data mode. Opts: errors=remount-ro. Quota mode: none.',
+      ),
+    ).toBeNull();
+    expect(inferLevel('EXT4-fs (vda1): re-mounted. Opts: errors=remount-ro')).toBeNull();
+    expect(
+      inferLevel('EXT4-fs (sdb1): mounted filesystem with ordered data mode. Opts: errors=panic'),
+    ).toBeNull();
+    // An ext4 error, and errors counted, still are.
+    expect(
+      inferLevel(
+        'EXT4-fs error (device vda1): ext4_find_entry:1455: inode #2: comm systemd: reading directory lblock 0',
+      ),
+    ).toBe(3);
+    expect(inferLevel('EXT4-fs (vda1): 3 errors since last error, first error at time 1654521193')).toBe(3);
+  });
+
   it('keeps a printed severity over the words', () => {
     expect(levelOf(6, find('Out of memory: Kill process'))).toBe(6);
     expect(levelOf(null, find('Out of memory: Kill process'))).toBe(3);

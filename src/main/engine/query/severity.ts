@@ -5,7 +5,9 @@
  * - emerg (0): `Kernel panic - not syncing`, soft/hard lockups (printed at KERN_EMERG);
  * - crit (2): an Oops, `BUG:`, `general protection fault`, `Unable to handle kernel`,
  *   machine-check `Hardware Error`;
- * - err (3): error / failed / failure / fatal, `Out of memory`, `Killed process`, `I/O error`,
+ * - err (3): error / failed / failure / fatal (not the ext2/3/4 mount option `errors=remount-ro`,
+ *   `errors=continue`, `errors=panic`, which every mount of such a filesystem prints),
+ *   `Out of memory`, `Killed process`, `I/O error`,
  *   `blocked for more than N seconds`, `segfault at` (printed at KERN_INFO, but a crashed
  *   process is what the engineer looks for), `denied`, `timed out`, `cannot`, `unable to`;
  * - warning (4): warn / warning, `invoked oom-killer`, `Call Trace:` (a stack comes with a
@@ -47,7 +49,7 @@ const EVIDENCE = new RegExp(
     `(?:\\b(?:level|lvl|severity|priority)=["']?|\\[|<)(${TOKEN})\\b`, // 1: printed token
     `(Kernel panic|not syncing|soft lockup|hard ?lockup)`, // 2: emerg
     `(\\bOops\\b|\\bBUG:|general protection fault|Unable to handle kernel|Hardware Error|Machine check|kernel BUG at)`, // 3: crit
-    `(\\berror|\\bfail(?:ed|ure|s|ing)?\\b|\\bfatal\\b|Out of memory|Killed process|I/O error|blocked for more than|segfault at|\\bdenied\\b|timed out|\\bcannot\\b|\\bcan't\\b|\\bunable to\\b)`, // 4: err
+    `(\\berror(?!s=(?:remount-ro|continue|panic)\\b)|\\bfail(?:ed|ure|s|ing)?\\b|\\bfatal\\b|Out of memory|Killed process|I/O error|blocked for more than|segfault at|\\bdenied\\b|timed out|\\bcannot\\b|\\bcan't\\b|\\bunable to\\b)`, // 4: err
     `(\\bwarn(?:ing|ings|ed)?\\b|invoked oom-killer|Call Trace:|\\btaint|\\bdeprecated\\b)`, // 5: warning
     `\\b(notice|info|debug)\\b`, // 6: a bare benign level word
   ].join('|'),
