@@ -6,7 +6,7 @@
  * both give the sink the same rows in the same batches.
  */
 import type { ParsedLine } from '../formats/registry';
-import { levelOf } from '../query/severity';
+import { inferLevel, printedLevel } from '../query/severity';
 import { type Anchor, type PendingTime, type ZoneSpec, isoInMessage } from './clock';
 import type { EncodingVerdict } from './decode';
 import type { TextCodec } from '../store/text-blocks';
@@ -160,9 +160,7 @@ export class RowBuilder {
       parsed?.pid ?? null,
       severity,
       // A printed severity is the level (levelOf); only the inference may be left to the sink.
-      this.inferLater && (severity === null || severity < 0 || severity > 7)
-        ? LEVEL_LATER
-        : levelOf(severity, message),
+      printedLevel(severity) ?? (this.inferLater ? LEVEL_LATER : inferLevel(message)),
       message,
     );
   }

@@ -79,8 +79,12 @@ export function inferLevel(message: string): number | null {
   return worst ?? benign;
 }
 
+/** A printed severity that is a level (0 emerg … 7 debug), else null. */
+export function printedLevel(printed: number | null | undefined): number | null {
+  return printed !== null && printed !== undefined && printed >= 0 && printed <= 7 ? printed : null;
+}
+
 /** The stored level: the printed severity when there is one, else the inferred one. */
 export function levelOf(printed: number | null | undefined, message: string): number | null {
-  if (printed !== null && printed !== undefined && printed >= 0 && printed <= 7) return printed;
-  return inferLevel(message);
+  return printedLevel(printed) ?? inferLevel(message);
 }
